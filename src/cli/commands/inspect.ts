@@ -1,0 +1,63 @@
+/** `buddy runs` and `buddy show RUN_ID`: what the store knows, as NDJSON. */
+import { BuddyError, EXIT } from "../../core";
+import type { RunRow } from "../../store";
+import { openDb, type GlobalArgs } from "../context";
+import { printJson } from "../io";
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function runRecord(run: RunRow) {
+  return {
+    type: "run",
+    run_id: run.run_id,
+    status: run.status,
+    input: run.input,
+    tasks: run.task_count,
+    waves: run.wave_count,
+    seed: run.seed,
+    created_at: iso(run.created_at),
+    started_at: iso(run.started_at),
+    ended_at: iso(run.ended_at),
+    success_rate: run.summary?.success_rate ?? null,
+  };
+}
+
+export function runsCommand(args: GlobalArgs & { limit: number }): number {
+  const store = openDb(args);
+  try {
+    for (const run of store.listRuns(args.limit)) printJson(runRecord(run));
+  } finally {
+    store.close();
+  }
+  return EXIT.OK;
+}
+
+export function showCommand(args: GlobalArgs & { run_id: string; tasks?: boolean; attempts?: boolean }): number {
+  const store = openDb(args);
+  try {
+    const run = store.getRun(args.run_id);
+    if (!run) throw new BuddyError("USAGE", `no run ${args.run_id} in ${store.location}`);
+    printJson(runRecord(run));
+    for (const wave of store.waveRecords(run.run_id)) printJson(wave.record);
+    if (args.tasks) {
+      for (const t of store.tasks(run.run_id)) {
+        printJson({
+          type: "task_state",
+          task_id: t.task.task_id,
+          wave: t.task.wave,
+          state: t.state,
+          agent_id: t.agent_id,
+          attempts: t.attempts,
+          result: t.result_json === null ? undefined : JSON.parse(t.result_json),
+          error: t.error ?? undefined,
+          duration_ms: t.duration_ms,
+        });
+      }
+    }
+    if (args.attempts) for (const a of store.attempts(run.run_id)) printJson({ type: "attempt", ...a, result_json: undefined, result: a.result_json === null ? undefined : JSON.parse(a.result_json) });
+    if (run.summary) printJson(run.summary);
+  } finally {
+    store.close();
+  }
+  return EXIT.OK;
+}

@@ -1,0 +1,77 @@
+/** `buddy run FILE|-`: validate, create a run, execute it, stream results. */
+import { cpus } from "node:os";
+import type { Argv } from "yargs";
+import { parseRunOptions, STRATEGY_NAMES } from "../../config";
+import { RETRY_STRATEGIES } from "../../core";
+import { startRun } from "../../harness";
+import { deps, executorCommand, inputArg, openDb, type GlobalArgs } from "../context";
+import { printLine } from "../io";
+import { progressLine } from "../progress";
+import { onInterrupt } from "../signals";
+
+export const runOptions = (y: Argv) =>
+  y
+    .option("agents", { type: "number", default: 4, describe: "agents (logical worker lanes)" })
+    .option("strategy", { choices: STRATEGY_NAMES, default: "load_balanced" as const, describe: "assignment strategy" })
+    .option("concurrency", { type: "number", default: 1, describe: "tasks in flight per agent" })
+    .option("threads", { type: "number", describe: "executor processes [default: CPU count]" })
+    .option("retry", { choices: RETRY_STRATEGIES, default: "exponential" as const, describe: "backoff between attempts" })
+    .option("max-retries", { type: "number", default: 3 })
+    .option("base-delay-ms", { type: "number", default: 1000 })
+    .option("max-delay-ms", { type: "number", default: 30000 })
+    .option("jitter", { type: "number", default: 0.2, describe: "± fraction of each delay, from the seeded RNG" })
+    .option("timeout-ms", { type: "number", default: 5000, describe: "CPU deadline per attempt" })
+    .option("memory-mb", { type: "number", default: 64, describe: "memory cap per attempt" })
+    .option("seed", { type: "number", describe: "seed of every random choice [default: random, recorded]" })
+    .option("simulate", { type: "boolean", default: false, describe: "tasks without code succeed with their predicted probability" })
+    .option("fail-fast", { type: "boolean", default: false, describe: "stop after the first failed task (exit 3)" })
+    .option("min-confidence", { type: "number", default: 0.1 })
+    .option("run-id", { type: "string", describe: "name of the run" })
+    .option("live", { type: "boolean", default: false, describe: "real provider clients instead of mocks" });
+
+type RunArgs = GlobalArgs & { input: string } & Record<string, unknown>;
+
+export async function runCommand(args: RunArgs): Promise<number> {
+  const options = parseRunOptions({
+    agents: args.agents,
+    strategy: args.strategy,
+    concurrency: args.concurrency,
+    threads: args.threads ?? Math.max(1, cpus().length),
+    retry: args.retry,
+    max_retries: args["max-retries"],
+    base_delay_ms: args["base-delay-ms"],
+    max_delay_ms: args["max-delay-ms"],
+    jitter: args.jitter,
+    timeout_ms: args["timeout-ms"],
+    memory_mb: args["memory-mb"],
+    seed: args.seed,
+    simulate: args.simulate,
+    fail_fast: args["fail-fast"],
+    min_confidence: args["min-confidence"],
+    run_id: args["run-id"],
+    live: args.live || process.env.DRY_RUN === "false",
+  });
+  const store = openDb(args);
+  const interrupt = onInterrupt();
+  const progress = progressLine(args.quiet === true);
+  try {
+    const { exitCode } = await startRun(
+      { source: inputArg(args.input), options },
+      {
+        ...deps(args),
+        store,
+        executorCommand: executorCommand(),
+        signal: interrupt.signal,
+        emit: (line) => {
+          printLine(line);
+          progress.seen(line);
+        },
+      },
+    );
+    return exitCode;
+  } finally {
+    progress.done();
+    interrupt.dispose();
+    store.close();
+  }
+}

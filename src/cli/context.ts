@@ -1,0 +1,40 @@
+/** What commands share: where the store is, how to start an executor, the real clock. */
+import { resolve } from "node:path";
+import { systemClock, type Deps, type Logger } from "../core";
+import { EXECUTOR_ARG } from "../executor";
+import { openStore, type Store } from "../store";
+import { warn } from "./io";
+
+export interface GlobalArgs {
+  db?: string;
+  quiet?: boolean;
+}
+
+/** `--db`, else `BUDDY_DB`, else `.buddy/buddy.db` under the working directory. */
+export function dbPath(args: GlobalArgs): string {
+  // An empty value counts as unset, as shells make it easy to export one by accident.
+  return resolve(args.db || process.env.BUDDY_DB || ".buddy/buddy.db");
+}
+
+export const openDb = (args: GlobalArgs): Store => openStore(dbPath(args));
+
+/**
+ * The command that starts this same program in executor mode. A compiled binary is its own
+ * entry point; under `bun src/cli/main.ts` the script must be named too.
+ */
+export function executorCommand(): string[] {
+  return Bun.isStandaloneExecutable ? [process.execPath, EXECUTOR_ARG] : [process.execPath, Bun.main, EXECUTOR_ARG];
+}
+
+export function logger(args: GlobalArgs): Logger {
+  return args.quiet ? { info: () => {}, warn: () => {} } : { info: warn, warn };
+}
+
+export const deps = (args: GlobalArgs): Deps => ({ clock: systemClock, logger: logger(args) });
+
+/**
+ * yargs-parser reads a lone "-" as an empty flag, but for buddy it means stdin; main.ts hands it
+ * to yargs under this name, and commands turn it back with `inputArg`.
+ */
+export const STDIN_ARG = "\u0000stdin";
+export const inputArg = (value: string) => (value === STDIN_ARG ? "-" : value);

@@ -1,0 +1,53 @@
+/**
+ * stdout carries JSON only, one object per line; everything for people goes to stderr. Lines are
+ * written through one buffered writer and flushed once per turn of the event loop, so a stream
+ * of thousands of records costs a few syscalls, yet every line appears promptly.
+ */
+import { BuddyError, exitCodeOf } from "../core";
+
+const out = Bun.stdout.writer();
+let flushScheduled = false;
+
+export function printLine(line: string): void {
+  out.write(line);
+  out.write("\n");
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(() => {
+      flushScheduled = false;
+      flushOut();
+    });
+  }
+}
+
+export const printJson = (value: unknown) => printLine(JSON.stringify(value));
+
+function flushOut(): void {
+  try {
+    out.flush();
+  } catch {
+    // A closed pipe (`buddy run … | head -1`) must not turn into a crash.
+  }
+}
+
+export async function endOutput(): Promise<void> {
+  flushOut();
+  try {
+    await out.end();
+  } catch {}
+}
+
+export function warn(message: string): void {
+  process.stderr.write(`buddy: ${message}\n`);
+}
+
+/** One clear message (plus its detail lines) on stderr, and the exit code for it. Never a stack. */
+export function reportError(error: unknown): number {
+  if (error instanceof BuddyError) {
+    for (const line of error.details) process.stderr.write(`${line}\n`);
+    warn(error.message);
+  } else {
+    warn(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+  return exitCodeOf(error);
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env bun
+/**
+ * The buddy command line: a thin shell over the harness. Only this folder reads argv and the
+ * environment, writes stdout and sets the exit code.
+ */
+import yargs, { type Argv } from "yargs";
+import { hideBin } from "yargs/helpers";
+import pkg from "../../package.json";
+import { EXIT } from "../core";
+import { EXECUTOR_ARG, runExecutorChild } from "../executor";
+import { runOptions, runCommand } from "./commands/run";
+import { runsCommand, showCommand } from "./commands/inspect";
+import { sandboxEvalCommand, type SandboxArgs } from "./commands/sandbox";
+import { schemaCommand, SCHEMAS } from "./commands/schema";
+import { validateCommand } from "./commands/validate";
+import { STDIN_ARG } from "./context";
+import { endOutput, reportError, warn } from "./io";
+
+type Handler = (args: any) => number | Promise<number>;
+
+/** Every command resolves to an exit code; errors become one message on stderr and their code. */
+const handle = (fn: Handler) => async (args: any) => {
+  try {
+    process.exitCode = await fn(args);
+  } catch (error) {
+    process.exitCode = reportError(error);
+  }
+};
+
+function cli(argv: string[]): Argv {
+  return yargs(argv)
+    .scriptName("buddy")
+    .usage("$0 <command> [options]\n\nRun predicted tasks wave by wave in a QuickJS sandbox; results as JSON lines on stdout.")
+    .option("db", { type: "string", global: true, describe: "SQLite database [env BUDDY_DB; default .buddy/buddy.db]" })
+    .option("quiet", { type: "boolean", global: true, default: false, describe: "nothing on stderr but errors" })
+    .command(
+      "run <input>",
+      "validate the input, create a run, execute it, stream results",
+      (y) => runOptions(y.positional("input", { type: "string", demandOption: true, describe: "task file (JSONL) or - for stdin" }))
+        .example("$0 run fixtures/demo.jsonl --seed 7 | jq -c 'select(.type==\"task\")'", "run the demo and keep the task records"),
+      handle(runCommand),
+    )
+    .command(
+      "validate <input>",
+      "validate only; print the problems; exit 0 or 2",
+      (y) => y.positional("input", { type: "string", demandOption: true })
+        .option("simulate", { type: "boolean", default: false, describe: "tasks without code are allowed" })
+        .example("$0 validate tasks.jsonl", "check a file before running it"),
+      handle(validateCommand),
+    )
+    .command(
+      "runs",
+      "list runs, newest first",
+      (y) => y.option("limit", { type: "number", default: 50 }).example("$0 runs | jq -r .run_id", "the ids of recent runs"),
+      handle(runsCommand),
+    )
+    .command(
+      "show <run_id>",
+      "a run's record, wave records and summary",
+      (y) => y.positional("run_id", { type: "string", demandOption: true })
+        .option("tasks", { type: "boolean", default: false, describe: "add each task's state" })
+        .option("attempts", { type: "boolean", default: false, describe: "add every attempt, with its console output" })
+        .example("$0 show 20261124-211500-abc123 --tasks", "a run with its tasks"),
+      handle(showCommand),
+    )
+    .command(
+      "schema <name>",
+      `the JSON Schema of a record: ${Object.keys(SCHEMAS).join(", ")}`,
+      (y) => y.positional("name", { type: "string", demandOption: true }).example("$0 schema task", "the input task record"),
+      handle(schemaCommand),
+    )
+    .command("sandbox", "the task sandbox", (y) =>
+      y
+        .command(
+          "eval [code]",
+          "run one snippet exactly as a task attempt runs; print its result record",
+          (e) => e.positional("code", { type: "string", describe: "the body of an async function" })
+            .option("file", { type: "string", describe: "read the code from a file" })
+            .option("input", { type: "string", describe: "JSON given to the code as `input`" })
+            .option("timeout-ms", { type: "number", default: 5000 })
+            .option("memory-mb", { type: "number", default: 64 })
+            .option("seed", { type: "number", default: 0 })
+            .example("$0 sandbox eval 'return input.a + 1' --input '{\"a\":41}'", "prints a result record with result 42"),
+          handle((args: SandboxArgs) => sandboxEvalCommand(args)),
+        )
+        .demandCommand(1, "name a sandbox command: eval"),
+    )
+    .example("$0 run fixtures/demo.jsonl > results.jsonl", "run a task file; JSON lines on stdout")
+    .example("$0 runs", "list the runs in .buddy/buddy.db")
+    .demandCommand(1, "name a command")
+    .strict()
+    .version(pkg.version)
+    .help()
+    .alias("h", "help")
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      warn(message);
+      warn("see buddy --help");
+      process.exit(EXIT.INPUT);
+    });
+}
+
+async function main(): Promise<void> {
+  const args = hideBin(process.argv);
+  if (args[0] === EXECUTOR_ARG) {
+    await runExecutorChild(process.env.BUDDY_LARGE_STACK === "1");
+    return;
+  }
+  await cli(args.map((a) => (a === "-" ? STDIN_ARG : a))).parseAsync();
+  await endOutput();
+}
+
+await main();

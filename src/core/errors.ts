@@ -1,0 +1,98 @@
+/**
+ * Errors are values with stable codes. Every failure a user can see carries one of these codes,
+ * and whether it is retried is decided in one table (RETRYABLE), not by `if`s spread around.
+ */
+
+/** Codes an attempt can end with (SPEC 4.4). */
+export const ATTEMPT_ERROR_CODES = [
+  "TASK_ERROR",
+  "TIMEOUT",
+  "SYNTAX_ERROR",
+  "VIOLATION",
+  "MEMORY_LIMIT",
+  "STACK_OVERFLOW",
+  "OUTPUT_LIMIT",
+  "RESULT_NOT_JSON",
+  "PROVIDER_ERROR",
+  "AGENT_CRASH",
+  "SAFETY_GATE_REJECTED",
+] as const;
+export type AttemptErrorCode = (typeof ATTEMPT_ERROR_CODES)[number];
+
+/** Codes of the process as a whole; each maps to an exit code (SPEC 3). */
+export type ProcessErrorCode = "USAGE" | "INPUT" | "STORE" | "INTERNAL";
+
+export type ErrorCode = AttemptErrorCode | ProcessErrorCode;
+
+/** Retryable by code; PROVIDER_ERROR and TASK_ERROR are refined by their details (see isRetryable). */
+const RETRYABLE: Record<AttemptErrorCode, boolean> = {
+  TASK_ERROR: true,
+  TIMEOUT: true,
+  AGENT_CRASH: true,
+  PROVIDER_ERROR: false,
+  SYNTAX_ERROR: false,
+  VIOLATION: false,
+  MEMORY_LIMIT: false,
+  STACK_OVERFLOW: false,
+  OUTPUT_LIMIT: false,
+  RESULT_NOT_JSON: false,
+  SAFETY_GATE_REJECTED: false,
+};
+
+export interface RetryHints {
+  /** The thrown value said `retryable: false` (TASK_ERROR only). */
+  thrownRetryable?: boolean;
+  /** HTTP-like status of a PROVIDER_ERROR. */
+  status?: number;
+}
+
+export function isRetryable(code: AttemptErrorCode, hints: RetryHints = {}): boolean {
+  if (code === "TASK_ERROR") return hints.thrownRetryable !== false;
+  if (code === "PROVIDER_ERROR") {
+    const s = hints.status ?? 0;
+    return s === 408 || s === 429 || s >= 500;
+  }
+  return RETRYABLE[code];
+}
+
+export const EXIT = {
+  OK: 0,
+  TASKS_FAILED: 1,
+  INPUT: 2,
+  HALTED: 3,
+  STORE: 4,
+  INTERRUPTED: 130,
+} as const;
+
+const EXIT_BY_CODE: Record<ProcessErrorCode, number> = {
+  USAGE: EXIT.INPUT,
+  INPUT: EXIT.INPUT,
+  STORE: EXIT.STORE,
+  INTERNAL: 70,
+};
+
+export class BuddyError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  /** Extra lines for the user (e.g. every validation problem). */
+  readonly details: readonly string[];
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; retryable?: boolean; details?: readonly string[] } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "BuddyError";
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+    this.details = options.details ?? [];
+  }
+}
+
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof BuddyError && error.code in EXIT_BY_CODE) {
+    return EXIT_BY_CODE[error.code as ProcessErrorCode];
+  }
+  return EXIT_BY_CODE.INTERNAL;
+}

@@ -1,0 +1,62 @@
+/**
+ * The domain shapes shared by every component: a task as buddy runs it (after ingest) and the
+ * outcome of one attempt. Wire formats (input lines, output records) are TypeBox schemas in
+ * `src/input` and `src/harness/records`; these are the in-memory forms.
+ */
+import type { AttemptErrorCode } from "./errors";
+
+export type Risk = "LOW" | "MEDIUM" | "HIGH";
+export const PROVIDERS = ["mployer", "ghl", "msgraph"] as const;
+export type Provider = (typeof PROVIDERS)[number];
+export const RETRY_STRATEGIES = ["exponential", "linear", "none"] as const;
+export type RetryStrategyName = (typeof RETRY_STRATEGIES)[number];
+
+export interface RetryPolicy {
+  strategy: RetryStrategyName;
+  base_delay_ms: number;
+  max_delay_ms: number;
+  /** Fraction of the delay by which it is spread either way (0.2 = ±20 %). */
+  jitter: number;
+}
+
+/** A task after validation and ingest: defaults applied, `script` read into `code`. */
+export interface Task {
+  task_id: string;
+  /** 0-based position in the input: the tie-breaker after priority (SPEC 4.2). */
+  seq: number;
+  wave: number;
+  priority: number;
+  predicted_success_probability: number;
+  predicted_execution_time: number;
+  risk_assessment: Risk;
+  agent_id?: string;
+  agent_predictions?: Record<string, number>;
+  /** JavaScript source: `code` from the input or the contents of `script`. */
+  code?: string;
+  /** The `script` path as given in the input, kept for reports. */
+  script?: string;
+  /** The task's `input` field; `undefined` when absent. */
+  input?: unknown;
+  uses: Provider[];
+  timeout_ms?: number;
+  memory_mb?: number;
+  max_retries?: number;
+  retry?: Partial<RetryPolicy>;
+  approved?: boolean;
+  /** Fields the schema does not know, kept verbatim and echoed in results. */
+  meta: Record<string, unknown>;
+}
+
+/** How an attempt failed, as seen by the harness. */
+export interface AttemptError {
+  code: AttemptErrorCode;
+  message: string;
+  retryable: boolean;
+  violation_type?: string;
+  /** PROVIDER_ERROR: the upstream status. */
+  status?: number;
+  /** PROVIDER_ERROR: the provider asked to wait this long before trying again. */
+  retry_after_ms?: number;
+}
+
+export type TaskStatus = "succeeded" | "failed" | "rejected";

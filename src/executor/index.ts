@@ -1,0 +1,6 @@
+export { ExecutorPool, killAfterMs, type PoolOptions } from "./pool";
+export { runExecutorChild } from "./child";
+export { EXECUTOR_ARG } from "./protocol";
+export { BACKOFFS, retryDelay, effectivePolicy } from "./retry";
+export { runTask, type TaskContext, type TaskDefaults, type TaskFinal } from "./task";
+export { runWave, type WaveOptions } from "./wave";

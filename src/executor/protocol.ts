@@ -1,0 +1,36 @@
+/**
+ * Host↔executor traffic: one typed message per NDJSON line over the child's stdin/stdout,
+ * handled by one exhaustive switch on each side.
+ */
+import type { SandboxOutcome, SandboxRequest } from "../sandbox/types";
+
+export type ToExecutor =
+  | { type: "attempt"; id: number; request: SandboxRequest }
+  | { type: "shutdown" };
+
+export type FromExecutor =
+  | { type: "outcome"; id: number; outcome: SandboxOutcome }
+  | { type: "fatal"; message: string };
+
+/** The argument that starts the binary in executor mode (internal, not a user command). */
+export const EXECUTOR_ARG = "__executor";
+
+/**
+ * Splits a byte stream into lines, calling `onLine` for each complete one. When `onLine` returns
+ * a promise, the next line waits for it: messages are handled strictly one after another.
+ */
+export async function readLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void | Promise<void>): Promise<void> {
+  const decoder = new TextDecoder();
+  let buffered = "";
+  for await (const chunk of stream) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let nl = buffered.indexOf("\n");
+    while (nl >= 0) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      if (line.length > 0) await onLine(line);
+      nl = buffered.indexOf("\n");
+    }
+  }
+  if (buffered.length > 0) await onLine(buffered);
+}

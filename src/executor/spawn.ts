@@ -1,0 +1,20 @@
+/**
+ * How an executor process is started: the given command under a shell that first raises the
+ * native stack limit. QuickJS's WASM frames run on the host stack, so without it deep recursion
+ * or deeply nested source overflows the host before QuickJS's own stack check fires
+ * (sandbox-notes 2.4). JSC is told about the larger stack only when `ulimit` succeeded: telling
+ * it about a stack it does not have would turn a clean RangeError into a segfault.
+ */
+const RAISE_STACK =
+  'ulimit -s 262144 2>/dev/null && export BUN_JSC_maxPerThreadStackUsage=209715200 BUDDY_LARGE_STACK=1; exec "$@"';
+
+export function spawnExecutor(command: readonly string[], env: Record<string, string | undefined>) {
+  return Bun.spawn(["/bin/sh", "-c", RAISE_STACK, "buddy-executor", ...command], {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...env, BUDDY_LARGE_STACK: "0" },
+  });
+}
+
+export type ExecutorProcess = ReturnType<typeof spawnExecutor>;

@@ -1,0 +1,127 @@
+/**
+ * One task from its first attempt to its final state (SPEC 4.4): attempt, classify, wait the
+ * backoff, attempt again while the error is retryable and attempts remain. Every attempt is
+ * recorded when it starts and when it ends; the final state goes out through `finish`.
+ */
+import {
+  createRng,
+  deriveSeed,
+  isRetryable,
+  type AttemptError,
+  type Clock,
+  type RetryPolicy,
+  type Task,
+  type TaskStatus,
+} from "../core";
+import type { SandboxOutcome, SandboxRequest } from "../sandbox/types";
+import type { StoreWrite } from "../store/types";
+import { effectivePolicy, retryDelay } from "./retry";
+
+export interface TaskDefaults {
+  timeout_ms: number;
+  memory_mb: number;
+  max_retries: number;
+  retry: RetryPolicy;
+}
+
+export interface TaskContext {
+  run_id: string;
+  seed: number;
+  defaults: TaskDefaults;
+  simulate: boolean;
+  clock: Clock;
+  attempt(request: SandboxRequest): Promise<SandboxOutcome>;
+  record(write: StoreWrite): void;
+  /** Aborts waits between attempts when the run is stopping. */
+  signal?: AbortSignal;
+}
+
+/** Jitter comes from a stream per attempt, so a resumed task waits exactly as it would have. */
+const attemptRng = (seed: number, task: Task, attempt: number) => createRng(deriveSeed(seed, "retry", task.task_id, attempt));
+
+export interface TaskFinal {
+  task: Task;
+  agent_id: string;
+  status: TaskStatus;
+  attempts: number;
+  result_json: string | null;
+  error: AttemptError | null;
+  started_at: number;
+  ended_at: number;
+  /** Sum of attempt durations: what the agent spent on it. */
+  busy_ms: number;
+}
+
+function toAttemptError(outcome: SandboxOutcome): AttemptError {
+  const e = outcome.error ?? { code: "AGENT_CRASH" as const, message: "attempt ended without a result or an error" };
+  const error: AttemptError = {
+    code: e.code,
+    message: e.message,
+    retryable: isRetryable(e.code, { thrownRetryable: e.thrownRetryable, status: e.status }),
+  };
+  if (e.violation_type !== undefined) error.violation_type = e.violation_type;
+  if (e.status !== undefined) error.status = e.status;
+  if (e.retry_after_ms !== undefined) error.retry_after_ms = e.retry_after_ms;
+  return error;
+}
+
+/** SPEC 4.5: a task without code succeeds with its predicted probability, drawn from the seed. */
+function simulatedOutcome(task: Task, seed: number): SandboxOutcome {
+  const draw = createRng(deriveSeed(seed, "simulate", task.task_id)).next();
+  const ok = draw < task.predicted_success_probability;
+  return {
+    ok,
+    resultJson: ok ? JSON.stringify({ simulated: true }) : undefined,
+    error: ok ? undefined : { code: "TASK_ERROR", message: "simulated failure", thrownRetryable: false },
+    console: [],
+    consoleTruncated: false,
+    violations: [],
+    durationMs: 0,
+  };
+}
+
+export async function runTask(task: Task, agent_id: string, ctx: TaskContext, firstAttempt = 1): Promise<TaskFinal> {
+  const { defaults } = ctx;
+  const policy = effectivePolicy(defaults.retry, task.retry);
+  const maxAttempts = 1 + (policy.strategy === "none" ? 0 : task.max_retries ?? defaults.max_retries);
+  const started_at = ctx.clock.now();
+  let busy_ms = 0;
+  for (let attempt = firstAttempt; ; attempt++) {
+    const at = ctx.clock.now();
+    ctx.record({ kind: "attempt_started", run_id: ctx.run_id, task_id: task.task_id, attempt, agent_id, at });
+    const outcome =
+      task.code === undefined
+        ? simulatedOutcome(task, ctx.seed)
+        : await ctx.attempt({
+            code: task.code,
+            inputJson: JSON.stringify(task.input ?? null),
+            task: { id: task.task_id, wave: task.wave, attempt, agent_id },
+            timeoutMs: task.timeout_ms ?? defaults.timeout_ms,
+            memoryMb: task.memory_mb ?? defaults.memory_mb,
+            randomSeed: deriveSeed(ctx.seed, "random", task.task_id, attempt),
+          });
+    const ended = ctx.clock.now();
+    busy_ms += outcome.durationMs;
+    const error = outcome.ok ? null : toAttemptError(outcome);
+    const result_json = outcome.ok ? (outcome.resultJson ?? "null") : null;
+    ctx.record({
+      kind: "attempt_ended",
+      run_id: ctx.run_id,
+      task_id: task.task_id,
+      attempt,
+      at: ended,
+      duration_ms: outcome.durationMs,
+      result_json,
+      error,
+      console: outcome.console,
+      console_truncated: outcome.consoleTruncated,
+    });
+    const final = (status: TaskStatus): TaskFinal => ({
+      task, agent_id, status, attempts: attempt, result_json, error, started_at, ended_at: ended, busy_ms,
+    });
+    if (!error) return final("succeeded");
+    const delay = error.retryable && attempt < maxAttempts ? retryDelay(policy, attempt, attemptRng(ctx.seed, task, attempt), error.retry_after_ms) : null;
+    if (delay === null) return final("failed");
+    await ctx.clock.sleep(delay, ctx.signal);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Batches store writes into transactions so persistence is not the bottleneck, and holds each
+ * stdout line back until the transaction carrying its state has committed: nothing is reported
+ * that a crash could lose (SPEC 9.1). Everything recorded in one turn of the event loop goes out
+ * in one transaction.
+ */
+import type { Store, StoreWrite } from "../store";
+
+export class Committer {
+  private writes: StoreWrite[] = [];
+  private lines: string[] = [];
+  private scheduled = false;
+  /** The first store error; the run stops on it. */
+  failure: unknown;
+
+  constructor(
+    private readonly store: Store,
+    private readonly emit: (line: string) => void,
+  ) {}
+
+  record(write: StoreWrite): void {
+    if (this.failure) throw this.failure;
+    this.writes.push(write);
+    this.schedule();
+  }
+
+  /** Records `write` and prints `line` once it is committed. */
+  report(write: StoreWrite, line: string): void {
+    this.record(write);
+    this.lines.push(line);
+  }
+
+  /** Commits everything pending now, then prints what it carried. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.failure) throw this.failure;
+    const writes = this.writes;
+    const lines = this.lines;
+    this.writes = [];
+    this.lines = [];
+    try {
+      if (writes.length > 0) this.store.apply(writes);
+    } catch (error) {
+      this.failure = error;
+      throw error;
+    }
+    for (const line of lines) this.emit(line);
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      // A failure here is kept in `failure` and rethrown to the run by the next record/flush.
+      if (this.scheduled) try { this.flush(); } catch {}
+    });
+  }
+}

@@ -1,0 +1,3 @@
+export { startRun, executeRun, type HarnessDeps, type RunInput, type RunResult } from "./run";
+export * from "./records";
+export { runSnippet, type SnippetOptions } from "./snippet";

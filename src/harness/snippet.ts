@@ -1,0 +1,50 @@
+/**
+ * `buddy sandbox eval`: one snippet run exactly as a task attempt runs: in an executor process
+ * with the large native stack, under the same limits, through the same supervision.
+ */
+import { deriveSeed, isRetryable, type Deps } from "../core";
+import { ExecutorPool } from "../executor";
+import type { ResultRecord } from "./records";
+
+export interface SnippetOptions {
+  code: string;
+  /** The `input` global. @default null */
+  input?: unknown;
+  /** @default 5000 */
+  timeout_ms: number;
+  /** @default 64 */
+  memory_mb: number;
+  /** Seeds Math.random as a run with this seed would for task "snippet", attempt 1. @default 0 */
+  seed: number;
+}
+
+export async function runSnippet(options: SnippetOptions, deps: Deps & { executorCommand: readonly string[] }): Promise<ResultRecord> {
+  const pool = new ExecutorPool({ size: 1, command: deps.executorCommand, clock: deps.clock, logger: deps.logger });
+  try {
+    const outcome = await pool.run({
+      code: options.code,
+      inputJson: JSON.stringify(options.input ?? null),
+      task: { id: "snippet", wave: 1, attempt: 1, agent_id: "agent_0" },
+      timeoutMs: options.timeout_ms,
+      memoryMb: options.memory_mb,
+      randomSeed: deriveSeed(options.seed, "random", "snippet", 1),
+    });
+    const record: ResultRecord = {
+      type: "result",
+      status: outcome.ok ? "succeeded" : "failed",
+      console: outcome.console,
+      console_truncated: outcome.consoleTruncated,
+      violations: outcome.violations,
+      duration_ms: outcome.durationMs,
+    };
+    if (outcome.ok) record.result = JSON.parse(outcome.resultJson ?? "null");
+    if (outcome.error) {
+      const e = outcome.error;
+      record.error = { code: e.code, message: e.message, retryable: isRetryable(e.code, { thrownRetryable: e.thrownRetryable, status: e.status }) };
+      if (e.violation_type !== undefined) record.error.violation_type = e.violation_type;
+    }
+    return record;
+  } finally {
+    await pool.close();
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Where input bytes come from: a file path or `-` for stdin. Errors about the source itself
+ * (missing file, a directory, unreadable) are BuddyError("INPUT"), not problems, because there is
+ * no line to point at.
+ */
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { BuddyError } from "../core";
+
+/** The name problems show for input read from stdin. */
+export const STDIN_NAME = "<stdin>";
+
+/**
+ * Bun's ReadableStream is async-iterable, and leaving the iteration early cancels it, which is
+ * what stopping after too many problems needs.
+ */
+export type ByteStream = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+
+export interface OpenedSource {
+  /** Name shown in problems: the path as given, or STDIN_NAME. */
+  file: string;
+  /** Directory that `script` paths are relative to. */
+  baseDir: string;
+  chunks: AsyncIterable<Uint8Array>;
+}
+
+export interface SourceOptions {
+  /** Bytes read when the source is `-`. @default Bun.stdin.stream() */
+  stdin?: ByteStream;
+  /** Directory `script` paths are relative to when reading stdin. @default process.cwd() */
+  stdinBaseDir?: string;
+}
+
+/** 64 KiB reads: few enough syscalls for a big file, small enough to never matter in memory. */
+const READ_SIZE = 64 * 1024;
+
+export async function openSource(source: string, options: SourceOptions = {}): Promise<OpenedSource> {
+  if (source === "-") {
+    const stream = options.stdin ?? Bun.stdin.stream();
+    return {
+      file: STDIN_NAME,
+      baseDir: options.stdinBaseDir ?? process.cwd(),
+      chunks: guarded(stream, STDIN_NAME),
+    };
+  }
+  const info = await stat(source).catch((cause: unknown) => {
+    throw new BuddyError("INPUT", `input file ${source} ${fsReason(cause)}`, { cause });
+  });
+  if (info.isDirectory()) {
+    // Phase 20 output trees (SPEC 2.2) will be read here; until then say so plainly.
+    throw new BuddyError("INPUT", `input ${source} is a directory; expected a JSONL file or -`);
+  }
+  return {
+    file: source,
+    baseDir: dirname(resolve(source)),
+    chunks: guarded(createReadStream(source, { highWaterMark: READ_SIZE }), source),
+  };
+}
+
+/** Why a file could not be opened, in words a user reads in a problem or an error. */
+export function fsReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "not found";
+  if (code === "EISDIR") return "is a directory";
+  return `cannot be read (${code ?? String(error)})`;
+}
+
+/** A read that fails half-way (EACCES, EIO, a broken pipe) is an input error, not a crash. */
+async function* guarded(chunks: AsyncIterable<Uint8Array>, file: string): AsyncGenerator<Uint8Array> {
+  try {
+    yield* chunks;
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new BuddyError("INPUT", `cannot read input ${file}: ${why}`, { cause });
+  }
+}

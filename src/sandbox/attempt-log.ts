@@ -1,0 +1,83 @@
+/**
+ * What one attempt leaves behind on the host besides its result: captured console lines and
+ * the violation log, and the rule that turns a failure after a blocked touch into VIOLATION.
+ */
+import { cap } from "./classify";
+import type { ConsoleLevel } from "./guest/protocol";
+import { CONSOLE_LIMIT_BYTES, VIOLATION_LIMIT } from "./limits";
+import { violationForTouch } from "./policy";
+import { capUtf8, utf8Length } from "./text";
+import type { SandboxFailure, SandboxOutcome, SandboxViolation } from "./types";
+
+export class AttemptLog {
+  readonly console: string[] = [];
+  consoleTruncated = false;
+  readonly violations: SandboxViolation[] = [];
+  private consoleBytes = 0;
+  private lastTouch: string | undefined;
+
+  constructor(private readonly code: string) {}
+
+  /**
+   * Records a touch of a blocked name. A repeat of the immediately preceding touch is not
+   * recorded again: `typeof fetch` in a loop is one finding, not thousands.
+   */
+  touch(name: string): void {
+    if (name === this.lastTouch) return;
+    this.lastTouch = name;
+    const violation = violationForTouch(name, this.code);
+    if (violation !== undefined) this.record(violation);
+  }
+
+  record(violation: SandboxViolation): void {
+    if (this.violations.length < VIOLATION_LIMIT) this.violations.push(violation);
+  }
+
+  /** Characters the next console line may have (bytes ≥ characters, so this never undercounts). */
+  consoleRoom(): number {
+    return this.consoleTruncated ? 0 : CONSOLE_LIMIT_BYTES - this.consoleBytes;
+  }
+
+  /** One entry per console call; levels other than `log` are prefixed, e.g. "[warn] low disk". */
+  addConsole(level: ConsoleLevel, text: string): void {
+    if (this.consoleTruncated) return;
+    const entry = level === "log" ? text : `[${level}] ${text}`;
+    const kept = capUtf8(entry, CONSOLE_LIMIT_BYTES - this.consoleBytes);
+    if (kept !== entry) {
+      this.consoleTruncated = true;
+      if (kept.length === 0) return;
+    }
+    this.console.push(kept);
+    this.consoleBytes += utf8Length(kept);
+  }
+
+  /** A console call made after the budget was spent: dropped, and the output marked truncated. */
+  dropConsole(): void {
+    this.consoleTruncated = true;
+  }
+
+  /**
+   * The attempt's outcome. A failed attempt that touched a blocked name ends as VIOLATION with
+   * the type of its first touch (SPEC 5); a successful one keeps its result and still reports
+   * the touches.
+   */
+  outcome(ending: { resultJson: string } | { error: SandboxFailure }, durationMs: number): SandboxOutcome {
+    const base = {
+      console: this.console,
+      consoleTruncated: this.consoleTruncated,
+      violations: this.violations,
+      durationMs,
+    };
+    if ("resultJson" in ending) return { ok: true, resultJson: ending.resultJson, ...base };
+    const first = this.violations[0];
+    if (first === undefined || ending.error.code === "VIOLATION") {
+      return { ok: false, error: ending.error, ...base };
+    }
+    const error: SandboxFailure = {
+      code: "VIOLATION",
+      violation_type: first.violation_type,
+      message: cap(`${first.details}; the task then failed with ${ending.error.code}: ${ending.error.message}`),
+    };
+    return { ok: false, error, ...base };
+  }
+}

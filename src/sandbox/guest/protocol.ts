@@ -1,0 +1,38 @@
+/**
+ * The messages the bootstrap's bound functions send through the raw bridge: JSON text fixed at
+ * bootstrap time (sandbox-notes 3(f), "Safe pattern"). A `lazy-set` message arrives together
+ * with the assigned value, which the host stores without reading it.
+ */
+
+export const CONSOLE_LEVELS = ["log", "info", "warn", "error", "debug"] as const;
+export type ConsoleLevel = (typeof CONSOLE_LEVELS)[number];
+
+/** Globals built on first read; `random` lives on `Math`. */
+export const LAZY_GLOBALS = ["input", "task", "console", "random"] as const;
+export type LazyGlobal = (typeof LAZY_GLOBALS)[number];
+
+export type GuestMessage =
+  | { t: "touch"; name: string }
+  | { t: "lazy"; name: LazyGlobal }
+  | { t: "lazy-set"; name: LazyGlobal };
+
+/** Bridge messages are short; anything longer did not come from the bootstrap. */
+const MESSAGE_LIMIT = 200;
+
+/** The message in `text`, or undefined when it is not one the bootstrap sends. */
+export function parseMessage(text: string): GuestMessage | undefined {
+  if (text.length > MESSAGE_LIMIT) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof raw !== "object" || raw === null) return undefined;
+  const m = raw as Record<string, unknown>;
+  if (m.t === "touch" && typeof m.name === "string") return { t: "touch", name: m.name };
+  if ((m.t === "lazy" || m.t === "lazy-set") && isLazy(m.name)) return { t: m.t, name: m.name };
+  return undefined;
+}
+
+const isLazy = (v: unknown): v is LazyGlobal => (LAZY_GLOBALS as readonly unknown[]).includes(v);

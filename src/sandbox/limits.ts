@@ -1,0 +1,131 @@
+/**
+ * The fixed limits of the sandbox (SPEC 5) and the options a caller may tune. Numbers that come
+ * from measurements cite them, so a reader can tell a chosen limit from a measured one.
+ */
+
+export const KiB = 1024;
+export const MiB = 1024 * KiB;
+
+/** Captured console output per attempt, in UTF-8 bytes (SPEC 5). */
+export const CONSOLE_LIMIT_BYTES = 64 * KiB;
+/** Largest accepted result, in UTF-8 bytes of its JSON text (SPEC 5). */
+export const RESULT_LIMIT_BYTES = 1 * MiB;
+/** Cap on every text that describes a thrown value (SPEC 5). */
+export const ERROR_TEXT_LIMIT = 1 * KiB;
+/** Violations kept per attempt; a task that touches `fetch` in a loop must not grow the host. */
+export const VIOLATION_LIMIT = 100;
+/** Task source larger than this is refused before it reaches the engine. */
+export const CODE_LIMIT_BYTES = 4 * MiB;
+
+/**
+ * Jobs run per `executePendingJobs` call before the host clock is checked again. Interrupts
+ * inside promise jobs become ordinary rejections, so only this check bounds a job storm
+ * (sandbox-notes 2.2, 3(d): bounded draining stopped every variant within ~10 ms of the deadline).
+ */
+export const JOB_BATCH = 1000;
+
+/**
+ * Extra time after the task settled for serialising its result or describing its error inside
+ * the guest (both run guest code: getters, `toJSON`, Proxy traps). Kept well under the
+ * executor kill at deadline + 1 s.
+ */
+export const POST_BUDGET_MS = 200;
+
+/**
+ * QuickJS stack limit with the enlarged native stack (`ulimit -s 262144` and
+ * `BUN_JSC_maxPerThreadStackUsage=209715200`): every probe then ends in a clean guest
+ * "stack overflow" (sandbox-notes 2.4). Never above the variant's 5 MB shadow stack.
+ */
+export const LARGE_STACK_BYTES = 1 * MiB;
+/** Without the enlarged native stack, 256 KiB still stops plain recursion cleanly (2.4). */
+export const SMALL_STACK_BYTES = 256 * KiB;
+
+/**
+ * Deepest accepted bracket nesting of task source. Measured at 256 KiB under Bun's default
+ * ~4 MB native stack: 300 levels of `({a:` and 500 of `(` already overflow the host (a host
+ * RangeError, which costs the module), 200 never did. With the large native stack every kind
+ * parsed cleanly at 3,000 levels and `({a:` misparsed at 10,000, so 1,000 is a generous guard.
+ */
+export const LARGE_STACK_MAX_NESTING = 1000;
+export const SMALL_STACK_MAX_NESTING = 150;
+
+/**
+ * Linear memory the module needs besides the task's own allocations: the variant's 5 MB
+ * shadow stack, its static data and one runtime + context. Measured: with a 16 MiB memory a
+ * guest could still allocate 10.75 MiB in 64 KiB chunks, so the fixed part is ~5.25 MiB.
+ */
+export const MODULE_OVERHEAD_BYTES = 6 * MiB;
+/** The module's declared minimum memory (INITIAL_MEMORY); a smaller memory fails to link. */
+export const MODULE_INITIAL_BYTES = 16 * MiB;
+/** The variant's own maximum (32,768 pages); its 32-bit heap is not built for more. */
+export const MODULE_MAXIMUM_BYTES = 2048 * MiB;
+/** A module whose memory grew to within this of its maximum hit the cap and is discarded. */
+export const NEAR_CAP_BYTES = 1 * MiB;
+
+export interface SandboxOptions {
+  /**
+   * The process runs with the enlarged native stack (see `hasLargeNativeStack`). Only then is
+   * QuickJS given a 1 MiB stack; otherwise it gets 256 KiB and source nesting is limited harder.
+   * @default false
+   */
+  largeStack?: boolean;
+  /**
+   * Memory caps (MiB) whose engines `createSandbox` starts loading right away.
+   * @default [64]
+   */
+  preloadMemoryMb?: number[];
+  /**
+   * Ready spare engines kept per memory cap, so that an engine discarded after an OOM or a host
+   * error is replaced synchronously by the very next attempt.
+   * @default 1
+   */
+  spares?: number;
+  /**
+   * Monotonic clock in milliseconds, for deadlines.
+   * @default performance.now
+   */
+  now?: () => number;
+  /**
+   * Told about every exception out of the engine itself (an Emscripten abort, a host stack
+   * overflow, a failed dispose), for diagnostics. Its text never reaches task code or outcomes.
+   * @default ignore
+   */
+  onEngineFault?: (error: unknown) => void;
+}
+
+export interface SandboxSettings {
+  largeStack: boolean;
+  stackBytes: number;
+  maxNesting: number;
+  spares: number;
+  now: () => number;
+  onEngineFault: (error: unknown) => void;
+}
+
+export function resolveSettings(options: SandboxOptions = {}): SandboxSettings {
+  const largeStack = options.largeStack ?? false;
+  return {
+    largeStack,
+    stackBytes: largeStack ? LARGE_STACK_BYTES : SMALL_STACK_BYTES,
+    maxNesting: largeStack ? LARGE_STACK_MAX_NESTING : SMALL_STACK_MAX_NESTING,
+    spares: Math.max(0, Math.floor(options.spares ?? 1)),
+    now: options.now ?? (() => performance.now()),
+    onEngineFault: options.onEngineFault ?? (() => {}),
+  };
+}
+
+/** Bytes of WASM memory for a task allowed `memoryMb` MiB: its share plus the module's overhead. */
+export function wasmMemoryBytes(memoryMb: number): number {
+  const wanted = Math.ceil(Math.max(0, memoryMb)) * MiB + MODULE_OVERHEAD_BYTES;
+  return Math.min(MODULE_MAXIMUM_BYTES, Math.max(MODULE_INITIAL_BYTES, wanted));
+}
+
+/**
+ * Whether this process was started with the enlarged native stack. The executor passes its own
+ * environment (only the CLI layer reads `process.env`); the variable is set together with
+ * `ulimit -s 262144` by whoever spawns executors.
+ */
+export function hasLargeNativeStack(env: Record<string, string | undefined>): boolean {
+  const usage = Number(env.BUN_JSC_maxPerThreadStackUsage ?? "");
+  return Number.isFinite(usage) && usage >= 100 * MiB;
+}

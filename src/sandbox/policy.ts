@@ -1,0 +1,119 @@
+/**
+ * What task code may not touch, and the violation type each touch is recorded as (SPEC 5
+ * table). The guest only reports *which* tripwire fired; the type and the wording come from
+ * here, so guest code can neither choose nor forge them.
+ */
+import type { SandboxViolation } from "./types";
+
+export type ViolationType =
+  | "NETWORK_ACCESS_ATTEMPT"
+  | "SUBPROCESS_ATTEMPT"
+  | "FILESYSTEM_ATTEMPT"
+  | "IMPORT_ALLOWLIST_VIOLATION"
+  | "GLOBAL_ALLOWLIST_VIOLATION";
+
+/**
+ * Globals replaced by tripwires that read as `undefined`. `WeakRef` and `FinalizationRegistry`
+ * are blocked although a fresh runtime per attempt already keeps finalizers from crossing
+ * attempts: they make a task's outcome depend on when the collector runs, and a finalizer job
+ * queued during `dispose()` is one more way to hit the `list_empty` abort (sandbox-notes 2.6).
+ */
+export const BLOCKED_GLOBALS: Readonly<Record<string, ViolationType>> = {
+  fetch: "NETWORK_ACCESS_ATTEMPT",
+  XMLHttpRequest: "NETWORK_ACCESS_ATTEMPT",
+  WebSocket: "NETWORK_ACCESS_ATTEMPT",
+  EventSource: "NETWORK_ACCESS_ATTEMPT",
+  navigator: "NETWORK_ACCESS_ATTEMPT",
+  process: "SUBPROCESS_ATTEMPT",
+  Bun: "SUBPROCESS_ATTEMPT",
+  Deno: "SUBPROCESS_ATTEMPT",
+  child_process: "SUBPROCESS_ATTEMPT",
+  Worker: "SUBPROCESS_ATTEMPT",
+  require: "IMPORT_ALLOWLIST_VIOLATION",
+  module: "IMPORT_ALLOWLIST_VIOLATION",
+  exports: "IMPORT_ALLOWLIST_VIOLATION",
+  eval: "GLOBAL_ALLOWLIST_VIOLATION",
+  Function: "GLOBAL_ALLOWLIST_VIOLATION",
+  SharedArrayBuffer: "GLOBAL_ALLOWLIST_VIOLATION",
+  Atomics: "GLOBAL_ALLOWLIST_VIOLATION",
+  WebAssembly: "GLOBAL_ALLOWLIST_VIOLATION",
+  WeakRef: "GLOBAL_ALLOWLIST_VIOLATION",
+  FinalizationRegistry: "GLOBAL_ALLOWLIST_VIOLATION",
+  setTimeout: "GLOBAL_ALLOWLIST_VIOLATION",
+  setInterval: "GLOBAL_ALLOWLIST_VIOLATION",
+  setImmediate: "GLOBAL_ALLOWLIST_VIOLATION",
+  clearTimeout: "GLOBAL_ALLOWLIST_VIOLATION",
+  clearInterval: "GLOBAL_ALLOWLIST_VIOLATION",
+  clearImmediate: "GLOBAL_ALLOWLIST_VIOLATION",
+  queueMicrotask: "GLOBAL_ALLOWLIST_VIOLATION",
+};
+
+/** Code-generating constructors reachable as `constructor` of a function's prototype chain. */
+export const BLOCKED_CONSTRUCTORS = [
+  "Function",
+  "AsyncFunction",
+  "GeneratorFunction",
+  "AsyncGeneratorFunction",
+] as const;
+
+/** Guest touch names: a blocked global's name, or `ctor:` plus a constructor's name. */
+export const CONSTRUCTOR_TOUCH_PREFIX = "ctor:";
+
+/** Module specifiers whose kind is clear; anything else is a plain import violation. */
+const SPECIFIER_KINDS: ReadonlyArray<[RegExp, ViolationType]> = [
+  [/^(node:)?fs(\/promises)?$/, "FILESYSTEM_ATTEMPT"],
+  [/^(node:)?(child_process|worker_threads|cluster)$/, "SUBPROCESS_ATTEMPT"],
+  [/^(node:)?(http|https|http2|net|tls|dns|dgram)$/, "NETWORK_ACCESS_ATTEMPT"],
+];
+
+/** File APIs reached through a blocked object; only the source text can tell them apart. */
+const FILE_API = /\b(?:Bun\s*\.\s*(?:file|write)\b|Deno\s*\.\s*(?:readFile|readTextFile|writeFile|writeTextFile|open|readDir|remove|mkdir|stat|lstat|create|copyFile|rename|truncate|makeTemp\w*)\w*)/;
+const REQUIRE_CALL = /\brequire\s*\(\s*["'`]([^"'`]{1,200})["'`]/;
+const STATIC_IMPORT = /(?:^|[^.\w$])import\s*(?:[\w$*{"'`]|$)/m;
+
+export function violationForImport(specifier: string): SandboxViolation {
+  const kind = SPECIFIER_KINDS.find(([pattern]) => pattern.test(specifier))?.[1];
+  return {
+    violation_type: kind ?? "IMPORT_ALLOWLIST_VIOLATION",
+    details: `import of '${specifier.slice(0, 200)}'`,
+  };
+}
+
+export function violationForStaticImport(): SandboxViolation {
+  return { violation_type: "IMPORT_ALLOWLIST_VIOLATION", details: "static import statement" };
+}
+
+/** The violation a guest touch stands for, or undefined for a name this table does not know. */
+export function violationForTouch(touch: string, code: string): SandboxViolation | undefined {
+  if (touch.startsWith(CONSTRUCTOR_TOUCH_PREFIX)) {
+    const name = touch.slice(CONSTRUCTOR_TOUCH_PREFIX.length);
+    if (!(BLOCKED_CONSTRUCTORS as readonly string[]).includes(name)) return undefined;
+    return {
+      violation_type: "GLOBAL_ALLOWLIST_VIOLATION",
+      details: `read of the ${name} constructor through 'constructor'`,
+    };
+  }
+  if (!Object.hasOwn(BLOCKED_GLOBALS, touch)) return undefined;
+  const details = `read of blocked global '${touch}'`;
+  if ((touch === "Bun" || touch === "Deno") && FILE_API.test(code)) {
+    return { violation_type: "FILESYSTEM_ATTEMPT", details };
+  }
+  if (touch === "require") {
+    const specifier = REQUIRE_CALL.exec(code)?.[1];
+    if (specifier !== undefined) {
+      return { violation_type: violationForImport(specifier).violation_type, details };
+    }
+  }
+  return { violation_type: BLOCKED_GLOBALS[touch]!, details };
+}
+
+/**
+ * Whether a compile-time SyntaxError comes from an `import` statement. QuickJS reads a static
+ * import in script code as a malformed `import(...)` and says "expecting '('", so the source
+ * line the error points at is checked (the whole source when the line is unknown).
+ */
+export function isImportSyntaxError(message: string, line: number | undefined, code: string): boolean {
+  if (/\bimport\b/.test(message)) return true;
+  const text = line === undefined ? code : (code.split("\n")[line - 1] ?? code);
+  return STATIC_IMPORT.test(text);
+}

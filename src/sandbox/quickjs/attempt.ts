@@ -1,0 +1,222 @@
+/**
+ * One attempt from request to outcome: pre-checks, a fresh session, input, task evaluation, job
+ * draining, and result or error read inside the guest. Nothing throws out of `runAttempt`: an
+ * exception from the engine itself (host stack overflow, Emscripten abort, failed dispose) ends
+ * the attempt and marks the module for discarding (sandbox-notes rule 3).
+ */
+import type { QuickJSHandle } from "quickjs-emscripten-core";
+import { AttemptLog } from "../attempt-log";
+import {
+  cap,
+  describeThrown,
+  failureFromCompileError,
+  failureFromThrown,
+  isMemoryError,
+  type ThrownDescription,
+} from "../classify";
+import {
+  CODE_LIMIT_BYTES,
+  MiB,
+  POST_BUDGET_MS,
+  RESULT_LIMIT_BYTES,
+  type SandboxSettings,
+} from "../limits";
+import { nestingDepth } from "../nesting";
+import { isImportSyntaxError, violationForStaticImport } from "../policy";
+import { utf8Length } from "../text";
+import type { SandboxFailure, SandboxOutcome, SandboxRequest } from "../types";
+import { reachedCap, type Engine } from "./engine";
+import { Session } from "./session";
+
+type Ending = { resultJson: string } | { error: SandboxFailure };
+
+export interface AttemptResult {
+  outcome: SandboxOutcome;
+  /** The module must not serve another attempt. */
+  discardEngine: boolean;
+}
+
+export function runAttempt(engine: Engine, request: SandboxRequest, settings: SandboxSettings): AttemptResult {
+  const started = settings.now();
+  const log = new AttemptLog(request.code);
+  const done = (ending: Ending, discard: boolean): AttemptResult => ({
+    outcome: log.outcome(ending, settings.now() - started),
+    discardEngine: discard || reachedCap(engine) || ("error" in ending && ending.error.code === "MEMORY_LIMIT"),
+  });
+
+  const refused = precheck(request, settings);
+  if (refused !== undefined) return done({ error: refused }, false);
+
+  let session: Session | undefined;
+  let ending: Ending;
+  try {
+    session = new Session(engine.module, settings, request, log);
+    ending = blameMemory(execute(session, request, log, settings), engine, request);
+    if (session.hostFault !== undefined) throw session.hostFault;
+  } catch (error) {
+    // Never dispose after a host-level failure: that is where Emscripten aborts (2.4, 2.6).
+    settings.onEngineFault(error);
+    return done({ error: hostFailure(error, engine, settings, session) }, true);
+  }
+  try {
+    session.dispose();
+  } catch (error) {
+    settings.onEngineFault(error);
+    return done(ending, true);
+  }
+  return done(ending, false);
+}
+
+/**
+ * A failure in a module whose memory reached its cap is a memory failure, whatever surfaced:
+ * when even the error object cannot be allocated, QuickJS throws `null` instead.
+ */
+function blameMemory(ending: Ending, engine: Engine, request: SandboxRequest): Ending {
+  if (!("error" in ending) || !reachedCap(engine)) return ending;
+  const code = ending.error.code;
+  if (code === "MEMORY_LIMIT" || code === "TIMEOUT") return ending;
+  return { error: { code: "MEMORY_LIMIT", message: `the task exhausted its memory limit of ${request.memoryMb} MiB` } };
+}
+
+/** Refusals that need no engine: oversized source or input, and nesting too deep to parse. */
+function precheck(request: SandboxRequest, settings: SandboxSettings): SandboxFailure | undefined {
+  if (utf8Length(request.code) > CODE_LIMIT_BYTES) {
+    return { code: "SYNTAX_ERROR", message: `the task code is larger than ${CODE_LIMIT_BYTES / MiB} MiB` };
+  }
+  const depth = nestingDepth(request.code, settings.maxNesting);
+  if (depth > settings.maxNesting) {
+    return {
+      code: "STACK_OVERFLOW",
+      message: `the task code nests brackets deeper than ${settings.maxNesting} levels`,
+    };
+  }
+  // The input is copied into the module; it must fit comfortably under the cap, because a failed
+  // host-side allocation near the cap corrupts the module (2.3).
+  if (utf8Length(request.inputJson) > (Math.max(1, request.memoryMb) * MiB) / 4) {
+    return { code: "MEMORY_LIMIT", message: "the task input is too large for its memory limit" };
+  }
+  return undefined;
+}
+
+function execute(session: Session, request: SandboxRequest, log: AttemptLog, settings: SandboxSettings): Ending {
+  const evaluated = session.evalTask(request.code);
+  if ("error" in evaluated) {
+    const description = takeDescription(session, evaluated.error);
+    if (pastDeadline(session, settings)) return { error: timeout(request) };
+    if (description === undefined) return { error: undescribable() };
+    if (description.name === "SyntaxError" && isImportSyntaxError(description.message ?? "", description.lineNumber, request.code)) {
+      log.record(violationForStaticImport());
+    }
+    return { error: failureFromCompileError(description) };
+  }
+
+  const drained = session.drain(evaluated.promise);
+  if (drained.type === "timeout") return { error: timeout(request) };
+  if (drained.type === "stuck") {
+    return {
+      error: {
+        code: "TIMEOUT",
+        message: "the task's promise can never settle: it awaits something nothing will resolve",
+      },
+    };
+  }
+  try {
+    // A settlement after the deadline may be a swallowed interrupt (2.2): the clock decides.
+    if (pastDeadline(session, settings)) return { error: timeout(request) };
+    session.deadline = settings.now() + POST_BUDGET_MS;
+    if (drained.state === "fulfilled") return readResult(session, drained.value, request, settings);
+    return { error: thrownFailure(session, session.describe(drained.value), request, settings) };
+  } finally {
+    if (drained.owned) drained.value.dispose();
+  }
+}
+
+/**
+ * The result as JSON text. Primitives are read directly (that runs no guest code); objects go
+ * through the JSON.stringify captured before the task ran, so their getters, `toJSON` and Proxy
+ * traps run inside the guest, under the post-budget deadline.
+ */
+function readResult(session: Session, value: QuickJSHandle, request: SandboxRequest, settings: SandboxSettings): Ending {
+  const ctx = session.context;
+  const type = ctx.typeof(value);
+  switch (type) {
+    case "undefined":
+      return { resultJson: "null" };
+    case "number":
+      return { resultJson: JSON.stringify(ctx.getNumber(value)) };
+    case "boolean":
+      return { resultJson: ctx.sameValue(value, ctx.true) ? "true" : "false" };
+    case "object":
+      if (ctx.sameValue(value, ctx.null)) return { resultJson: "null" };
+      break;
+    case "string":
+      break;
+    default:
+      return { error: notJson(`a ${type} is not JSON`) };
+  }
+  const answer = session.stringify(value, RESULT_LIMIT_BYTES);
+  if ("thrown" in answer) {
+    const description = takeDescription(session, answer.thrown);
+    if (pastDeadline(session, settings)) return { error: timeout(request) };
+    if (description === undefined) return { error: notJson("its serialisation failed") };
+    if (isMemoryError(description)) return { error: { code: "MEMORY_LIMIT", message: describeThrown(description) } };
+    return { error: notJson(describeThrown(description)) };
+  }
+  if ("other" in answer) {
+    return answer.other === "too-long" ? { error: outputLimit() } : { error: notJson("it serialises to nothing") };
+  }
+  return utf8Length(answer.text) > RESULT_LIMIT_BYTES ? { error: outputLimit() } : { resultJson: answer.text };
+}
+
+const notJson = (why: string): SandboxFailure => ({
+  code: "RESULT_NOT_JSON",
+  message: cap(`the result is not JSON-serialisable: ${why}`),
+});
+
+const outputLimit = (): SandboxFailure => ({
+  code: "OUTPUT_LIMIT",
+  message: `the result is larger than ${RESULT_LIMIT_BYTES / MiB} MiB of JSON`,
+});
+
+/** The failure for a value thrown by (or into) task code, from its description. */
+function thrownFailure(
+  session: Session,
+  description: ThrownDescription | undefined,
+  request: SandboxRequest,
+  settings: SandboxSettings,
+): SandboxFailure {
+  if (pastDeadline(session, settings)) return timeout(request);
+  return description === undefined ? undescribable() : failureFromThrown(description);
+}
+
+/** Describes and then disposes a thrown value's handle. */
+function takeDescription(session: Session, thrown: QuickJSHandle): ThrownDescription | undefined {
+  try {
+    return session.describe(thrown);
+  } finally {
+    thrown.dispose();
+  }
+}
+
+function undescribable(): SandboxFailure {
+  return { code: "TASK_ERROR", message: "the task failed with a value that could not be described" };
+}
+
+const pastDeadline = (session: Session, settings: SandboxSettings): boolean => settings.now() > session.deadline;
+
+const timeout = (request: SandboxRequest): SandboxFailure => ({
+  code: "TIMEOUT",
+  message: `the task exceeded its deadline of ${request.timeoutMs} ms`,
+});
+
+/** Classifies an exception out of the engine itself; its text is never shown to anyone. */
+function hostFailure(error: unknown, engine: Engine, settings: SandboxSettings, session: Session | undefined): SandboxFailure {
+  if (error instanceof RangeError) {
+    return { code: "STACK_OVERFLOW", message: "the task exhausted the native stack" };
+  }
+  if (reachedCap(engine)) return { code: "MEMORY_LIMIT", message: "the task exhausted the sandbox memory" };
+  if (session !== undefined && settings.now() > session.deadline) {
+    return { code: "TIMEOUT", message: "the task exceeded its deadline" };
+  }
+  return { code: "AGENT_CRASH", message: "the sandbox engine failed; it was replaced" };
+}

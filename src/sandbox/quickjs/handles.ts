@@ -1,0 +1,35 @@
+/**
+ * Reading guest results without running guest code: a value is read only after `typeof` says
+ * it is a string primitive (getString on anything else would call its toString, 3(f)).
+ */
+import type { DisposableResult, QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
+
+type ContextResult = DisposableResult<QuickJSHandle, QuickJSHandle>;
+
+/** A guest call's answer: its text, another kind of value, or what it threw (caller disposes). */
+export type CallResult =
+  | { text: string }
+  | { other: "not-a-string" | "too-long" }
+  | { thrown: QuickJSHandle };
+
+/** The value of a call into the sandbox's own code, which cannot fail unless the engine is bad. */
+export function expectValue(result: ContextResult): QuickJSHandle {
+  if (result.error) {
+    result.error.dispose();
+    throw new Error("the sandbox bootstrap failed");
+  }
+  return result.value;
+}
+
+/** Reads a call's string answer (at most `maxChars` long) and disposes the value. */
+export function readText(ctx: QuickJSContext, result: ContextResult, maxChars = Number.POSITIVE_INFINITY): CallResult {
+  if (result.error) return { thrown: result.error };
+  const value = result.value;
+  try {
+    if (ctx.typeof(value) !== "string") return { other: "not-a-string" };
+    if ((ctx.getLength(value) ?? 0) > maxChars) return { other: "too-long" };
+    return { text: ctx.getString(value) };
+  } finally {
+    value.dispose();
+  }
+}

@@ -1,0 +1,96 @@
+/** The `attempts` table: one row per execution of a task's code. */
+import type { Database } from "bun:sqlite";
+import type { AttemptError } from "../../core";
+import type { AttemptRow } from "../types";
+import { fromJson, fromJsonOrNull, toJson, toJsonOrNull } from "./codec";
+import { expectChanged } from "./errors";
+import type { Write } from "./statements";
+
+interface AttemptRecord {
+  run_id: string;
+  task_id: string;
+  attempt: number;
+  agent_id: string;
+  state: AttemptRow["state"];
+  started_at: number;
+  ended_at: number | null;
+  duration_ms: number | null;
+  result_json: string | null;
+  error: string | null;
+  console: string;
+  console_truncated: number;
+}
+
+const COLUMNS = `a.run_id, a.task_id, a.attempt, a.agent_id, a.state, a.started_at, a.ended_at, a.duration_ms,
+  a.result_json, a.error, a.console, a.console_truncated`;
+
+export function attemptStatements(db: Database) {
+  // An upsert rather than INSERT OR REPLACE: an attempt started again after a crash starts
+  // afresh, without the delete that REPLACE would cascade to rows that reference the attempt.
+  const started = db.prepare<void, [string, string, number, string, number]>(
+    `INSERT INTO attempts (run_id, task_id, attempt, agent_id, state, started_at) VALUES (?, ?, ?, ?, 'running', ?)
+     ON CONFLICT (run_id, task_id, attempt) DO UPDATE SET
+       agent_id = excluded.agent_id, state = 'running', started_at = excluded.started_at, ended_at = NULL,
+       duration_ms = NULL, result_json = NULL, error = NULL, console = '[]', console_truncated = 0`,
+  );
+  const ended = db.prepare<
+    void,
+    [string, number, number, string | null, string | null, string, number, string, string, number]
+  >(
+    `UPDATE attempts SET state = ?, ended_at = ?, duration_ms = ?, result_json = ?, error = ?, console = ?,
+       console_truncated = ?
+     WHERE run_id = ? AND task_id = ? AND attempt = ?`,
+  );
+  const ofTask = db.prepare<AttemptRecord, [string, string]>(
+    `SELECT ${COLUMNS} FROM attempts a WHERE a.run_id = ? AND a.task_id = ? ORDER BY a.attempt`,
+  );
+  // "By task" means in input order, so the task's seq decides, not its id.
+  const ofRun = db.prepare<AttemptRecord, [string]>(
+    `SELECT ${COLUMNS} FROM attempts a JOIN tasks t ON t.run_id = a.run_id AND t.task_id = a.task_id
+     WHERE a.run_id = ? ORDER BY t.seq, a.attempt`,
+  );
+
+  return {
+    started(w: Write<"attempt_started">): void {
+      started.run(w.run_id, w.task_id, w.attempt, w.agent_id, w.at);
+    },
+    ended(w: Write<"attempt_ended">): void {
+      const changes = ended.run(
+        w.error === null ? "succeeded" : "failed",
+        w.at,
+        w.duration_ms,
+        w.result_json,
+        toJsonOrNull(w.error),
+        toJson(w.console),
+        w.console_truncated ? 1 : 0,
+        w.run_id,
+        w.task_id,
+        w.attempt,
+      );
+      expectChanged(changes, `attempt ${w.attempt} of task ${w.task_id} of run ${w.run_id}`);
+    },
+    list(run_id: string, task_id?: string): AttemptRow[] {
+      const records = task_id === undefined ? ofRun.all(run_id) : ofTask.all(run_id, task_id);
+      return records.map(toAttemptRow);
+    },
+  };
+}
+
+export type AttemptStatements = ReturnType<typeof attemptStatements>;
+
+function toAttemptRow(r: AttemptRecord): AttemptRow {
+  return {
+    run_id: r.run_id,
+    task_id: r.task_id,
+    attempt: r.attempt,
+    agent_id: r.agent_id,
+    state: r.state,
+    started_at: r.started_at,
+    ended_at: r.ended_at,
+    duration_ms: r.duration_ms,
+    result_json: r.result_json,
+    error: fromJsonOrNull<AttemptError>(r.error),
+    console: fromJson<string[]>(r.console),
+    console_truncated: r.console_truncated !== 0,
+  };
+}

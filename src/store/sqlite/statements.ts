@@ -1,0 +1,26 @@
+/**
+ * Every statement the store runs, prepared once when the store opens: the hot paths (ingest,
+ * apply) then only bind and step, never compile SQL.
+ */
+import type { Database } from "bun:sqlite";
+import type { StoreWrite } from "../types";
+import { assignmentStatements } from "./assignments";
+import { attemptStatements } from "./attempts";
+import { runStatements } from "./runs";
+import { taskStatements } from "./tasks";
+import { waveStatements } from "./waves";
+
+/** The member of the StoreWrite union with the given kind. */
+export type Write<K extends StoreWrite["kind"]> = Extract<StoreWrite, { kind: K }>;
+
+export function prepareStatements(db: Database) {
+  return {
+    runs: runStatements(db),
+    tasks: taskStatements(db),
+    attempts: attemptStatements(db),
+    assignments: assignmentStatements(db),
+    waves: waveStatements(db),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;

@@ -1,0 +1,128 @@
+/**
+ * The SQLite Store: one connection, used synchronously by one caller. The methods translate
+ * every SQLite failure into a STORE error naming the file (errors.ts).
+ */
+import type { Database } from "bun:sqlite";
+import { BuddyError } from "../../core";
+import type {
+  AssignmentRow,
+  AttemptRow,
+  NewRun,
+  RunIngest,
+  RunRow,
+  Store,
+  StoreWrite,
+  TaskRow,
+  WaveRow,
+} from "../types";
+import { batchApplier } from "./apply";
+import { storeError } from "./errors";
+import { beginIngest, type Guard } from "./ingest";
+import { prepareStatements, type Statements } from "./statements";
+
+/** How many runs `listRuns` returns when not told. */
+const DEFAULT_RUN_LIMIT = 50;
+
+export class SqliteStore implements Store {
+  readonly location: string;
+  readonly #db: Database;
+  readonly #sql: Statements;
+  readonly #apply: (writes: readonly StoreWrite[]) => void;
+  readonly #busyTimeoutMs: number;
+  /** The open ingest, if any: while it is open its transaction is this connection's. */
+  #ingest: { run_id: string; handle: RunIngest } | null = null;
+  #closed = false;
+
+  constructor(location: string, db: Database, busyTimeoutMs: number) {
+    this.location = location;
+    this.#db = db;
+    this.#busyTimeoutMs = busyTimeoutMs;
+    this.#sql = this.#guard(() => prepareStatements(db));
+    this.#apply = batchApplier(db, this.#sql);
+  }
+
+  /**
+   * Until the returned ingest is committed or aborted, every other method of this Store throws:
+   * they would run inside the ingest's transaction and see (or commit) the half-written run.
+   */
+  beginRun(run: NewRun): RunIngest {
+    this.#ensureIdle();
+    const handle = beginIngest(this.#db, this.#sql, run, this.#guard, () => {
+      this.#ingest = null;
+    });
+    this.#ingest = { run_id: run.run_id, handle };
+    return handle;
+  }
+
+  /** All the writes, or none of them: one transaction, committed before this returns. */
+  apply(writes: readonly StoreWrite[]): void {
+    this.#call(() => this.#apply(writes));
+  }
+
+  getRun(run_id: string): RunRow | undefined {
+    return this.#call(() => this.#sql.runs.get(run_id));
+  }
+
+  listRuns(limit: number = DEFAULT_RUN_LIMIT): RunRow[] {
+    return this.#call(() => this.#sql.runs.list(limit));
+  }
+
+  waves(run_id: string): number[] {
+    return this.#call(() => this.#sql.tasks.waves(run_id));
+  }
+
+  tasksOfWave(run_id: string, wave: number): TaskRow[] {
+    return this.#call(() => this.#sql.tasks.ofWave(run_id, wave));
+  }
+
+  tasks(run_id: string): TaskRow[] {
+    return this.#call(() => this.#sql.tasks.all(run_id));
+  }
+
+  attempts(run_id: string, task_id?: string): AttemptRow[] {
+    return this.#call(() => this.#sql.attempts.list(run_id, task_id));
+  }
+
+  assignments(run_id: string, wave?: number): AssignmentRow[] {
+    return this.#call(() => this.#sql.assignments.list(run_id, wave));
+  }
+
+  waveRecords(run_id: string): WaveRow[] {
+    return this.#call(() => this.#sql.waves.list(run_id));
+  }
+
+  /** Idempotent. An open ingest is aborted first, so teardown never commits half a run. */
+  close(): void {
+    if (this.#closed) return;
+    try {
+      this.#ingest?.handle.abort();
+    } finally {
+      this.#closed = true;
+      // `true` finalizes the prepared statements and releases the file now, not at GC.
+      this.#guard(() => this.#db.close(true));
+    }
+  }
+
+  #call<T>(fn: () => T): T {
+    this.#ensureIdle();
+    return this.#guard(fn);
+  }
+
+  #ensureIdle(): void {
+    if (this.#closed) throw new BuddyError("INTERNAL", `store ${this.location} is closed`);
+    if (this.#ingest !== null) {
+      throw new BuddyError(
+        "INTERNAL",
+        `the ingest of run ${this.#ingest.run_id} is open on store ${this.location}: commit or abort it first`,
+      );
+    }
+  }
+
+  readonly #guard: Guard = (fn) => {
+    try {
+      return fn();
+    } catch (error) {
+      throw storeError(this.location, error, this.#busyTimeoutMs);
+    }
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * The Store contract: behaviour every backend must show, as one suite over a factory of fresh
+ * databases. SQLite runs it in store.test.ts; PostgreSQL (SPEC 11) will run the same function
+ * against a server the tests start on loopback.
+ */
+import { describe } from "bun:test";
+import { applyContract } from "./store/apply";
+import type { MakeStoreFixture } from "./store/fixtures";
+import { ingestContract } from "./store/ingest";
+import { readsContract } from "./store/reads";
+
+export type { MakeStoreFixture, StoreFixture } from "./store/fixtures";
+
+export function storeContract(name: string, makeStore: MakeStoreFixture): void {
+  describe(`Store contract: ${name}`, () => {
+    ingestContract(makeStore);
+    applyContract(makeStore);
+    readsContract(makeStore);
+  });
+}

@@ -1,0 +1,66 @@
+/**
+ * What the store contract needs from a backend, and the per-test plumbing around it. Every test
+ * gets a fresh, empty database. Store calls are awaited throughout the suite although the
+ * SQLite store answers synchronously: awaiting a plain value is harmless, and it lets the same
+ * suite run against a backend whose calls return promises (PostgreSQL, SPEC 11).
+ */
+import { afterEach, beforeEach, expect } from "bun:test";
+import { BuddyError, type ErrorCode } from "../../../src/core";
+import type { Store } from "../../../src/store";
+
+export interface StoreFixture {
+  /** A new Store (a new connection) on this fixture's database; call it again for a second one. */
+  open(): Promise<Store>;
+  /** Closes every Store that `open` returned and deletes the database. */
+  dispose(): Promise<void>;
+}
+
+/** Creates a fresh, empty database. */
+export type MakeStoreFixture = () => Promise<StoreFixture>;
+
+export interface FreshStore {
+  /** The test's store, opened before the test starts. */
+  readonly store: Store;
+  /** Another connection to the same database. */
+  another(): Promise<Store>;
+}
+
+/** Registers hooks that give each test of the enclosing `describe` its own database. */
+export function freshStore(make: MakeStoreFixture): FreshStore {
+  let fixture: StoreFixture | undefined;
+  let store: Store | undefined;
+  beforeEach(async () => {
+    fixture = await make();
+    store = await fixture.open();
+  });
+  afterEach(async () => {
+    await fixture?.dispose();
+    fixture = undefined;
+    store = undefined;
+  });
+  return {
+    get store(): Store {
+      if (store === undefined) throw new Error("the store is only open while a test runs");
+      return store;
+    },
+    another: () => {
+      if (fixture === undefined) throw new Error("the store is only open while a test runs");
+      return fixture.open();
+    },
+  };
+}
+
+/** Runs `fn` (sync or async), expects it to throw a BuddyError with `code`, and returns it. */
+export async function expectBuddyError(fn: () => unknown, code: ErrorCode): Promise<BuddyError> {
+  let thrown: unknown;
+  try {
+    await fn();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(BuddyError);
+  const error = thrown as BuddyError;
+  expect(error.code).toBe(code);
+  expect(error.message).not.toContain("\n");
+  return error;
+}

@@ -1,0 +1,63 @@
+import { afterEach, expect, test } from "bun:test";
+import { join, resolve } from "node:path";
+import { silentLogger, systemClock } from "../../src/core";
+import { ExecutorPool, EXECUTOR_ARG } from "../../src/executor";
+import type { SandboxRequest } from "../../src/sandbox";
+
+const MAIN = resolve(import.meta.dir, "../../src/cli/main.ts");
+const command = [process.execPath, MAIN, EXECUTOR_ARG];
+const pools: ExecutorPool[] = [];
+const pool = (size = 1, cmd: string[] = command) => {
+  const p = new ExecutorPool({ size, command: cmd, clock: systemClock, logger: silentLogger });
+  pools.push(p);
+  return p;
+};
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+const request = (code: string, over: Partial<SandboxRequest> = {}): SandboxRequest => ({
+  code,
+  inputJson: "null",
+  task: { id: "t", wave: 1, attempt: 1, agent_id: "agent_0" },
+  timeoutMs: 1000,
+  memoryMb: 64,
+  randomSeed: 1,
+  ...over,
+});
+
+test("attempts run in executor processes and come back as JSON", async () => {
+  const p = pool(2);
+  const outcomes = await Promise.all([1, 2, 3, 4, 5].map((n) => p.run(request(`return ${n} * 2`))));
+  expect(outcomes.map((o) => o.ok && JSON.parse(o.resultJson!))).toEqual([2, 4, 6, 8, 10]);
+});
+
+test("an executor stuck in a native built-in that never polls is killed; the attempt is a TIMEOUT and the next one runs", async () => {
+  const p = pool(1);
+  const stuck = p.run(request("'a'.repeat(2**22).indexOf('a'.repeat(2**21) + 'b'); return 1", { timeoutMs: 200 }));
+  const after = p.run(request("return 'after'"));
+  const outcome = await stuck;
+  expect(outcome.ok).toBe(false);
+  expect(outcome.error?.code).toBe("TIMEOUT");
+  expect(outcome.error?.message).toContain("executor was killed");
+  const next = await after;
+  expect(next.ok).toBe(true);
+  expect(JSON.parse(next.resultJson!)).toBe("after");
+});
+
+test("deep recursion ends as STACK_OVERFLOW inside the large-stack executor, not as a crash", async () => {
+  const outcome = await pool(1).run(request("function f(n) { return f(n + 1) + 1; } return f(0);"));
+  expect(outcome.error?.code).toBe("STACK_OVERFLOW");
+});
+
+test("an executor that dies costs its attempt AGENT_CRASH; executors that keep dying fail the pool instead of looping", async () => {
+  const p = pool(1, ["/bin/sh", "-c", "exit 3"]);
+  const codes: string[] = [];
+  let failure: unknown;
+  for (let i = 0; i < 10 && failure === undefined; i++) {
+    await p.run(request("return 1")).then((o) => codes.push(o.error!.code), (e) => (failure = e));
+  }
+  // Attempts in flight when an executor died ended as AGENT_CRASH (none, when all died idle).
+  expect(codes.every((c) => c === "AGENT_CRASH")).toBe(true);
+  expect(String(failure)).toContain("executor processes keep exiting");
+});
