@@ -246,6 +246,11 @@ describe("allowlist and tripwires", () => {
       "read of blocked global 'fetch'",
       "read of blocked global 'WebSocket'",
     ]);
+    // Reaching the global object through `this`, or naming it with an escape, is recorded alike.
+    const viaThis = await run("return (function () { return typeof this['pro' + 'cess'] })()");
+    expect(viaThis.violations.map((v) => v.violation_type)).toEqual(["SUBPROCESS_ATTEMPT"]);
+    const escaped = await run("return typeof f\\u0065tch");
+    expect(escaped.violations.map((v) => v.violation_type)).toEqual(["NETWORK_ACCESS_ATTEMPT"]);
   });
 
   test("a task that fails after a touch ends as VIOLATION with the first touch's type", async () => {

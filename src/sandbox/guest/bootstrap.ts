@@ -16,17 +16,24 @@
  *
  * The bridge is a parameter, never a global, so only these bound functions can reach it.
  */
-import { BLOCKED_CONSTRUCTORS, BLOCKED_GLOBALS } from "../policy";
+import { BLOCKED_CONSTRUCTORS, BLOCKED_GLOBALS, globalsUsedBy } from "../policy";
 import { LAZY_GLOBALS } from "./protocol";
 
 export const BOOTSTRAP_FILENAME = "bootstrap.js";
 
-/** `bootstrap(bridge, blocked, constructors, lazy)`: the lists travel as comma-separated text. */
-export const BOOTSTRAP_ARGS = [
-  Object.keys(BLOCKED_GLOBALS).join(","),
+const BLOCKED_NAMES = Object.keys(BLOCKED_GLOBALS);
+/** Lazy globals that live on the global object; `random` is on `Math`, reachable without it. */
+const LAZY_ON_GLOBAL = LAZY_GLOBALS.filter((name) => name !== "random");
+
+/**
+ * `bootstrap(bridge, blocked, constructors, lazy)`; the lists travel as comma-separated text and
+ * hold only the globals this source can reach (see `globalsUsedBy`).
+ */
+export const bootstrapArgs = (code: string): string[] => [
+  globalsUsedBy(code, BLOCKED_NAMES).join(","),
   BLOCKED_CONSTRUCTORS.join(","),
-  LAZY_GLOBALS.join(","),
-] as const;
+  [...globalsUsedBy(code, LAZY_ON_GLOBAL), "random"].join(","),
+];
 
 /** Positions in the primordials array the bootstrap returns. */
 export const Primordial = {
@@ -58,7 +65,7 @@ export const BOOTSTRAP_SOURCE =
   '(function(b,B,C,L){"use strict";var G=globalThis,O=Object,M=Math,D=O.defineProperty,i,n,' +
   "F=[function(){},async function(){},function*(){},async function*(){}];" +
   "function T(h,k,g,s){D(h,k,s?{get:b.bind(null,g),set:b.bind(null,s),configurable:!0}:{get:b.bind(null,g),configurable:!0})}" +
-  `B=B.split(",");for(i=0;i<B.length;i++)T(G,B[i],'{"t":"touch","name":"'+B[i]+'"}');` +
+  `B=B?B.split(","):[];for(i=0;i<B.length;i++)T(G,B[i],'{"t":"touch","name":"'+B[i]+'"}');` +
   `C=C.split(",");for(i=0;i<4;i++)T(O.getPrototypeOf(F[i]),"constructor",'{"t":"touch","name":"ctor:'+C[i]+'"}');` +
   `L=L.split(",");for(i=0;i<L.length;i++){n=L[i];T(n=="random"?M:G,n,'{"t":"lazy","name":"'+n+'"}','{"t":"lazy-set","name":"'+n+'"}')}` +
   "return[JSON.stringify,JSON.parse,O.getOwnPropertyDescriptor,O.getPrototypeOf,O.hasOwn,O.create,O.freeze," +

@@ -13,7 +13,7 @@ import {
 } from "quickjs-emscripten-core";
 import type { AttemptLog } from "../attempt-log";
 import { parseDescription, type ThrownDescription } from "../classify";
-import { BOOTSTRAP_ARGS, BOOTSTRAP_FILENAME, BOOTSTRAP_SOURCE, Primordial } from "../guest/bootstrap";
+import { bootstrapArgs, BOOTSTRAP_FILENAME, BOOTSTRAP_SOURCE, Primordial } from "../guest/bootstrap";
 import { HELPERS_FILENAME, HELPERS_SOURCE, HelperCall } from "../guest/helpers";
 import { parseMessage, type ConsoleLevel } from "../guest/protocol";
 import { JOB_BATCH, MiB, type SandboxSettings } from "../limits";
@@ -67,7 +67,7 @@ export class Session {
     const manage = this.scope.manage;
     const bridge = manage(ctx.newFunction("bridge", (message, ...args) => this.onBridge(message, args)));
     const boot = manage(expectValue(ctx.evalCode(BOOTSTRAP_SOURCE, BOOTSTRAP_FILENAME, { type: "global" })));
-    const bootArgs = [bridge, ...BOOTSTRAP_ARGS.map((text) => manage(ctx.newString(text)))];
+    const bootArgs = [bridge, ...bootstrapArgs(request.code).map((text) => manage(ctx.newString(text)))];
     this.primordials = manage(expectValue(ctx.callFunction(boot, ctx.undefined, bootArgs)));
     this.globals = new LazyGlobals(ctx, {
       primordials: this.primordials,
