@@ -9,8 +9,7 @@ const out = Bun.stdout.writer();
 let flushScheduled = false;
 
 export function printLine(line: string): void {
-  out.write(line);
-  out.write("\n");
+  out.write(`${line}\n`);
   if (!flushScheduled) {
     flushScheduled = true;
     setImmediate(() => {

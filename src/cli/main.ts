@@ -10,6 +10,7 @@ import { EXIT } from "../core";
 import { EXECUTOR_ARG, runExecutorChild } from "../executor";
 import { runOptions, runCommand } from "./commands/run";
 import { runsCommand, showCommand } from "./commands/inspect";
+import { resumeCommand } from "./commands/resume";
 import { sandboxEvalCommand, type SandboxArgs } from "./commands/sandbox";
 import { schemaCommand, SCHEMAS } from "./commands/schema";
 import { validateCommand } from "./commands/validate";
@@ -39,6 +40,14 @@ function cli(argv: string[]): Argv {
       (y) => runOptions(y.positional("input", { type: "string", demandOption: true, describe: "task file (JSONL) or - for stdin" }))
         .example("$0 run fixtures/demo.jsonl --seed 7 | jq -c 'select(.type==\"task\")'", "run the demo and keep the task records"),
       handle(runCommand),
+    )
+    .command(
+      "resume <run_id>",
+      "continue an interrupted or crashed run; finished tasks are not run again",
+      (y) => y.positional("run_id", { type: "string", demandOption: true })
+        .option("replay", { type: "boolean", default: false, describe: "print the records of tasks that had finished already" })
+        .example("$0 resume 20261124-211500-abc123", "finish a run that was killed"),
+      handle(resumeCommand),
     )
     .command(
       "validate <input>",

@@ -2,3 +2,4 @@ export * from "./errors";
 export * from "./rng";
 export * from "./deps";
 export * from "./task";
+export * from "./observation";

@@ -7,6 +7,10 @@ import { createSandbox } from "../sandbox";
 import { readLines, type FromExecutor, type ToExecutor } from "./protocol";
 
 export async function runExecutorChild(largeStack: boolean): Promise<void> {
+  // Ctrl-C in a terminal signals the whole process group. The supervisor decides when executors
+  // stop (it gives attempts in flight a grace period, then kills them), so they ignore it.
+  process.on("SIGINT", () => {});
+  process.on("SIGTERM", () => {});
   const sandbox = createSandbox({ largeStack });
   const out = Bun.stdout.writer();
   const send = (message: FromExecutor) => {

@@ -75,10 +75,12 @@ export class ExecutorPool {
     });
   }
 
-  async close(): Promise<void> {
+  /** Stops every executor: politely (they finish their attempt), or at once with `now`. */
+  async close(options: { now?: boolean } = {}): Promise<void> {
     this.closing = true;
     clearInterval(this.watchdog);
     const exits = [...this.slots].map(async (slot) => {
+      if (options.now) slot.proc.kill("SIGKILL");
       this.send(slot, { type: "shutdown" });
       try {
         const ended = slot.proc.stdin.end();
@@ -109,22 +111,32 @@ export class ExecutorPool {
    * Writing to an executor that just died fails with EPIPE. That is not an error of the run:
    * the exit handler gives its attempts their outcome, so the failed write is dropped here.
    */
-  private send(slot: Slot, message: ToExecutor): void {
+  private send(slot: Slot, message: ToExecutor, flush = true): void {
     try {
       slot.proc.stdin.write(`${JSON.stringify(message)}\n`);
+      if (flush) this.flushTo(slot);
+    } catch {}
+  }
+
+  private flushTo(slot: Slot): void {
+    try {
       const flushed = slot.proc.stdin.flush();
       if (flushed instanceof Promise) flushed.catch(() => {});
     } catch {}
   }
 
+  /** Fills every executor up to `depth`; one pipe flush per executor, however many were sent. */
   private dispatch(): void {
     for (const slot of this.slots) {
+      let sent = false;
       while (slot.inflight.length < this.depth && this.queue.length > 0 && !slot.killed) {
         const job = this.queue.shift()!;
         if (slot.inflight.length === 0) slot.headSince = this.options.clock.now();
         slot.inflight.push(job);
-        this.send(slot, { type: "attempt", id: job.id, request: job.request });
+        this.send(slot, { type: "attempt", id: job.id, request: job.request }, false);
+        sent = true;
       }
+      if (sent) this.flushTo(slot);
       if (this.queue.length === 0) return;
     }
   }

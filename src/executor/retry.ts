@@ -28,5 +28,6 @@ export function retryDelay(policy: RetryPolicy, k: number, rng: Rng, retryAfterM
 
 /** The task's policy: run options overridden by the task's own `retry` fields. */
 export function effectivePolicy(run: RetryPolicy, task?: Partial<RetryPolicy>): RetryPolicy {
+  if (task === undefined) return run; // the common case, on the hot path
   return { ...run, ...Object.fromEntries(Object.entries(task ?? {}).filter(([, v]) => v !== undefined)) };
 }

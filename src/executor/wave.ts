@@ -53,7 +53,15 @@ export async function runWave(placements: readonly Placement[], ctx: TaskContext
   };
   const lane = async (own: AgentQueue) => {
     for (let task = next(own); task; task = next(own)) {
-      options.onFinal(await runTask(task, own.agent_id, ctx, options.firstAttempt?.(task) ?? 1));
+      let final;
+      try {
+        final = await runTask(task, own.agent_id, ctx, options.firstAttempt?.(task) ?? 1);
+      } catch (error) {
+        // A stop cut the task short (interrupted wait or attempt): it stays unfinished, resumable.
+        if (options.shouldStop()) return;
+        throw error;
+      }
+      options.onFinal(final);
     }
   };
   const lanes: Promise<void>[] = [];

@@ -36,6 +36,12 @@ export class Committer {
     this.lines.push(line);
   }
 
+  /** Prints `line` after the next commit, for lines whose state is already stored (replay). */
+  echo(line: string): void {
+    this.lines.push(line);
+    this.schedule();
+  }
+
   /** Commits everything pending now, then prints what it carried. */
   flush(): void {
     this.scheduled = false;

@@ -1,3 +1,5 @@
-export { startRun, executeRun, type HarnessDeps, type RunInput, type RunResult } from "./run";
+export { startRun, resumeRun, type HarnessDeps, type RunInput, type RunResult } from "./run";
+export { executeRun } from "./execute";
+export { INTERRUPT_GRACE_MS } from "./interrupt";
 export * from "./records";
 export { runSnippet, type SnippetOptions } from "./snippet";
