@@ -111,33 +111,29 @@ export class ExecutorPool {
    * Writing to an executor that just died fails with EPIPE. That is not an error of the run:
    * the exit handler gives its attempts their outcome, so the failed write is dropped here.
    */
-  private send(slot: Slot, message: ToExecutor, flush = true): void {
+  private send(slot: Slot, message: ToExecutor): void {
     try {
       slot.proc.stdin.write(`${JSON.stringify(message)}\n`);
-      if (flush) this.flushTo(slot);
-    } catch {}
-  }
-
-  private flushTo(slot: Slot): void {
-    try {
       const flushed = slot.proc.stdin.flush();
       if (flushed instanceof Promise) flushed.catch(() => {});
     } catch {}
   }
 
-  /** Fills every executor up to `depth`; one pipe flush per executor, however many were sent. */
+  /**
+   * Idle executors get work first; only then is work queued behind running attempts, up to
+   * `depth` per executor, which keeps the pipe round trip off the critical path without making
+   * a short attempt wait behind a long one while another executor sits idle.
+   */
   private dispatch(): void {
-    for (const slot of this.slots) {
-      let sent = false;
-      while (slot.inflight.length < this.depth && this.queue.length > 0 && !slot.killed) {
+    for (let level = 1; level <= this.depth && this.queue.length > 0; level++) {
+      for (const slot of this.slots) {
+        if (this.queue.length === 0) break;
+        if (slot.killed || slot.inflight.length >= level) continue;
         const job = this.queue.shift()!;
         if (slot.inflight.length === 0) slot.headSince = this.options.clock.now();
         slot.inflight.push(job);
-        this.send(slot, { type: "attempt", id: job.id, request: job.request }, false);
-        sent = true;
+        this.send(slot, { type: "attempt", id: job.id, request: job.request });
       }
-      if (sent) this.flushTo(slot);
-      if (this.queue.length === 0) return;
     }
   }
 

@@ -84,7 +84,10 @@ export async function runTask(task: Task, agent_id: string, ctx: TaskContext, fi
   const { defaults } = ctx;
   const policy = effectivePolicy(defaults.retry, task.retry);
   const maxAttempts = 1 + (policy.strategy === "none" ? 0 : task.max_retries ?? defaults.max_retries);
-  const started_at = ctx.clock.now();
+  // When the first attempt really started running: an attempt can wait in an executor's queue
+  // behind another one, and that wait is not the task's time. The executor measures each
+  // attempt itself, so its start is its end minus its duration.
+  let started_at: number | undefined;
   let busy_ms = 0;
   for (let attempt = firstAttempt; ; attempt++) {
     const at = ctx.clock.now();
@@ -101,6 +104,7 @@ export async function runTask(task: Task, agent_id: string, ctx: TaskContext, fi
             randomSeed: deriveSeed(ctx.seed, "random", task.task_id, attempt),
           });
     const ended = ctx.clock.now();
+    started_at ??= Math.max(at, Math.round(ended - outcome.durationMs));
     busy_ms += outcome.durationMs;
     const error = outcome.ok ? null : toAttemptError(outcome);
     const result_json = outcome.ok ? (outcome.resultJson ?? "null") : null;
@@ -117,7 +121,7 @@ export async function runTask(task: Task, agent_id: string, ctx: TaskContext, fi
       console_truncated: outcome.consoleTruncated,
     });
     const final = (status: TaskStatus): TaskFinal => ({
-      task, agent_id, status, attempts: attempt, result_json, error, started_at, ended_at: ended, busy_ms,
+      task, agent_id, status, attempts: attempt, result_json, error, started_at: started_at!, ended_at: ended, busy_ms,
     });
     if (!error) return final("succeeded");
     const delay = error.retryable && attempt < maxAttempts ? retryDelay(policy, attempt, attemptRng(ctx.seed, task, attempt), error.retry_after_ms) : null;

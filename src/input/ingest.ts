@@ -25,7 +25,7 @@ function describe(value: unknown): string {
 }
 
 /** Parses one line; a string result is the reason it is not a JSON object. */
-function parseObject(text: string): Record<string, unknown> | string {
+export function parseObject(text: string): Record<string, unknown> | string {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -4,6 +4,7 @@
  * built from the sub-schema that failed: its type, bounds and allowed values.
  */
 import type { TSchema } from "@sinclair/typebox";
+import type { TypeCheck } from "@sinclair/typebox/compiler";
 import { type ValueError, ValueErrorType } from "@sinclair/typebox/errors";
 import { TaskInputChecker } from "./schema";
 
@@ -114,11 +115,12 @@ function message(e: ValueError): string {
 /**
  * Every schema problem of one parsed line, one per field: TypeBox may report a field several
  * times (a missing property is both "required" and "not a string"); the first says it best.
+ * `checker` is the task line schema unless another record shape (Phase 20 rows) is checked.
  */
-export function schemaProblems(value: unknown): FieldProblem[] {
-  if (TaskInputChecker.Check(value)) return [];
+export function schemaProblems(value: unknown, checker: TypeCheck<TSchema> = TaskInputChecker): FieldProblem[] {
+  if (checker.Check(value)) return [];
   const byField = new Map<string, string>();
-  for (const e of TaskInputChecker.Errors(value)) {
+  for (const e of checker.Errors(value)) {
     const field = fieldName(e.path);
     if (!byField.has(field)) byField.set(field, message(e));
   }

@@ -1,12 +1,15 @@
 /**
  * readTasks: the streaming ingest of SPEC 2.1–2.3. Lines are read, checked and yielded one at a
- * time, and the problem cap is applied here, where the items leave the component.
+ * time, and the problem cap is applied here, where the items leave the component, the same for
+ * JSONL files and Phase 20 directories.
  */
+import { stat } from "node:fs/promises";
 import type { Task } from "../core";
 import { lineIngester } from "./ingest";
 import { splitLines } from "./lines";
 import { FILE_FIELD, type FieldProblem, LINE_FIELD, type Problem } from "./problems";
 import { openSource, type SourceOptions } from "./source";
+import { readPhase20Tree } from "./phase20/read";
 
 export type InputItem =
   | { kind: "task"; task: Task; line: number }
@@ -30,32 +33,45 @@ export const MAX_PROBLEMS = 50;
 const lineProblem = (message: string): FieldProblem => ({ field: LINE_FIELD, message });
 
 /**
- * Yields every valid task and every problem of `source` (a path, or `-` for stdin), in input
- * order. Throws BuddyError("INPUT") when the source itself cannot be opened or read.
+ * Yields every valid task and every problem of `source` (a JSONL path, `-` for stdin, or a
+ * Phase 20 output directory, SPEC 2.2), in input order, stopping after `maxProblems` problems.
+ * Throws BuddyError("INPUT") when the source itself cannot be opened or read.
  */
 export async function* readTasks(source: string, options: ReadOptions = {}): AsyncGenerator<InputItem> {
-  const { file, baseDir, chunks } = await openSource(source, options);
-  const maxProblems = options.maxProblems ?? MAX_PROBLEMS;
-  const ingest = lineIngester({ simulate: options.simulate ?? false, baseDir });
-  let problemCount = 0;
-  let sawContent = false;
-  let stopped = false;
+  const items = (await isDirectory(source)) ? readPhase20Tree(source, options) : readJsonl(source, options);
+  yield* capProblems(items, options.maxProblems ?? MAX_PROBLEMS);
+}
 
-  /** Items for the problems of one line, ending with the "omitted" notice when over the cap. */
-  const report = (line: number, found: FieldProblem[]): InputItem[] => {
-    const items: InputItem[] = [];
-    for (const { field, message } of found) {
-      if (problemCount === maxProblems) {
-        const notice = `more problems were omitted; reading stopped after ${maxProblems}`;
-        items.push({ kind: "problem", problem: { file, line, field: FILE_FIELD, message: notice } });
-        stopped = true;
-        break;
+const isDirectory = (source: string) =>
+  source === "-" ? Promise.resolve(false) : stat(source).then((s) => s.isDirectory(), () => false);
+
+/**
+ * Passes items through until `max` problems have passed; the next problem becomes the
+ * "omitted" notice (at its file and line) and reading stops, which closes the source.
+ */
+async function* capProblems(items: AsyncGenerator<InputItem>, max: number): AsyncGenerator<InputItem> {
+  let count = 0;
+  for await (const item of items) {
+    if (item.kind === "problem") {
+      if (count === max) {
+        const { file, line } = item.problem;
+        const message = `more problems were omitted; reading stopped after ${max}`;
+        yield { kind: "problem", problem: { file, line, field: FILE_FIELD, message } };
+        return;
       }
-      problemCount += 1;
-      items.push({ kind: "problem", problem: { file, line, field, message } });
+      count += 1;
     }
-    return items;
-  };
+    yield item;
+  }
+}
+
+/** The tasks and problems of one JSONL source, uncapped. */
+async function* readJsonl(source: string, options: ReadOptions): AsyncGenerator<InputItem> {
+  const { file, baseDir, chunks } = await openSource(source, options);
+  const ingest = lineIngester({ simulate: options.simulate ?? false, baseDir });
+  let sawContent = false;
+  const report = (line: number, found: readonly FieldProblem[]): InputItem[] =>
+    found.map(({ field, message }) => ({ kind: "problem", problem: { file, line, field, message } }));
 
   for await (const batch of splitLines(chunks)) {
     options.signal?.throwIfAborted();
@@ -64,12 +80,8 @@ export async function* readTasks(source: string, options: ReadOptions = {}): Asy
       sawContent = true;
       const pending = "text" in raw ? ingest(raw.text, raw.line) : [lineProblem(raw.problem)];
       const outcome = pending instanceof Promise ? await pending : pending;
-      if (!Array.isArray(outcome)) {
-        yield { kind: "task", task: outcome, line: raw.line };
-        continue;
-      }
-      yield* report(raw.line, outcome);
-      if (stopped) return; // leaving the loop closes the file
+      if (Array.isArray(outcome)) yield* report(raw.line, outcome);
+      else yield { kind: "task", task: outcome, line: raw.line };
     }
   }
   if (!sawContent) yield* report(1, [{ field: FILE_FIELD, message: "contains no tasks" }]);

@@ -6,7 +6,8 @@ import { type FieldProblem, show } from "./problems";
 
 type Line = Record<string, unknown>;
 
-function probabilityProblems(line: Line): FieldProblem[] {
+/** The probability is required under one of its two names, and the two must agree. */
+export function probabilityProblems(line: Line): FieldProblem[] {
   const p = line.predicted_success_probability;
   const alias = line.predicted_success_rate;
   if (p === undefined && alias === undefined) {

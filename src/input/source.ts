@@ -48,8 +48,8 @@ export async function openSource(source: string, options: SourceOptions = {}): P
     throw new BuddyError("INPUT", `input file ${source} ${fsReason(cause)}`, { cause });
   });
   if (info.isDirectory()) {
-    // Phase 20 output trees (SPEC 2.2) will be read here; until then say so plainly.
-    throw new BuddyError("INPUT", `input ${source} is a directory; expected a JSONL file or -`);
+    // readTasks sends Phase 20 trees (SPEC 2.2) elsewhere; a directory here was given as a file.
+    throw new BuddyError("INPUT", `input ${source} is a directory; expected a JSONL file`);
   }
   return {
     file: source,

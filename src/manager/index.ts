@@ -11,6 +11,17 @@ import { STRATEGIES, type Placement } from "./strategies";
 export { createAgents, eligibleAgents, observedSuccess, type AgentState } from "./agents";
 export { STRATEGIES, capFor, difficulty, type Placement, type Strategy } from "./strategies";
 export type { CoordinationPlan } from "./plan";
+export {
+  evaluateGates,
+  rejected,
+  referencedProviders,
+  GATES,
+  RISK_FLOORS,
+  type GateDecision,
+  type GateName,
+  type GateOptions,
+  type GateVerdict,
+} from "./gates";
 
 /** SPEC 4.2: priority first (1 = most urgent), then input order. */
 export function orderTasks(tasks: readonly Task[]): Task[] {

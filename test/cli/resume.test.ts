@@ -1,3 +1,4 @@
+import { Database } from "bun:sqlite";
 import { expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -77,7 +78,11 @@ test("bad database paths, a read-only directory and a truncated database: one cl
   const bytes = await Bun.file(good).bytes();
   const truncated = join(dir, "truncated.db");
   writeFileSync(truncated, bytes.subarray(0, 1500));
-  const cases = [["runs", "--db", dir], ["runs", "--db", join(dir, "good.db", "below-a-file.db")], ["runs", "--db", truncated]];
+  const newer = join(dir, "newer.db");
+  const future = new Database(newer);
+  future.run("PRAGMA user_version = 999");
+  future.close();
+  const cases = [["runs", "--db", dir], ["runs", "--db", join(dir, "good.db", "below-a-file.db")], ["runs", "--db", truncated], ["runs", "--db", newer]];
   for (const args of cases) {
     const ran = await buddy(args);
     expect({ args, code: ran.code }).toEqual({ args, code: 4 });

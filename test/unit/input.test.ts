@@ -196,9 +196,11 @@ describe("the source itself", () => {
     expect((error as BuddyError).message).toBe(`input file ${missing} not found`);
   });
 
-  test("a directory is an INPUT error", async () => {
-    const error = await validateFile(FIXTURES).catch((e: unknown) => e);
-    expect((error as BuddyError).code).toBe("INPUT");
+  test("a directory is read as a Phase 20 tree, and one without waves says what it expected", async () => {
+    const { problems } = await validateFile(join(FIXTURES, "invalid"), { simulate: true });
+    expect(problems.map(formatProblem)).toEqual([
+      `${join(FIXTURES, "invalid")}:1: (file): contains no Phase 20 waves (expected wave_<w>/agent_<i>/predicted_tasks.jsonl)`,
+    ]);
   });
 
   test("a stream that fails half-way is an INPUT error", async () => {

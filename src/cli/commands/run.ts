@@ -4,10 +4,8 @@ import type { Argv } from "yargs";
 import { parseRunOptions, STRATEGY_NAMES } from "../../config";
 import { RETRY_STRATEGIES } from "../../core";
 import { startRun } from "../../harness";
-import { deps, executorCommand, inputArg, openDb, type GlobalArgs } from "../context";
-import { printLine } from "../io";
-import { progressLine } from "../progress";
-import { onInterrupt } from "../signals";
+import { inputArg, type GlobalArgs } from "../context";
+import { runSession } from "../session";
 
 export const runOptions = (y: Argv) =>
   y
@@ -51,27 +49,5 @@ export async function runCommand(args: RunArgs): Promise<number> {
     run_id: args["run-id"],
     live: args.live || process.env.DRY_RUN === "false",
   });
-  const store = openDb(args);
-  const interrupt = onInterrupt();
-  const progress = progressLine(args.quiet === true);
-  try {
-    const { exitCode } = await startRun(
-      { source: inputArg(args.input), options },
-      {
-        ...deps(args),
-        store,
-        executorCommand: executorCommand(),
-        signal: interrupt.signal,
-        emit: (line) => {
-          printLine(line);
-          progress.seen(line);
-        },
-      },
-    );
-    return exitCode;
-  } finally {
-    progress.done();
-    interrupt.dispose();
-    store.close();
-  }
+  return runSession(args, (deps) => startRun({ source: inputArg(args.input), options }, deps));
 }

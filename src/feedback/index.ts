@@ -1,0 +1,21 @@
+/**
+ * The feedback loop (SPEC 7): learning signals for Phases 16, 18 and 20 after each wave, and
+ * calibration of predictions against outcomes (per wave, per run, and the isotonic fit behind
+ * `buddy calibrate`). Everything here is a pure function of WaveObservations.
+ */
+export {
+  calibrate,
+  binOf,
+  CALIBRATION_BINS,
+  LOG_LOSS_CLIP,
+  type Calibration,
+  type CalibrationBin,
+  type PredictionPair,
+} from "./calibration";
+export { isotonicFit, applyIsotonic, type IsotonicFit, type IsotonicStep } from "./isotonic";
+export { predictionPairs, ranTasks, outcomeOf } from "./pairs";
+export { waveLoad, type WaveLoad } from "./load";
+export { agentPerformance } from "./agent-performance";
+export { waveSignals, signalConfidence, signalId, signalsForPhase, type SignalContext } from "./signals";
+export { mean, percentile } from "./stats";
+export * from "./types";

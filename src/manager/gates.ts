@@ -1,0 +1,109 @@
+/**
+ * Safety gates (SPEC 4.3), evaluated before every attempt. Each gate gives one recorded
+ * decision; in live mode a failed gate rejects the task, in dry run (the default) it is recorded
+ * as would_reject and the task runs anyway, so a dry run shows what live mode would refuse.
+ */
+import { PROVIDERS, type Risk, type Task } from "../core";
+
+export const GATES = ["structure", "min_confidence", "risk", "capability"] as const;
+export type GateName = (typeof GATES)[number];
+export type GateVerdict = "pass" | "reject" | "would_reject";
+
+export interface GateDecision {
+  task_id: string;
+  attempt: number;
+  gate: GateName;
+  decision: GateVerdict;
+  reason: string;
+}
+
+export interface GateOptions {
+  /** Lowest predicted probability allowed to run (`--min-confidence`). @default 0.1 (run option) */
+  min_confidence: number;
+  /** Live mode: a failed gate rejects. Dry run records would_reject. @default false (run option) */
+  live: boolean;
+  /** 1-based attempt the decisions are recorded for. */
+  attempt: number;
+}
+
+/** SPEC 4.3: the lowest probability each risk level may run with. HIGH also needs approval. */
+export const RISK_FLOORS: Record<Risk, number> = { LOW: 0.5, MEDIUM: 0.75, HIGH: 0.9 };
+
+type Check = { ok: boolean; reason: string };
+
+const known = new Set<string>(PROVIDERS);
+
+/**
+ * Providers the code names: `providers.x`, `providers["x"]` / `providers['x']`, and
+ * destructuring `{ x, y: alias } = providers`. A static reading of the text: a computed name
+ * (`providers[name]`) cannot be seen here, and the sandbox enforces the same rule at run time by
+ * exposing only the declared providers; this gate makes the refusal early and explainable.
+ */
+export function referencedProviders(code: string): string[] {
+  const found = new Set<string>();
+  for (const m of code.matchAll(/\bproviders\s*(?:\?\.|\.)\s*([A-Za-z_$][\w$]*)/g)) found.add(m[1]!);
+  for (const m of code.matchAll(/\bproviders\s*(?:\?\.)?\[\s*(["'`])([^"'`\\]+)\1\s*\]/g)) found.add(m[2]!);
+  for (const m of code.matchAll(/\{([^{}]*)\}\s*=\s*(?:await\s+)?providers\b/g)) {
+    for (const part of m[1]!.split(",")) {
+      const name = part.split(":")[0]!.replace(/=.*$/s, "").trim();
+      if (/^[A-Za-z_$][\w$]*$/.test(name)) found.add(name);
+    }
+  }
+  return [...found].sort();
+}
+
+const fmt = (p: number) => String(Math.round(p * 1000) / 1000);
+
+function minConfidence(task: Task, min: number): Check {
+  const p = task.predicted_success_probability;
+  return p >= min
+    ? { ok: true, reason: `p ${fmt(p)} ≥ min confidence ${fmt(min)}` }
+    : { ok: false, reason: `p ${fmt(p)} is below min confidence ${fmt(min)}` };
+}
+
+function risk(task: Task): Check {
+  const p = task.predicted_success_probability;
+  const level = task.risk_assessment;
+  const floor = RISK_FLOORS[level];
+  if (p < floor) return { ok: false, reason: `${level} risk needs p ≥ ${floor}, got ${fmt(p)}` };
+  if (level === "HIGH" && task.approved !== true) {
+    return { ok: false, reason: "HIGH risk needs explicit approval (approved: true)" };
+  }
+  return { ok: true, reason: `${level} risk with p ${fmt(p)} ≥ ${floor}${level === "HIGH" ? ", approved" : ""}` };
+}
+
+function capability(task: Task): Check {
+  if (task.code === undefined) return { ok: true, reason: "no code (simulated)" };
+  const declared = new Set<string>(task.uses);
+  const used = referencedProviders(task.code);
+  const undeclared = used.filter((name) => !declared.has(name));
+  if (undeclared.length === 0) {
+    return { ok: true, reason: used.length === 0 ? "uses no provider" : `uses only declared providers: ${used.join(", ")}` };
+  }
+  const describe = (name: string) => (known.has(name) ? `${name} (not in uses)` : `${name} (no such provider)`);
+  return { ok: false, reason: `code references undeclared providers: ${undeclared.map(describe).join(", ")}` };
+}
+
+/** The four decisions for one attempt, in SPEC order. */
+export function evaluateGates(task: Task, options: GateOptions): GateDecision[] {
+  const checks: Array<[GateName, Check]> = [
+    // Ingest validated the structure; a task that reaches a gate has passed it.
+    ["structure", { ok: true, reason: "validated at ingest" }],
+    ["min_confidence", minConfidence(task, options.min_confidence)],
+    ["risk", risk(task)],
+    ["capability", capability(task)],
+  ];
+  return checks.map(([gate, check]) => ({
+    task_id: task.task_id,
+    attempt: options.attempt,
+    gate,
+    decision: check.ok ? "pass" : options.live ? "reject" : "would_reject",
+    reason: check.reason,
+  }));
+}
+
+/** The first decision that stops the task (live mode), or undefined when it may run. */
+export function rejected(decisions: readonly GateDecision[]): GateDecision | undefined {
+  return decisions.find((d) => d.decision === "reject");
+}
+

@@ -1,0 +1,64 @@
+/** Per-wave health (SPEC 8): four metrics in [0, 1] and their weighted score out of 100. */
+import type { WaveObservation } from "../core";
+import { predictionPairs, waveLoad } from "../feedback";
+
+export type HealthStatus = "EXCELLENT" | "GOOD" | "FAIR" | "POOR";
+
+export interface HealthMetrics {
+  /** succeeded / final tasks (rejected tasks count as not succeeded). */
+  success_rate: number;
+  /** Agents not marked failed / agents. */
+  availability: number;
+  /** 1 − mean |p − outcome| over the tasks that ran. */
+  accuracy: number;
+  /** min / max busy time over the agents that should have had work (see feedback `waveLoad`). */
+  load_balance: number;
+}
+
+export interface WaveHealth {
+  wave: number;
+  metrics: HealthMetrics;
+  /** 100 × Σ weight × metric, in [0, 100]. */
+  health_score: number;
+  health_status: HealthStatus;
+}
+
+/** SPEC 8 weights; they sum to 1, so the score is a percentage. */
+export const HEALTH_WEIGHTS: Readonly<HealthMetrics> = { success_rate: 0.4, availability: 0.2, accuracy: 0.2, load_balance: 0.2 };
+
+/** Lowest score of each status, best first (SPEC 8). */
+export const HEALTH_STATUS_FLOORS: ReadonlyArray<readonly [HealthStatus, number]> = [
+  ["EXCELLENT", 90],
+  ["GOOD", 70],
+  ["FAIR", 50],
+  ["POOR", -Infinity],
+];
+
+export function healthStatus(score: number): HealthStatus {
+  return HEALTH_STATUS_FLOORS.find(([, floor]) => score >= floor)![0];
+}
+
+export function healthScore(m: HealthMetrics): number {
+  return 100 * (HEALTH_WEIGHTS.success_rate * m.success_rate + HEALTH_WEIGHTS.availability * m.availability +
+    HEALTH_WEIGHTS.accuracy * m.accuracy + HEALTH_WEIGHTS.load_balance * m.load_balance);
+}
+
+/**
+ * A metric with nothing to measure (no final task, no agent) is 1: nothing went wrong. The
+ * alternative, 0, would call a wave whose tasks were all finished before a resume POOR.
+ */
+export function waveHealth(obs: WaveObservation): WaveHealth {
+  const final = obs.tasks.length;
+  const succeeded = obs.tasks.filter((t) => t.status === "succeeded").length;
+  const pairs = predictionPairs(obs.tasks);
+  const error = pairs.reduce((s, x) => s + Math.abs(x.p - x.outcome), 0);
+  const agents = obs.agents.length;
+  const metrics: HealthMetrics = {
+    success_rate: final === 0 ? 1 : succeeded / final,
+    availability: agents === 0 ? 1 : obs.agents.filter((a) => !a.failed).length / agents,
+    accuracy: pairs.length === 0 ? 1 : 1 - error / pairs.length,
+    load_balance: waveLoad(obs).load_balance,
+  };
+  const health_score = healthScore(metrics);
+  return { wave: obs.wave, metrics, health_score, health_status: healthStatus(health_score) };
+}

@@ -1,0 +1,283 @@
+/**
+ * The hostile suite (issue 3): task scripts written by an author who wants out of the sandbox,
+ * each with the outcome class it must end in, plus legitimate programs that must keep working.
+ * `hostile.test.ts` runs all of them as one `buddy run` of the compiled binary.
+ *
+ * Defaults keep the suite quick on a 2-core CI machine: hostile cases get 300 ms and 32 MiB,
+ * legitimate ones 3 s and 64 MiB.
+ */
+import type { ViolationType } from "../../src/sandbox";
+
+export type OutcomeClass =
+  | "OK"
+  | "TIMEOUT"
+  | "MEMORY_LIMIT"
+  | "STACK_OVERFLOW"
+  | "OUTPUT_LIMIT"
+  | "RESULT_NOT_JSON"
+  | "VIOLATION";
+
+export interface HostileCase {
+  /** Also the task id. */
+  name: string;
+  code: string;
+  expect: OutcomeClass;
+  /** For VIOLATION: the error's violation_type. */
+  violation_type?: ViolationType;
+  /**
+   * Every violation the attempt records, in order. Default: `[violation_type]` for VIOLATION
+   * cases, none for the others.
+   */
+  violations?: ViolationType[];
+  /** For OK: the value the code must return. */
+  result?: unknown;
+  /** @default 300 (3000 for OK) */
+  timeout_ms?: number;
+  /** @default 32 (64 for OK) */
+  memory_mb?: number;
+  /**
+   * Whether the sandbox stops it by itself (interrupt handler, bounded job draining, a limit).
+   * False for native built-ins that never poll the interrupt handler: only the executor kill at
+   * max(2 × timeout, timeout + 1 s) ends those.
+   * @default true
+   */
+  interruptible?: boolean;
+}
+
+const ok = (name: string, code: string, result: unknown, extra: Partial<HostileCase> = {}): HostileCase => ({
+  name, code, expect: "OK", result, ...extra,
+});
+const as = (expect: OutcomeClass) => (name: string, code: string, extra: Partial<HostileCase> = {}): HostileCase => ({
+  name, code, expect, ...extra,
+});
+const timeout = as("TIMEOUT");
+const memory = as("MEMORY_LIMIT");
+const stack = as("STACK_OVERFLOW");
+const output = as("OUTPUT_LIMIT");
+const notJson = as("RESULT_NOT_JSON");
+const violation = (name: string, code: string, type: ViolationType, extra: Partial<HostileCase> = {}): HostileCase => ({
+  name, code, expect: "VIOLATION", violation_type: type, ...extra,
+});
+
+/** Programs a real author writes; every one must succeed with exactly this result. */
+const LEGITIMATE: HostileCase[] = [
+  ok("ok-json", "const t = JSON.stringify({ a: [1, 'x', null], b: { c: true } }); return JSON.parse(t)", { a: [1, "x", null], b: { c: true } }),
+  ok("ok-math", "return [Math.max(3, 7), Math.round(Math.sqrt(2) * 1000), Math.hypot(3, 4), Math.trunc(-4.7), 2 ** 10]", [7, 1414, 5, -4, 1024]),
+  ok("ok-date", "const d = new Date(Date.UTC(2024, 1, 29, 12)); return [d.toISOString(), d.getUTCDay(), new Date(0).getTime()]", ["2024-02-29T12:00:00.000Z", 4, 0]),
+  ok("ok-regexp", "const m = /(?<y>\\d{4})-(?<m>\\d{2})/.exec('on 2024-03'); return [m.groups.y, 'a-b-c'.replace(/-/g, '+'), [...'a1b22'.matchAll(/\\d+/g)].map(x => x[0])]", ["2024", "a+b+c", ["1", "22"]]),
+  ok("ok-map-set", "const m = new Map([[1, 'a']]); m.set(2, 'b'); const s = new Set([1, 1, 2, 3]); return [m.size, m.get(2), [...s], s.has(3)]", [2, "b", [1, 2, 3], true]),
+  ok("ok-classes", "class A { #x; constructor(x) { this.#x = x } get x() { return this.#x } static of(x) { return new this(x) } } class B extends A { get x() { return super.x * 2 } } return [B.of(21).x, B.of(1) instanceof A]", [42, true]),
+  ok("ok-generators", "function* fib() { let [a, b] = [0, 1]; for (;;) { yield a; [a, b] = [b, a + b] } } const out = []; for (const n of fib()) { if (n > 50) break; out.push(n) } return out", [0, 1, 1, 2, 3, 5, 8, 13, 21, 34]),
+  ok("ok-async-await", "const wait = (v) => new Promise((r) => r(v)); let sum = 0; for (const v of [1, 2, 3]) sum += await wait(v); const all = await Promise.all([wait(4), Promise.resolve(5)]); return sum + all[0] + all[1]", 15),
+  ok("ok-bigint", "const f = (n) => n <= 1n ? 1n : n * f(n - 1n); return f(25n).toString()", "15511210043330985984000000"),
+  ok("ok-typed-arrays", "const b = new ArrayBuffer(8); new DataView(b).setUint32(0, 0xdeadbeef); const u = new Uint8Array(b); const f = Float64Array.from([1.5, 2.5]); return [Array.from(u.slice(0, 4)), f.reduce((a, x) => a + x, 0)]", [[222, 173, 190, 239], 4]),
+  ok("ok-sort-100k", "const a = []; let x = 12345; for (let i = 0; i < 100000; i++) { x = (x * 1103515245 + 12345) % 2147483648; a.push(x) } a.sort((p, q) => p - q); let sorted = true; for (let i = 1; i < a.length; i++) if (a[i - 1] > a[i]) sorted = false; return [a.length, sorted]", [100000, true]),
+  ok("ok-destructuring-spread", "const { a, ...rest } = { a: 1, b: 2, c: 3 }; const [x, , ...ys] = [1, 2, 3, 4]; return { a, rest, x, ys, s: `${a}+${x}` }", { a: 1, rest: { b: 2, c: 3 }, x: 1, ys: [3, 4], s: "1+1" }),
+  ok("ok-errors-caught", "class MyError extends Error { constructor(m) { super(m); this.name = 'MyError' } } try { throw new MyError('x', { cause: 1 }) } catch (e) { return [e.name, e.message, e instanceof Error, String(e)] }", ["MyError", "x", true, "MyError: x"]),
+  ok("ok-proxy-reflect-symbol", "const s = Symbol('k'); const p = new Proxy({ [s]: 1 }, { get: (t, k) => k === 'v' ? 42 : Reflect.get(t, k) }); return [p.v, p[s], Reflect.ownKeys({ a: 1 })]", [42, 1, ["a"]]),
+  ok("ok-input-and-task", "return { n: input.n * 2, id: task.id, attempt: task.attempt }", { n: 42, id: "ok-input-and-task", attempt: 1 }),
+  ok("ok-own-input-binding", "const input = 'mine'; let task = 2; return [input, task]", ["mine", 2]),
+  ok("ok-memo-recursion", "const memo = new Map(); const fib = (n) => n < 2 ? n : memo.get(n) ?? (memo.set(n, fib(n - 1) + fib(n - 2)), memo.get(n)); return fib(90) > 1e18", true),
+  ok("ok-console-flood-truncated", "for (let i = 0; i < 3000; i++) console.log('line ' + i + ' ' + 'z'.repeat(100)); return 'done'", "done"),
+  ok("ok-feature-detection", "return [typeof fetch === 'undefined', typeof require]", [true, "undefined"], {
+    violations: ["NETWORK_ACCESS_ATTEMPT", "IMPORT_ALLOWLIST_VIOLATION"],
+  }),
+  ok("ok-job-after-return-dropped", "Promise.resolve().then(() => { for (;;) {} }); return 'returned first'", "returned first", { timeout_ms: 300 }),
+  ok("ok-stack-has-no-host-paths", "const s = new Error('x').stack; return /task\\.js/.test(s) && !/\\/(work|home|usr|tmp|src)\\//.test(s) && !/node_modules|\\.ts\\b/.test(s)", true),
+  ok("ok-catches-stack-overflow", "let depth = 0; const f = () => { depth++; f() }; try { f() } catch (e) { return [e instanceof RangeError || e.name === 'InternalError', depth > 1000] }", [true, true]),
+];
+
+/** Endless work in every place a loop can hide; the interrupt handler or the job clock stops it. */
+const CPU: HostileCase[] = [
+  timeout("cpu-while-true", "while (true) {}"),
+  timeout("cpu-finally-loop", "try { for (;;) {} } finally { for (;;) {} }"),
+  timeout("cpu-return-then-finally-loop", "try { return 1 } finally { for (;;) {} }"),
+  timeout("cpu-catch-interrupt-and-loop", "for (;;) { try { while (true) {} } catch (e) {} }"),
+  timeout("cpu-getter", "const o = { get x() { for (;;) {} } }; return o.x"),
+  timeout("cpu-tostring-coercion", "const o = { toString() { for (;;) {} } }; return `${o}`"),
+  timeout("cpu-valueof-arithmetic", "const o = { valueOf() { while (1) {} } }; return o * 2"),
+  timeout("cpu-toprimitive", "const o = { [Symbol.toPrimitive]() { for (;;) {} } }; return o + 1"),
+  timeout("cpu-promise-job-chain", "function f() { Promise.resolve().then(f) } f(); await new Promise(() => {})"),
+  timeout("cpu-promise-catch-reschedule", "const spin = () => Promise.resolve().then(() => { for (;;) {} }).catch(spin); spin(); await new Promise(() => {})"),
+  timeout("cpu-await-loop", "for (;;) await null"),
+  timeout("cpu-then-fanout", "const f = () => { const p = Promise.resolve(); p.then(f); p.then(f) }; f(); await new Promise(() => {})"),
+  timeout("cpu-regex-backtracking", "return /(a+)+$/.test('a'.repeat(40) + '!')"),
+  timeout("cpu-regex-replace", "return ('x'.repeat(30) + 'y').replace(/^(\\w|x)+$/, 'z')"),
+  timeout("cpu-sort-comparator", "return [3, 1, 2].sort(() => { for (;;) {} })"),
+  timeout("cpu-json-reviver", "return JSON.parse('[1]', () => { for (;;) {} })"),
+  timeout("cpu-proxy-trap", "const p = new Proxy({}, { get() { for (;;) {} } }); return p.anything"),
+  timeout("cpu-generator-body", "function* g() { for (;;) {} } return g().next()"),
+  timeout("cpu-static-block", "class A { static { for (;;) {} } } return 1"),
+  timeout("cpu-iterator-destructuring", "const it = { [Symbol.iterator]() { return { next() { for (;;) {} } } } }; const [a] = it; return a"),
+  timeout("cpu-tojson-in-result", "return { toJSON() { for (;;) {} } }"),
+  timeout("cpu-thenable-result", "return { then() { for (;;) {} } }"),
+  timeout("cpu-recursion-caught-in-loop", "const f = () => f(); for (;;) { try { f() } catch (e) {} }"),
+  timeout("cpu-long-finite-math", "let x = 0; for (let i = 0; i < 1e12; i++) x += Math.sqrt(i); return x"),
+];
+
+/** Native built-ins that loop in C without polling the interrupt handler (sandbox-notes 2.2). */
+const NATIVE: HostileCase[] = [
+  timeout("native-includes-huge-arraylike", "return Array.prototype.includes.call({ length: 2 ** 32 - 1 }, 'x')", { interruptible: false }),
+  timeout("native-lastindexof-huge-arraylike", "return Array.prototype.lastIndexOf.call({ length: 2 ** 32 - 1 }, 'x')", { interruptible: false }),
+  timeout("native-quadratic-indexof", "return 'a'.repeat(2 ** 22).indexOf('a'.repeat(2 ** 21) + 'b')", { interruptible: false, memory_mb: 64 }),
+  timeout("native-every-huge-arraylike", "return Array.prototype.every.call({ length: 2 ** 32 - 1 }, () => true)", { interruptible: true }),
+];
+
+/** Memory bombs: the hard WASM cap holds whatever the allocation pattern. */
+const MEMORY: HostileCase[] = [
+  memory("mem-single-huge-string", "return 'x'.repeat(2 ** 28).length"),
+  memory("mem-many-objects", "const keep = []; for (;;) keep.push({ i: keep.length, s: 'abc' + keep.length })"),
+  memory("mem-typed-array-chunks", "const keep = []; for (;;) keep.push(new Float64Array(1 << 13))"),
+  memory("mem-string-doubling", "let s = 'x'; for (;;) s += s"),
+  memory("mem-key-flood", "const o = {}; for (let i = 0; ; i++) o['key' + i] = i"),
+  memory("mem-map-growth", "const m = new Map(); for (let i = 0; ; i++) m.set(i, [i])"),
+  memory("mem-array-buffer-2gb", "return new ArrayBuffer(2 ** 31).byteLength"),
+  memory("mem-in-promise-jobs", "const keep = []; const grow = async () => { for (;;) { keep.push(new Array(1000).fill(keep.length)); await null } }; await grow()"),
+  memory("mem-closures", "let f = () => 0; for (let i = 0; ; i++) { const g = f; const pad = [i, i, i, i]; f = () => g() + pad[0] }"),
+  memory("mem-100mb-string-64mb-cap", "return 'x'.repeat(100 * 1024 * 1024)", { memory_mb: 64 }),
+  memory("mem-array-join", "return new Array(1e9).join('xy').length"),
+];
+
+/** Recursion and nesting: a clean STACK_OVERFLOW, never a crashed host. */
+const STACK: HostileCase[] = [
+  stack("stack-plain-recursion", "function f() { return f() + 1 } return f()"),
+  stack("stack-mutual-recursion", "const a = (n) => b(n + 1); const b = (n) => a(n + 1); return a(0)"),
+  stack("stack-getter-recursion", "const o = { get x() { return this.x } }; return o.x"),
+  stack("stack-tostring-recursion", "const o = { toString() { return 'a' + this } }; return String(o)"),
+  stack("stack-proxy-recursion", "const p = new Proxy({}, { get: (t, k, r) => r[k] }); return p.x"),
+  stack("stack-async-recursion", "async function f() { return f() } return await f()"),
+  stack("stack-callback-recursion", "const f = (a) => a.map(() => f(a)); return f([1])"),
+  stack("stack-json-parse-deep", "return JSON.parse('['.repeat(100000) + ']'.repeat(100000))"),
+  stack("stack-deep-result", "let a = []; for (let i = 0; i < 100000; i++) a = [a]; return a"),
+  stack("stack-deep-source", `return ${"[".repeat(5000)}${"]".repeat(5000)}`),
+  stack("stack-deep-array-tostring", "let a = []; for (let i = 0; i < 100000; i++) a = [a]; return String(a)"),
+];
+
+/** Results too large for the 1 MiB limit. */
+const OUTPUT: HostileCase[] = [
+  output("out-2mb-string", "return 'x'.repeat(2 * 1024 * 1024)"),
+  output("out-big-array", "return Array.from({ length: 300000 }, (_, i) => i)"),
+  output("out-100mb-string", "return 'x'.repeat(100 * 1024 * 1024)", { memory_mb: 256, timeout_ms: 2000 }),
+  output("out-wide-object", "const o = {}; for (let i = 0; i < 60000; i++) o['k' + i] = 'v'.repeat(20); return o", { memory_mb: 64 }),
+];
+
+/** Results that are not JSON, however they try to look like it. */
+const NOT_JSON: HostileCase[] = [
+  notJson("json-cycle", "const a = { b: {} }; a.b.a = a; return a"),
+  notJson("json-bigint-top", "return 10n"),
+  notJson("json-bigint-nested", "return { n: [1n] }"),
+  notJson("json-function", "return function () {}"),
+  notJson("json-symbol", "return Symbol('s')"),
+  notJson("json-throwing-getter", "return { get boom() { throw new Error('getter') } }"),
+  notJson("json-throwing-tojson", "return { toJSON() { throw new Error('no') } }"),
+  notJson("json-revoked-proxy-top", "const p = Proxy.revocable({}, {}); p.revoke(); return p.proxy"),
+  notJson("json-revoked-proxy-after-await", "const p = Proxy.revocable({}, {}); p.revoke(); await null; return p.proxy"),
+  notJson("json-revoked-proxy-nested", "const p = Proxy.revocable({}, {}); p.revoke(); return { inner: [p.proxy] }"),
+  notJson("json-throwing-then-getter", "return { get then() { throw new Error('then') } }"),
+  notJson("json-throwing-proxy-top", "return new Proxy({}, { get() { throw new Error('no reads') } })"),
+  notJson("json-ownkeys-trap-throws", "return { p: new Proxy({}, { ownKeys() { throw new Error('keys') } }) }"),
+  notJson("json-tojson-undefined", "return { toJSON() { return undefined } }"),
+];
+
+/** Reaching for the host: every touch is recorded; an attempt that then fails is VIOLATION. */
+const VIOLATIONS: HostileCase[] = [
+  violation("vio-fetch", "const r = await fetch('https://example.com'); return r.status", "NETWORK_ACCESS_ATTEMPT"),
+  violation("vio-fetch-computed", "return await globalThis['fe' + 'tch']('https://example.com')", "NETWORK_ACCESS_ATTEMPT"),
+  violation("vio-websocket", "return new WebSocket('wss://example.com')", "NETWORK_ACCESS_ATTEMPT"),
+  violation("vio-navigator", "return navigator.sendBeacon('https://example.com', 'x')", "NETWORK_ACCESS_ATTEMPT"),
+  violation("vio-process-reflect", "return Reflect.get(globalThis, 'process').env.HOME", "SUBPROCESS_ATTEMPT"),
+  violation("vio-bun-destructuring", "const { Bun } = globalThis; return Bun.spawnSync(['id']).stdout", "SUBPROCESS_ATTEMPT"),
+  violation("vio-this-process", "return (function () { return this.process.pid })()", "SUBPROCESS_ATTEMPT"),
+  violation("vio-worker", "return new Worker('data:,postMessage(1)')", "SUBPROCESS_ATTEMPT"),
+  violation("vio-bun-file", "return await Bun.file('/etc/passwd').text()", "FILESYSTEM_ATTEMPT"),
+  violation("vio-deno-read", "return await Deno.readTextFile('/etc/passwd')", "FILESYSTEM_ATTEMPT"),
+  violation("vio-require-fs", "return require('fs').readFileSync('/etc/passwd', 'utf8')", "FILESYSTEM_ATTEMPT"),
+  violation("vio-require-child-process", "return require('child_process').execSync('id').toString()", "SUBPROCESS_ATTEMPT"),
+  violation("vio-static-import", "import fs from 'fs'\nreturn fs.readFileSync('/etc/passwd')", "IMPORT_ALLOWLIST_VIOLATION"),
+  violation("vio-dynamic-import", "const fs = await import('node:fs'); return fs.readFileSync('/etc/passwd')", "IMPORT_ALLOWLIST_VIOLATION"),
+  violation("vio-module-exports", "module.exports = { pwned: true }; return 1", "IMPORT_ALLOWLIST_VIOLATION"),
+  violation("vio-eval", "return eval('1 + 1')", "GLOBAL_ALLOWLIST_VIOLATION"),
+  violation("vio-function-ctor", "return new Function('return 1')()", "GLOBAL_ALLOWLIST_VIOLATION"),
+  violation("vio-constructor-chain", "return (function () {}).constructor('return process')()", "GLOBAL_ALLOWLIST_VIOLATION"),
+  violation("vio-array-constructor-chain", "return [].constructor.constructor('return this')()", "GLOBAL_ALLOWLIST_VIOLATION"),
+  violation("vio-async-function-ctor", "return (async function () {}).constructor('return 1')", "GLOBAL_ALLOWLIST_VIOLATION"),
+  violation("vio-generator-ctor", "return Object.getPrototypeOf(function* () {}).constructor('yield 1')().next()", "GLOBAL_ALLOWLIST_VIOLATION"),
+  violation("vio-async-generator-ctor", "return Reflect.getPrototypeOf(async function* () {}).constructor('yield 1')", "GLOBAL_ALLOWLIST_VIOLATION"),
+  violation("vio-console-constructor", "return console.log.constructor('return this')()", "GLOBAL_ALLOWLIST_VIOLATION"),
+  violation("vio-shared-array-buffer", "return new SharedArrayBuffer(8).byteLength", "GLOBAL_ALLOWLIST_VIOLATION"),
+  violation("vio-atomics", "return Atomics.add(new Int32Array(4), 0, 1)", "GLOBAL_ALLOWLIST_VIOLATION"),
+  violation("vio-webassembly", "return WebAssembly.validate(new Uint8Array([0, 97, 115, 109]))", "GLOBAL_ALLOWLIST_VIOLATION"),
+  violation("vio-settimeout", "return await new Promise((r) => setTimeout(r, 10))", "GLOBAL_ALLOWLIST_VIOLATION"),
+  violation("vio-weakref", "return new WeakRef({}).deref()", "GLOBAL_ALLOWLIST_VIOLATION"),
+  violation("vio-internal-error-global", "throw new InternalError('not an ES built-in')", "GLOBAL_ALLOWLIST_VIOLATION"),
+];
+
+/**
+ * Tasks that rewrite the shared world (prototypes, JSON, globals) and still succeed: wave 2's
+ * leftovers check must not see any of it.
+ */
+const POLLUTERS: HostileCase[] = [
+  ok("pollute-object-prototype", "Object.prototype.polluted = 'yes'; Object.defineProperty(Object.prototype, 'then', { value: undefined, writable: true, configurable: true }); return ({}).polluted", "yes"),
+  ok("pollute-array-and-function-prototypes", "Array.prototype.map = null; Array.prototype.extra = 1; Function.prototype.call = null; String.prototype.trim = () => 'x'; return typeof [].map", "object"),
+  ok("pollute-json-and-math", "JSON.stringify = () => '\"forged\"'; JSON.parse = null; Math.random = () => 4; return { real: true }", { real: true }),
+  ok("pollute-globals", "globalThis.leaked = 1; var leakedVar = 2; Promise = null; Object.freeze(Object.prototype); Object.freeze(globalThis); return [typeof leaked, typeof Promise]", ["number", "object"]),
+  ok("pollute-errors-and-symbols", "Error = function () {}; TypeError.prototype.name = 'Forged'; Symbol.iterator.description; Object.defineProperty(Array.prototype, Symbol.iterator, { value: function* () { yield 'forged' } }); return [...[1, 2]]", ["forged"]),
+];
+
+export const CASES: readonly HostileCase[] = [
+  ...LEGITIMATE,
+  ...CPU,
+  ...NATIVE,
+  ...MEMORY,
+  ...STACK,
+  ...OUTPUT,
+  ...NOT_JSON,
+  ...VIOLATIONS,
+  ...POLLUTERS,
+];
+
+/** The violations a case's attempt must record, in order. */
+export const expectedViolations = (c: HostileCase): ViolationType[] =>
+  c.violations ?? (c.expect === "VIOLATION" && c.violation_type !== undefined ? [c.violation_type] : []);
+
+export const timeoutOf = (c: HostileCase): number => c.timeout_ms ?? (c.expect === "OK" ? 3000 : 300);
+export const memoryOf = (c: HostileCase): number => c.memory_mb ?? (c.expect === "OK" ? 64 : 32);
+
+/**
+ * What wave 2 runs after every case above: a description of the global object and the shared
+ * intrinsics (own keys with their kind and attributes, extensibility) plus direct checks for each
+ * pollution the cases attempted. It names no blocked global, so it records no violation.
+ */
+export const LEFTOVERS_CHECK = `
+const fnProto = Object.getPrototypeOf(function () {});
+const targets = {
+  global: globalThis, ObjectPrototype: Object.prototype, ArrayPrototype: Array.prototype,
+  FunctionPrototype: fnProto, StringPrototype: String.prototype, NumberPrototype: Number.prototype,
+  PromisePrototype: Promise.prototype, ErrorPrototype: Error.prototype, TypeErrorPrototype: TypeError.prototype,
+  JSON, Math, Reflect, Object, Array, Promise, Symbol, RegExpPrototype: RegExp.prototype, MapPrototype: Map.prototype,
+  ArrayIteratorPrototype: Object.getPrototypeOf([][Symbol.iterator]()),
+};
+const describe = (o) => Reflect.ownKeys(o).map((k) => {
+  const d = Object.getOwnPropertyDescriptor(o, k);
+  const kind = 'value' in d ? (typeof d.value === 'function' ? 'function ' + d.value.name + '/' + d.value.length : typeof d.value) : 'accessor';
+  return String(k) + ' ' + kind + ' ' + (d.writable ? 'w' : '') + (d.configurable ? 'c' : '') + (d.enumerable ? 'e' : '');
+}).sort();
+const fingerprint = {};
+for (const name of Object.keys(targets)) {
+  fingerprint[name] = { keys: describe(targets[name]), extensible: Object.isExtensible(targets[name]) };
+}
+const checks = {
+  noLeakedGlobal: typeof leaked === 'undefined' && typeof leakedVar === 'undefined',
+  objectPrototypeClean: ({}).polluted === undefined && !('then' in {}),
+  arrayPrototypeClean: typeof [].map === 'function' && [].extra === undefined,
+  callWorks: typeof (function () {}).call === 'function',
+  trimWorks: ' a '.trim() === 'a',
+  jsonWorks: JSON.stringify({ a: 1 }) === '{"a":1}' && JSON.parse('[2]')[0] === 2,
+  randomInRange: Math.random() < 1,
+  promiseIntact: typeof Promise === 'function',
+  notFrozen: Object.isExtensible(Object.prototype) && Object.isExtensible(globalThis),
+  errorsIntact: new Error('x') instanceof Error && TypeError.prototype.name === 'TypeError',
+  iterationIntact: [...[1, 2]].length === 2,
+};
+return { fingerprint, checks };
+`;
