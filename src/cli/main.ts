@@ -8,12 +8,14 @@ import { hideBin } from "yargs/helpers";
 import pkg from "../../package.json";
 import { EXIT } from "../core";
 import { EXECUTOR_ARG, runExecutorChild } from "../executor";
-import { runOptions, runCommand } from "./commands/run";
+import { REPORT_FORMATS, reportCommand } from "./commands/report";
+import { artifactOptions, runOptions, runCommand } from "./commands/run";
 import { runsCommand, showCommand } from "./commands/inspect";
 import { resumeCommand } from "./commands/resume";
 import { sandboxEvalCommand, type SandboxArgs } from "./commands/sandbox";
 import { schemaCommand, SCHEMAS } from "./commands/schema";
 import { validateCommand } from "./commands/validate";
+import { violationsCommand } from "./commands/violations";
 import { STDIN_ARG } from "./context";
 import { endOutput, reportError, warn } from "./io";
 
@@ -46,6 +48,8 @@ function cli(argv: string[]): Argv {
       "continue an interrupted or crashed run; finished tasks are not run again",
       (y) => y.positional("run_id", { type: "string", demandOption: true })
         .option("replay", { type: "boolean", default: false, describe: "print the records of tasks that had finished already" })
+        .option("out", artifactOptions.out)
+        .option("junit", artifactOptions.junit)
         .example("$0 resume 20261124-211500-abc123", "finish a run that was killed"),
       handle(resumeCommand),
     )
@@ -71,6 +75,21 @@ function cli(argv: string[]): Argv {
         .option("attempts", { type: "boolean", default: false, describe: "add every attempt, with its console output" })
         .example("$0 show 20261124-211500-abc123 --tasks", "a run with its tasks"),
       handle(showCommand),
+    )
+    .command(
+      "violations [run_id]",
+      "sandbox violations as NDJSON: of one run, or of every run",
+      (y) => y.positional("run_id", { type: "string", describe: "a run id; all runs when omitted" })
+        .example("$0 violations 20261124-211500-abc123 | jq -r .violation_type", "what a run's tasks reached for"),
+      handle(violationsCommand),
+    )
+    .command(
+      "report <run_id>",
+      "the run report: Markdown, self-contained HTML or JSON",
+      (y) => y.positional("run_id", { type: "string", demandOption: true })
+        .option("format", { choices: Object.keys(REPORT_FORMATS) as (keyof typeof REPORT_FORMATS)[], default: "md" as const })
+        .example("$0 report 20261124-211500-abc123 --format html > report.html", "a report to open in a browser"),
+      handle(reportCommand),
     )
     .command(
       "schema <name>",

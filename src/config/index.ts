@@ -37,6 +37,8 @@ export const RunOptionsSchema = z.object({
   seed: int(0, 0xffffffff).optional(),
   /** Tasks without code succeed with their predicted probability (SPEC 4.5). @default false */
   simulate: z.boolean().default(false),
+  /** Simulated tasks take predicted_execution_time × this many seconds (SPEC 4.5). @default 0 */
+  time_scale: z.number().min(0).max(3600).default(0),
   /** Stop dispatching after the first task that fails. @default false */
   fail_fast: z.boolean().default(false),
   /** Safety gate: minimum predicted probability. @default 0.1 */

@@ -3,18 +3,10 @@
  * backoff, attempt again while the error is retryable and attempts remain. Every attempt is
  * recorded when it starts and when it ends; the final state goes out through `finish`.
  */
-import {
-  createRng,
-  deriveSeed,
-  isRetryable,
-  type AttemptError,
-  type Clock,
-  type RetryPolicy,
-  type Task,
-  type TaskStatus,
-} from "../core";
+import { createRng, deriveSeed, type AttemptError, type Clock, type RetryPolicy, type Task, type TaskStatus } from "../core";
 import type { SandboxOutcome, SandboxRequest } from "../sandbox/types";
 import type { StoreWrite } from "../store/types";
+import { simulatedOutcome, toAttemptError, violationRow } from "./outcome";
 import { effectivePolicy, retryDelay } from "./retry";
 
 export interface TaskDefaults {
@@ -29,7 +21,14 @@ export interface TaskContext {
   seed: number;
   defaults: TaskDefaults;
   simulate: boolean;
+  /** Simulated tasks take predicted_execution_time × this many seconds. @default 0 */
+  timeScale: number;
   clock: Clock;
+  /**
+   * The safety gates before an attempt (SPEC 4.3), recorded by the caller. A reason means the
+   * task is rejected: never attempted, never retried.
+   */
+  gate(task: Task, attempt: number): string | undefined;
   attempt(request: SandboxRequest): Promise<SandboxOutcome>;
   record(write: StoreWrite): void;
   /** Aborts waits between attempts when the run is stopping. */
@@ -50,34 +49,8 @@ export interface TaskFinal {
   ended_at: number;
   /** Sum of attempt durations: what the agent spent on it. */
   busy_ms: number;
-}
-
-function toAttemptError(outcome: SandboxOutcome): AttemptError {
-  const e = outcome.error ?? { code: "AGENT_CRASH" as const, message: "attempt ended without a result or an error" };
-  const error: AttemptError = {
-    code: e.code,
-    message: e.message,
-    retryable: isRetryable(e.code, { thrownRetryable: e.thrownRetryable, status: e.status }),
-  };
-  if (e.violation_type !== undefined) error.violation_type = e.violation_type;
-  if (e.status !== undefined) error.status = e.status;
-  if (e.retry_after_ms !== undefined) error.retry_after_ms = e.retry_after_ms;
-  return error;
-}
-
-/** SPEC 4.5: a task without code succeeds with its predicted probability, drawn from the seed. */
-function simulatedOutcome(task: Task, seed: number): SandboxOutcome {
-  const draw = createRng(deriveSeed(seed, "simulate", task.task_id)).next();
-  const ok = draw < task.predicted_success_probability;
-  return {
-    ok,
-    resultJson: ok ? JSON.stringify({ simulated: true }) : undefined,
-    error: ok ? undefined : { code: "TASK_ERROR", message: "simulated failure", thrownRetryable: false },
-    console: [],
-    consoleTruncated: false,
-    violations: [],
-    durationMs: 0,
-  };
+  /** Each attempt's duration, in order (attempts of an earlier process included on resume). */
+  attempt_durations_ms: number[];
 }
 
 export async function runTask(task: Task, agent_id: string, ctx: TaskContext, firstAttempt = 1): Promise<TaskFinal> {
@@ -88,13 +61,18 @@ export async function runTask(task: Task, agent_id: string, ctx: TaskContext, fi
   // behind another one, and that wait is not the task's time. The executor measures each
   // attempt itself, so its start is its end minus its duration.
   let started_at: number | undefined;
-  let busy_ms = 0;
+  const durations: number[] = [];
   for (let attempt = firstAttempt; ; attempt++) {
     const at = ctx.clock.now();
+    const refusal = ctx.gate(task, attempt);
+    if (refusal !== undefined) {
+      const error: AttemptError = { code: "SAFETY_GATE_REJECTED", message: refusal, retryable: false };
+      return { task, agent_id, status: "rejected", attempts: attempt - 1, result_json: null, error, started_at: started_at ?? at, ended_at: at, busy_ms: sum(durations), attempt_durations_ms: durations };
+    }
     ctx.record({ kind: "attempt_started", run_id: ctx.run_id, task_id: task.task_id, attempt, agent_id, at });
     const outcome =
       task.code === undefined
-        ? simulatedOutcome(task, ctx.seed)
+        ? await simulatedOutcome(task, ctx.seed, ctx.timeScale, ctx.clock, ctx.signal)
         : await ctx.attempt({
             code: task.code,
             inputJson: JSON.stringify(task.input ?? null),
@@ -105,7 +83,7 @@ export async function runTask(task: Task, agent_id: string, ctx: TaskContext, fi
           });
     const ended = ctx.clock.now();
     started_at ??= Math.max(at, Math.round(ended - outcome.durationMs));
-    busy_ms += outcome.durationMs;
+    durations.push(outcome.durationMs);
     const error = outcome.ok ? null : toAttemptError(outcome);
     const result_json = outcome.ok ? (outcome.resultJson ?? "null") : null;
     ctx.record({
@@ -120,8 +98,11 @@ export async function runTask(task: Task, agent_id: string, ctx: TaskContext, fi
       console: outcome.console,
       console_truncated: outcome.consoleTruncated,
     });
+    for (const v of outcome.violations) {
+      ctx.record({ kind: "violation", row: violationRow(ctx.run_id, task, attempt, ended, v) });
+    }
     const final = (status: TaskStatus): TaskFinal => ({
-      task, agent_id, status, attempts: attempt, result_json, error, started_at: started_at!, ended_at: ended, busy_ms,
+      task, agent_id, status, attempts: attempt, result_json, error, started_at: started_at!, ended_at: ended, busy_ms: sum(durations), attempt_durations_ms: durations,
     });
     if (!error) return final("succeeded");
     const delay = error.retryable && attempt < maxAttempts ? retryDelay(policy, attempt, attemptRng(ctx.seed, task, attempt), error.retry_after_ms) : null;
@@ -129,3 +110,5 @@ export async function runTask(task: Task, agent_id: string, ctx: TaskContext, fi
     await ctx.clock.sleep(delay, ctx.signal);
   }
 }
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);

@@ -3,40 +3,13 @@
  * predicted probabilities are from what happened, overall (bias, MAE, Brier, log loss) and by
  * probability band (ECE and its bins, the data of a reliability diagram).
  */
+import type { Calibration, CalibrationBin } from "./schema";
 import { mean } from "./stats";
 
 /** One prediction and what happened: outcome 1 = the task succeeded. */
 export interface PredictionPair {
   p: number;
   outcome: 0 | 1;
-}
-
-export interface CalibrationBin {
-  /** Bin range: [lower, upper), the last bin [0.9, 1] including 1. */
-  lower: number;
-  upper: number;
-  n: number;
-  /** null when the bin is empty. */
-  mean_predicted: number | null;
-  observed_rate: number | null;
-}
-
-/** Statistics are null when n = 0: a statistic of nothing is not 0. */
-export interface Calibration {
-  n: number;
-  mean_predicted: number | null;
-  observed_rate: number | null;
-  /** mean_predicted − observed_rate: positive means predictions run high (overconfident). */
-  bias: number | null;
-  /** Mean |p − outcome|. */
-  mae: number | null;
-  /** Mean (p − outcome)². */
-  brier: number | null;
-  /** Mean −[y ln p + (1 − y) ln(1 − p)], p clipped to [LOG_LOSS_CLIP, 1 − LOG_LOSS_CLIP]. */
-  log_loss: number | null;
-  /** Σ (n_bin / n) × |mean_predicted_bin − observed_rate_bin| over the bins. */
-  ece: number | null;
-  bins: CalibrationBin[];
 }
 
 export const CALIBRATION_BINS = 10;

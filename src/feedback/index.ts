@@ -3,15 +3,7 @@
  * calibration of predictions against outcomes (per wave, per run, and the isotonic fit behind
  * `buddy calibrate`). Everything here is a pure function of WaveObservations.
  */
-export {
-  calibrate,
-  binOf,
-  CALIBRATION_BINS,
-  LOG_LOSS_CLIP,
-  type Calibration,
-  type CalibrationBin,
-  type PredictionPair,
-} from "./calibration";
+export { calibrate, binOf, CALIBRATION_BINS, LOG_LOSS_CLIP, type PredictionPair } from "./calibration";
 export { isotonicFit, applyIsotonic, type IsotonicFit, type IsotonicStep } from "./isotonic";
 export { predictionPairs, ranTasks, outcomeOf } from "./pairs";
 export { waveLoad, type WaveLoad } from "./load";

@@ -32,11 +32,12 @@ export function isotonicFit(pairs: readonly PredictionPair[]): IsotonicFit {
     } else {
       blocks.push({ from: p, to: p, sum: outcome, n: 1 });
     }
-    // Pool while the newest block's mean is below its predecessor's (a violation).
+    // Pool while the newest block's mean is not above its predecessor's: below is a violation;
+    // equal pools too, which changes no fitted value but leaves one step per distinct value.
     while (blocks.length >= 2) {
       const b = blocks[blocks.length - 1]!;
       const a = blocks[blocks.length - 2]!;
-      if (a.sum / a.n <= b.sum / b.n) break;
+      if (a.sum / a.n < b.sum / b.n) break;
       blocks.splice(blocks.length - 2, 2, { from: a.from, to: b.to, sum: a.sum + b.sum, n: a.n + b.n });
     }
   }

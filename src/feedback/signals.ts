@@ -28,17 +28,19 @@ export const signalId = (run_id: string, wave: number, type: SignalType) => `${r
 export function waveSignals(obs: WaveObservation, ctx: SignalContext): Signal[] {
   // The sample is the tasks that ran: rejected ones never tested a prediction or an agent.
   const n = ranTasks(obs.tasks).length;
-  const make = <T extends SignalType>(signal_type: T, content: SignalContentByType[T], recommendations: string[]): SignalOf<T> => ({
-    signal_id: signalId(obs.run_id, obs.wave, signal_type),
-    run_id: obs.run_id,
-    wave: obs.wave,
-    signal_type,
-    target_phase: TARGET_PHASE[signal_type],
-    confidence: signalConfidence(n),
-    content,
-    recommendations,
-    generated_at: ctx.generated_at,
-  });
+  // The cast: TypeScript cannot tie `content`'s type to `signal_type` through a generic T.
+  const make = <T extends SignalType>(signal_type: T, content: SignalContentByType[T], recommendations: string[]) =>
+    ({
+      signal_id: signalId(obs.run_id, obs.wave, signal_type),
+      run_id: obs.run_id,
+      wave: obs.wave,
+      signal_type,
+      target_phase: TARGET_PHASE[signal_type],
+      confidence: signalConfidence(n),
+      content,
+      recommendations,
+      generated_at: ctx.generated_at,
+    }) as SignalOf<T>;
   const agents = agentPerformanceContent(obs);
   const coordination = coordinationContent(obs);
   const heuristics = heuristicContent(obs);

@@ -1,4 +1,4 @@
-/** Small statistics shared by the feedback signals and the calibration. */
+/** Small statistics shared by the feedback signals and the calibration. Data stays unrounded; only sentences round. */
 
 /** Arithmetic mean; null for no values (a statistic of nothing is not 0). */
 export function mean(values: readonly number[]): number | null {
@@ -36,15 +36,4 @@ export function correlation(xs: readonly number[], ys: readonly number[]): numbe
     syy += dy * dy;
   }
   return sxx === 0 || syy === 0 ? null : sxy / Math.sqrt(sxx * syy);
-}
-
-/** Rounds for display and for signal content that people read (4 decimals, like the original). */
-export function round(value: number, digits = 4): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}
-
-/** `round` that passes null through. */
-export function roundOrNull(value: number | null, digits = 4): number | null {
-  return value === null ? null : round(value, digits);
 }

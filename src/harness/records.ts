@@ -4,7 +4,11 @@
  * documented is what is checked.
  */
 import { FormatRegistry, Type, type Static } from "@sinclair/typebox";
+import { STRATEGY_NAMES } from "../config";
 import { ATTEMPT_ERROR_CODES } from "../core";
+import { CalibrationSchema } from "../feedback";
+import { AnomalySchema, HEALTH_STATUSES, HealthMetricsSchema } from "../monitor";
+import { VIOLATION_TYPES } from "../sandbox";
 
 // TypeBox knows no formats by itself; register the one the records use so that checking a
 // record against its schema (tests, consumers using TypeBox) checks timestamps too.
@@ -51,6 +55,22 @@ const Totals = Type.Object(
   { additionalProperties: false },
 );
 
+const Trajectory = Type.Union((["improving", "stable", "degrading"] as const).map((t) => Type.Literal(t)));
+
+const PlanSchema = Type.Object(
+  {
+    wave: Type.Integer({ minimum: 1 }),
+    strategy: Type.Union(STRATEGY_NAMES.map((n) => Type.Literal(n))),
+    agents: Type.Array(Type.String()),
+    tasks: Count,
+    planned_load: Type.Record(Type.String(), Type.Number({ minimum: 0 })),
+    expected_makespan: Type.Number({ minimum: 0 }),
+    load_balance_score: Type.Number({ minimum: 0, maximum: 1 }),
+    parallelization_factor: Type.Number({ minimum: 0 }),
+  },
+  { description: "the coordination plan of the wave (SPEC 4.2)" },
+);
+
 export const WaveRecordSchema = Type.Object(
   {
     type: Type.Literal("wave"),
@@ -59,9 +79,20 @@ export const WaveRecordSchema = Type.Object(
     strategy: Type.String(),
     totals: Totals,
     success_rate: Probability,
-    mean_predicted: Probability,
-    brier: Type.Number({ minimum: 0, maximum: 1 }),
+    health_score: Type.Number({ minimum: 0, maximum: 100 }),
+    health_status: Type.Union(HEALTH_STATUSES.map((h) => Type.Literal(h))),
+    metrics: HealthMetricsSchema,
+    confidence_trajectory: Trajectory,
+    anomalies: Type.Array(AnomalySchema),
+    calibration: CalibrationSchema,
+    signals: Type.Array(
+      Type.Object({ signal_id: Type.String(), signal_type: Type.String(), target_phase: Type.Integer(), confidence: Type.Number() }),
+      { description: "the wave's learning signals (contents: phase21_learning_signals.jsonl, buddy report)" },
+    ),
+    plan: PlanSchema,
     steals: Count,
+    failed_agents: Type.Array(Type.String(), { description: "agents marked failed that sat this wave out" }),
+    failed_next_wave: Type.Array(Type.String(), { description: "agents the monitor marks failed for the next wave" }),
     duration_ms: Type.Number({ minimum: 0 }),
     started_at: Timestamp,
     ended_at: Timestamp,
@@ -73,11 +104,17 @@ export const SummaryRecordSchema = Type.Object(
   {
     type: Type.Literal("summary"),
     run_id: Type.String(),
-    status: Type.Union(["completed", "failed", "halted", "interrupted"].map((s) => Type.Literal(s))),
+    status: Type.Union((["completed", "failed", "halted", "interrupted"] as const).map((s) => Type.Literal(s))),
     totals: Totals,
     success_rate: Probability,
-    brier: Type.Number({ minimum: 0, maximum: 1 }),
+    health_score: Type.Union([Type.Number({ minimum: 0, maximum: 100 }), Type.Null()], { description: "mean of the waves' health scores" }),
+    health_status: Type.Union([...HEALTH_STATUSES.map((h) => Type.Literal(h)), Type.Null()]),
+    confidence_trajectory: Trajectory,
+    brier: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], { description: "over every task that ran" }),
+    calibration: CalibrationSchema,
     waves: Count,
+    anomalies: Count,
+    signals: Count,
     seed: Type.Integer({ minimum: 0 }),
     duration_ms: Type.Number({ minimum: 0 }),
     db: Type.String(),
@@ -99,7 +136,24 @@ export const ResultRecordSchema = Type.Object(
   { $id: "buddy/result-record", title: "sandbox result record", additionalProperties: false },
 );
 
+/** One entry of the sandbox violation log (SPEC 5), as `buddy violations` prints it. */
+export const ViolationRecordSchema = Type.Object(
+  {
+    type: Type.Literal("violation"),
+    timestamp: Timestamp,
+    run_id: Type.String(),
+    task_id: Type.String(),
+    attempt: Type.Integer({ minimum: 1 }),
+    execution_id: Type.String({ description: "run_id/task_id/attempt" }),
+    violation_type: Type.Union(VIOLATION_TYPES.map((t) => Type.Literal(t))),
+    details: Type.String(),
+    code_preview: Type.String({ maxLength: 200, description: "the first 200 characters of the task's code" }),
+  },
+  { $id: "buddy/violation-record", title: "sandbox violation record", additionalProperties: false },
+);
+
 export type TaskRecord = Static<typeof TaskRecordSchema>;
+export type ViolationRecord = Static<typeof ViolationRecordSchema>;
 export type WaveRecord = Static<typeof WaveRecordSchema>;
 export type SummaryRecord = Static<typeof SummaryRecordSchema>;
 export type ResultRecord = Static<typeof ResultRecordSchema>;

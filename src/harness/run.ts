@@ -6,6 +6,7 @@ import type { RunOptions } from "../config";
 import { BuddyError, randomSeed, type Deps } from "../core";
 import type { RunRow, Store } from "../store";
 import { executeRun, EXIT_BY_STATUS } from "./execute";
+import { writeArtifacts, type Artifacts } from "./artifacts";
 import { ingest } from "./ingest";
 import type { SummaryRecord } from "./records";
 import { prepareSource } from "./source";
@@ -24,6 +25,8 @@ export interface RunInput {
   source: string;
   stdin?: ReadableStream<Uint8Array>;
   options: RunOptions;
+  /** Files to write when the run ends (`--out`, `--junit`). */
+  artifacts?: Artifacts;
 }
 
 export interface RunResult {
@@ -52,7 +55,7 @@ export async function startRun(input: RunInput, deps: HarnessDeps): Promise<RunR
         throw new BuddyError("INPUT", `run ${run_id} exists with a different input (${existing.input}); choose another --run-id`);
       }
       deps.logger.info(`run ${run_id} exists with this input: resuming it`);
-      return resumeStored(existing, deps, false);
+      return resumeStored(existing, deps, false, input.artifacts);
     }
     await ingest(deps.store, source, options.simulate, {
       run_id,
@@ -63,21 +66,27 @@ export async function startRun(input: RunInput, deps: HarnessDeps): Promise<RunR
   } finally {
     await source.dispose();
   }
-  return executeRun(deps.store.getRun(run_id)!, deps);
+  return withArtifacts(deps, run_id, input.artifacts, await executeRun(deps.store.getRun(run_id)!, deps));
 }
 
 /** `buddy resume RUN_ID`: continue an interrupted or crashed run; a finished one is only reported. */
-export async function resumeRun(run_id: string, deps: HarnessDeps, replay = false): Promise<RunResult> {
+export async function resumeRun(run_id: string, deps: HarnessDeps, replay = false, artifacts?: Artifacts): Promise<RunResult> {
   const run = deps.store.getRun(run_id);
   if (!run) throw new BuddyError("USAGE", `no run ${run_id} in ${deps.store.location}`);
-  return resumeStored(run, deps, replay);
+  return resumeStored(run, deps, replay, artifacts);
 }
 
-function resumeStored(run: RunRow, deps: HarnessDeps, replay: boolean): Promise<RunResult> | RunResult {
+async function resumeStored(run: RunRow, deps: HarnessDeps, replay: boolean, artifacts?: Artifacts): Promise<RunResult> {
   const finished = run.status === "completed" || run.status === "failed" || run.status === "halted";
   if (finished && run.summary) {
     deps.emit(JSON.stringify(run.summary));
-    return { summary: run.summary as SummaryRecord, exitCode: EXIT_BY_STATUS[run.status as keyof typeof EXIT_BY_STATUS] };
+    const result = { summary: run.summary as SummaryRecord, exitCode: EXIT_BY_STATUS[run.status as keyof typeof EXIT_BY_STATUS] };
+    return withArtifacts(deps, run.run_id, artifacts, result);
   }
-  return executeRun(run, deps, replay);
+  return withArtifacts(deps, run.run_id, artifacts, await executeRun(run, deps, replay));
+}
+
+async function withArtifacts(deps: HarnessDeps, run_id: string, artifacts: Artifacts | undefined, result: RunResult): Promise<RunResult> {
+  if (artifacts) await writeArtifacts(deps.store, run_id, artifacts, deps.clock.now());
+  return result;
 }

@@ -1,28 +1,32 @@
 /**
- * One wave (SPEC 4.1): assign the wave's unfinished tasks, record the assignments, execute them
- * on their agents, and build the wave record over every task of the wave — including those that
- * reached their final state before a crash.
+ * One wave (SPEC 4.1): assign the wave's unfinished tasks, record the assignments, and execute
+ * them on their agents. Tasks that reached their final state before a crash count as they are.
  */
 import type { RunOptions } from "../config";
 import { runWave, type TaskContext, type TaskFinal } from "../executor";
-import { planWave, type AgentState } from "../manager";
+import { planWave, type AgentState, type CoordinationPlan } from "../manager";
 import type { RunRow, TaskRow } from "../store";
 import type { Committer } from "./committer";
-import { finalOfRow, isFinal, tallyOf } from "./finals";
-import type { WaveRecord } from "./records";
-import { tally } from "./tally";
+import { finalOfRow, isFinal } from "./finals";
 import { taskFinalWrite, taskRecord } from "./task-record";
 
 export interface WaveHooks {
   /** Print task records of tasks that were final already (resume --replay). */
   replay: boolean;
+  /** Attempt durations of tasks that ended in an earlier process. */
+  durations(task_id: string): number[];
   shouldStop(): boolean;
   onFinal(final: TaskFinal): void;
 }
 
-export interface WaveResult {
-  record: WaveRecord;
+export interface WaveExecution {
   finals: TaskFinal[];
+  plan: CoordinationPlan;
+  steals: number;
+  /** Agents marked failed when the wave was planned (they got no tasks). */
+  failed: Set<string>;
+  started_at: number;
+  ended_at: number;
   /** Every task of the wave is final. */
   complete: boolean;
 }
@@ -35,10 +39,11 @@ export async function executeWave(
   ctx: TaskContext,
   committer: Committer,
   hooks: WaveHooks,
-): Promise<WaveResult> {
+): Promise<WaveExecution> {
   const options = run.options as RunOptions;
-  const started = ctx.clock.now();
-  const finals = rows.filter(isFinal).map(finalOfRow);
+  const started_at = ctx.clock.now();
+  const failed = new Set(agents.filter((a) => a.failed_flag).map((a) => a.agent_id));
+  const finals = rows.filter(isFinal).map((r) => finalOfRow(r, hooks.durations(r.task.task_id)));
   if (hooks.replay) for (const f of finals) committer.echo(JSON.stringify(taskRecord(run.run_id, f)));
   const pending = rows.filter((r) => !isFinal(r));
   const { placements, plan } = planWave(wave, pending.map((r) => r.task), agents, options.strategy, options.concurrency);
@@ -68,23 +73,7 @@ export async function executeWave(
       hooks.onFinal(f);
     },
   });
-  const ended = ctx.clock.now();
-  const t = tally(finals.map(tallyOf), rows.length);
-  const record: WaveRecord = {
-    type: "wave",
-    run_id: run.run_id,
-    wave,
-    strategy: options.strategy,
-    totals: t.totals,
-    success_rate: t.success_rate,
-    mean_predicted: t.mean_predicted,
-    brier: t.brier,
-    steals,
-    duration_ms: ended - started,
-    started_at: new Date(started).toISOString(),
-    ended_at: new Date(ended).toISOString(),
-  };
-  return { record, finals, complete: finals.length === rows.length };
+  return { finals, plan, steals, failed, started_at, ended_at: ctx.clock.now(), complete: finals.length === rows.length };
 }
 
 /** An agent's observed statistics, carried from wave to wave (SPEC 4.1). */

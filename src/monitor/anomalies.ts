@@ -58,19 +58,23 @@ function agentFailures(obs: WaveObservation, before: Record<string, AgentRecord>
   for (const agent_id of ids) {
     const mine = ran.filter((x) => x.agent_id === agent_id);
     const r = (records[agent_id] ??= { tasks: 0, succeeded: 0, streak: 0 });
+    // The longest run of failures reached in this wave: five failures then one success is still
+    // five in a row, even though the streak carried forward is back to zero.
+    let peak = 0;
     for (const x of mine) {
       const ok = x.status === "succeeded";
       r.tasks += 1;
       r.succeeded += ok ? 1 : 0;
       r.streak = ok ? 0 : r.streak + 1;
+      peak = Math.max(peak, r.streak);
     }
     if (mine.length === 0) continue; // judged only on new evidence
     const rate = r.succeeded / r.tasks;
     const lowRate = r.tasks >= t.agent_min_tasks && rate < t.agent_min_success;
-    const streak = r.streak >= t.agent_failure_streak;
+    const streak = peak >= t.agent_failure_streak;
     if (!lowRate && !streak) continue;
     const why = streak
-      ? `${agent_id} failed ${r.streak} tasks in a row (limit ${t.agent_failure_streak})`
+      ? `${agent_id} failed ${peak} tasks in a row (limit ${t.agent_failure_streak})`
       : `${agent_id} succeeded ${r.succeeded} of ${r.tasks} tasks (${f2(rate)} < ${t.agent_min_success})`;
     found.push({
       agent_id,
@@ -79,7 +83,7 @@ function agentFailures(obs: WaveObservation, before: Record<string, AgentRecord>
         affected_agents: [agent_id],
         affected_tasks: mine.filter((x) => x.status !== "succeeded").map((x) => x.task_id),
         recommendation: `${agent_id} is marked failed and gets no tasks in wave ${obs.wave + 1}; look at what its failed tasks have in common`,
-        value: streak ? r.streak : rate,
+        value: streak ? peak : rate,
         threshold: streak ? t.agent_failure_streak : t.agent_min_success,
       },
     });
@@ -114,15 +118,20 @@ function predictionDrift(obs: WaveObservation, recent: MonitorHistory["recent"],
   const error = pairs.reduce((s, x) => s + Math.abs(x.p - x.outcome), 0) / pairs.length;
   if (!(error > t.drift_mean_error)) return undefined;
   const bias = pairs.reduce((s, x) => s + x.p - x.outcome, 0) / pairs.length;
+  // What perfectly calibrated predictions of these values would score, E|p − y| = 2p(1 − p):
+  // mid-range predictions miss by much even when right on average, and the reader should know.
+  const calibrated = pairs.reduce((s, x) => s + 2 * x.p * (1 - x.p), 0) / pairs.length;
   const first = window[0]!.wave;
   const span = first === obs.wave ? `wave ${obs.wave}` : `waves ${first}–${obs.wave}`;
   return {
-    description: `mean |p − outcome| ${f2(error)} over ${pairs.length} tasks (${span}) > ${t.drift_mean_error}; predictions run ${f2(Math.abs(bias))} ${bias > 0 ? "high" : "low"}`,
+    description:
+      `mean |p − outcome| ${f2(error)} over ${pairs.length} tasks (${span}) > ${t.drift_mean_error}; ` +
+      `predictions run ${f2(Math.abs(bias))} ${bias > 0 ? "high" : "low"} (calibrated predictions of these values would score ${f2(calibrated)})`,
     affected_agents: [],
     affected_tasks: ranTasks(obs.tasks)
       .filter((x) => Math.abs(x.predicted_success_probability - (x.status === "succeeded" ? 1 : 0)) > t.drift_mean_error)
       .map((x) => x.task_id),
-    recommendation: "retrain or recalibrate the Phase 20 predictor (buddy calibrate RUN_ID --apply FILE)",
+    recommendation: `retrain or recalibrate the Phase 20 predictor (buddy calibrate ${obs.run_id} --apply FILE)`,
     value: error,
     threshold: t.drift_mean_error,
   };

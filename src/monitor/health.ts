@@ -1,27 +1,32 @@
 /** Per-wave health (SPEC 8): four metrics in [0, 1] and their weighted score out of 100. */
+import { type Static, Type } from "@sinclair/typebox";
 import type { WaveObservation } from "../core";
 import { predictionPairs, waveLoad } from "../feedback";
 
-export type HealthStatus = "EXCELLENT" | "GOOD" | "FAIR" | "POOR";
+export const HEALTH_STATUSES = ["EXCELLENT", "GOOD", "FAIR", "POOR"] as const;
+export type HealthStatus = (typeof HEALTH_STATUSES)[number];
 
-export interface HealthMetrics {
-  /** succeeded / final tasks (rejected tasks count as not succeeded). */
-  success_rate: number;
-  /** Agents not marked failed / agents. */
-  availability: number;
-  /** 1 − mean |p − outcome| over the tasks that ran. */
-  accuracy: number;
-  /** min / max busy time over the agents that should have had work (see feedback `waveLoad`). */
-  load_balance: number;
-}
+const Unit = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
 
-export interface WaveHealth {
-  wave: number;
-  metrics: HealthMetrics;
-  /** 100 × Σ weight × metric, in [0, 100]. */
-  health_score: number;
-  health_status: HealthStatus;
-}
+export const HealthMetricsSchema = Type.Object({
+  success_rate: Unit("succeeded / final tasks (rejected tasks count as not succeeded)"),
+  availability: Unit("agents not marked failed / agents"),
+  accuracy: Unit("1 − mean |p − outcome| over the tasks that ran"),
+  load_balance: Unit("min / max busy time over the agents that should have had work"),
+});
+
+export const WaveHealthSchema = Type.Object(
+  {
+    wave: Type.Integer({ minimum: 1 }),
+    metrics: HealthMetricsSchema,
+    health_score: Type.Number({ minimum: 0, maximum: 100, description: "100 × Σ weight × metric" }),
+    health_status: Type.Union(HEALTH_STATUSES.map((h) => Type.Literal(h))),
+  },
+  { $id: "buddy/wave-health", title: "wave health" },
+);
+
+export type HealthMetrics = Static<typeof HealthMetricsSchema>;
+export type WaveHealth = Static<typeof WaveHealthSchema>;
 
 /** SPEC 8 weights; they sum to 1, so the score is a percentage. */
 export const HEALTH_WEIGHTS: Readonly<HealthMetrics> = { success_rate: 0.4, availability: 0.2, accuracy: 0.2, load_balance: 0.2 };

@@ -1,4 +1,5 @@
-/** Anomaly records and thresholds of SPEC 8. */
+/** Anomaly records (a TypeBox schema, the type derived from it) and the thresholds of SPEC 8. */
+import { type Static, Type } from "@sinclair/typebox";
 
 export const ANOMALY_TYPES = ["agent_failure", "coordination_issue", "prediction_drift", "load_imbalance"] as const;
 export type AnomalyType = (typeof ANOMALY_TYPES)[number];
@@ -11,20 +12,25 @@ export const SEVERITY: Record<AnomalyType, Severity> = {
   load_imbalance: "LOW",
 };
 
-export interface Anomaly {
-  /** `${run_id}-w${wave}-${anomaly_type}`, plus `-${agent_id}` for agent_failure: stable across replays. */
-  anomaly_id: string;
-  wave: number;
-  anomaly_type: AnomalyType;
-  severity: Severity;
-  description: string;
-  affected_agents: string[];
-  affected_tasks: string[];
-  recommendation: string;
-  /** The measured figure the threshold was applied to; null when it is unbounded (an idle agent). */
-  value: number | null;
-  threshold: number;
-}
+export const AnomalySchema = Type.Object(
+  {
+    anomaly_id: Type.String({ description: "`${run_id}-w${wave}-${anomaly_type}`, plus `-${agent_id}` for agent_failure" }),
+    wave: Type.Integer({ minimum: 1 }),
+    anomaly_type: Type.Union(ANOMALY_TYPES.map((t) => Type.Literal(t))),
+    severity: Type.Union([Type.Literal("HIGH"), Type.Literal("MEDIUM"), Type.Literal("LOW")]),
+    description: Type.String(),
+    affected_agents: Type.Array(Type.String()),
+    affected_tasks: Type.Array(Type.String()),
+    recommendation: Type.String(),
+    value: Type.Union([Type.Number(), Type.Null()], {
+      description: "The measured figure the threshold was applied to; null when unbounded (an idle agent).",
+    }),
+    threshold: Type.Number(),
+  },
+  { $id: "buddy/anomaly", title: "anomaly" },
+);
+
+export type Anomaly = Static<typeof AnomalySchema>;
 
 /** SPEC 8 thresholds. Each comparison is strict ("> 1.4", "< 0.5"), as the SPEC words them. */
 export interface AnomalyThresholds {

@@ -25,7 +25,7 @@ export type {
 } from "./types";
 export type { SandboxOptions } from "./limits";
 export { hasLargeNativeStack } from "./limits";
-export type { ViolationType } from "./policy";
+export { VIOLATION_TYPES, type ViolationType } from "./policy";
 export { prepareBareCycle, runBareCycle } from "./quickjs/bare";
 
 export interface Sandbox {

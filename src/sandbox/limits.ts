@@ -25,9 +25,10 @@ export const CODE_LIMIT_BYTES = 4 * MiB;
 export const JOB_BATCH = 1000;
 
 /**
- * Extra time after the task settled for serialising its result or describing its error inside
- * the guest (both run guest code: getters, `toJSON`, Proxy traps). Kept well under the
- * executor kill at deadline + 1 s.
+ * Time a settled task is at least given for serialising its result or describing its error
+ * inside the guest (both run guest code: getters, `toJSON`, Proxy traps); the rest of its own
+ * deadline counts too. Kept well under the executor kill at deadline + 1 s, and small enough
+ * that even a result finished at the deadline is reported within deadline + 250 ms.
  */
 export const POST_BUDGET_MS = 200;
 

@@ -5,12 +5,38 @@
  */
 import type { SandboxViolation } from "./types";
 
-export type ViolationType =
-  | "NETWORK_ACCESS_ATTEMPT"
-  | "SUBPROCESS_ATTEMPT"
-  | "FILESYSTEM_ATTEMPT"
-  | "IMPORT_ALLOWLIST_VIOLATION"
-  | "GLOBAL_ALLOWLIST_VIOLATION";
+export const VIOLATION_TYPES = [
+  "NETWORK_ACCESS_ATTEMPT",
+  "SUBPROCESS_ATTEMPT",
+  "FILESYSTEM_ATTEMPT",
+  "IMPORT_ALLOWLIST_VIOLATION",
+  "GLOBAL_ALLOWLIST_VIOLATION",
+] as const;
+export type ViolationType = (typeof VIOLATION_TYPES)[number];
+
+/**
+ * The globals a task may use (SPEC 5): the ECMAScript built-ins of the engine, and the sandbox's
+ * own `input`, `task` and `console` (`providers` joins them with SPEC 6). With the tripwires
+ * below, this is every own property of a fresh sandbox's global object; the integration tests
+ * compare the two, so an engine upgrade that brings a new global cannot slip one in unnoticed.
+ */
+export const ALLOWED_GLOBALS: readonly string[] = [
+  // Value properties and functions.
+  "globalThis", "Infinity", "NaN", "undefined", "parseInt", "parseFloat", "isNaN", "isFinite",
+  "decodeURI", "decodeURIComponent", "encodeURI", "encodeURIComponent", "escape", "unescape",
+  // Fundamental objects, numbers, text, collections.
+  "Object", "Symbol", "Boolean", "Number", "BigInt", "Math", "Date", "String", "RegExp", "Array",
+  "Map", "Set", "WeakMap", "WeakSet", "Iterator", "Promise", "Proxy", "Reflect", "JSON",
+  // Errors.
+  "Error", "EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError",
+  "AggregateError",
+  // Binary data.
+  "ArrayBuffer", "DataView", "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array",
+  "Uint16Array", "Int32Array", "Uint32Array", "BigInt64Array", "BigUint64Array", "Float16Array",
+  "Float32Array", "Float64Array",
+  // The sandbox's own.
+  "input", "task", "console",
+];
 
 /**
  * Globals replaced by tripwires that read as `undefined`. `WeakRef` and `FinalizationRegistry`
@@ -46,6 +72,9 @@ export const BLOCKED_GLOBALS: Readonly<Record<string, ViolationType>> = {
   clearInterval: "GLOBAL_ALLOWLIST_VIOLATION",
   clearImmediate: "GLOBAL_ALLOWLIST_VIOLATION",
   queueMicrotask: "GLOBAL_ALLOWLIST_VIOLATION",
+  // QuickJS's own error class, not an ECMAScript built-in. The engine still throws its instances
+  // (interrupted, stack overflow, out of memory); only the global name is off the allowlist.
+  InternalError: "GLOBAL_ALLOWLIST_VIOLATION",
 };
 
 /**
@@ -77,7 +106,11 @@ export const BLOCKED_CONSTRUCTORS = [
 /** Guest touch names: a blocked global's name, or `ctor:` plus a constructor's name. */
 export const CONSTRUCTOR_TOUCH_PREFIX = "ctor:";
 
-/** Module specifiers whose kind is clear; anything else is a plain import violation. */
+/**
+ * What a `require` of these specifiers is: the files row of SPEC 5 names `require('fs')` as a file
+ * API. `import` and `import()` are always IMPORT_ALLOWLIST_VIOLATION, whatever they name (issue 3):
+ * they are refused before anything is loaded, and the details keep the specifier.
+ */
 const SPECIFIER_KINDS: ReadonlyArray<[RegExp, ViolationType]> = [
   [/^(node:)?fs(\/promises)?$/, "FILESYSTEM_ATTEMPT"],
   [/^(node:)?(child_process|worker_threads|cluster)$/, "SUBPROCESS_ATTEMPT"],
@@ -90,12 +123,11 @@ const REQUIRE_CALL = /\brequire\s*\(\s*["'`]([^"'`]{1,200})["'`]/;
 const STATIC_IMPORT = /(?:^|[^.\w$])import\s*(?:[\w$*{"'`]|$)/m;
 
 export function violationForImport(specifier: string): SandboxViolation {
-  const kind = SPECIFIER_KINDS.find(([pattern]) => pattern.test(specifier))?.[1];
-  return {
-    violation_type: kind ?? "IMPORT_ALLOWLIST_VIOLATION",
-    details: `import of '${specifier.slice(0, 200)}'`,
-  };
+  return { violation_type: "IMPORT_ALLOWLIST_VIOLATION", details: `import of '${specifier.slice(0, 200)}'` };
 }
+
+const requireKind = (specifier: string): ViolationType =>
+  SPECIFIER_KINDS.find(([pattern]) => pattern.test(specifier))?.[1] ?? "IMPORT_ALLOWLIST_VIOLATION";
 
 export function violationForStaticImport(): SandboxViolation {
   return { violation_type: "IMPORT_ALLOWLIST_VIOLATION", details: "static import statement" };
@@ -119,7 +151,7 @@ export function violationForTouch(touch: string, code: string): SandboxViolation
   if (touch === "require") {
     const specifier = REQUIRE_CALL.exec(code)?.[1];
     if (specifier !== undefined) {
-      return { violation_type: violationForImport(specifier).violation_type, details };
+      return { violation_type: requireKind(specifier), details };
     }
   }
   return { violation_type: BLOCKED_GLOBALS[touch]!, details };

@@ -71,11 +71,44 @@ export interface AssignmentRow {
   reason: string;
 }
 
+/** One touch of a blocked name by an attempt (SPEC 5 "violation log"). */
+export interface ViolationRow {
+  run_id: string;
+  task_id: string;
+  attempt: number;
+  /** `${run_id}/${task_id}/${attempt}`: names the attempt in one field. */
+  execution_id: string;
+  violation_type: string;
+  details: string;
+  /** The first 200 characters of the task's code. */
+  code_preview: string;
+  /** When the attempt that made it ended, in ms since the epoch. */
+  timestamp: number;
+}
+
 export interface WaveRow {
   run_id: string;
   wave: number;
   /** The `wave` output record as printed. */
   record: Record<string, unknown>;
+}
+
+/** One safety-gate decision before an attempt (SPEC 4.3). */
+export interface GateDecisionRow {
+  run_id: string;
+  task_id: string;
+  attempt: number;
+  gate: string;
+  decision: "pass" | "reject" | "would_reject";
+  reason: string;
+}
+
+/** A feedback signal or a monitor anomaly of one wave, kept as the document it was emitted as. */
+export interface WaveDocumentRow {
+  run_id: string;
+  wave: number;
+  id: string;
+  document: Record<string, unknown>;
 }
 
 /** One state change. Writes are applied in batches, each batch in one transaction. */
@@ -108,6 +141,11 @@ export type StoreWrite =
       ended_at: number;
       duration_ms: number;
     }
+  | { kind: "violation"; row: ViolationRow }
+  | { kind: "gate_decision"; row: GateDecisionRow }
+  | { kind: "signal"; row: WaveDocumentRow }
+  | { kind: "anomaly"; row: WaveDocumentRow }
+  | { kind: "provider_state"; run_id: string; state: unknown }
   | { kind: "wave_ended"; row: WaveRow }
   | { kind: "run_ended"; run_id: string; status: RunStatus; at: number; summary: Record<string, unknown> };
 
@@ -137,5 +175,15 @@ export interface Store {
   attempts(run_id: string, task_id?: string): AttemptRow[];
   assignments(run_id: string, wave?: number): AssignmentRow[];
   waveRecords(run_id: string): WaveRow[];
+  /** Sandbox violations of one run, or of all runs when omitted: by time, then as recorded. */
+  violations(run_id?: string): ViolationRow[];
+  /** Gate decisions of a run, by task, attempt and gate. */
+  gateDecisions(run_id: string): GateDecisionRow[];
+  /** Signals of a run, by wave then as recorded. */
+  signals(run_id: string): WaveDocumentRow[];
+  /** Anomalies of a run, by wave then as recorded. */
+  anomalies(run_id: string): WaveDocumentRow[];
+  /** The run's provider mock state, if it has one. */
+  providerState(run_id: string): unknown;
   close(): void;
 }

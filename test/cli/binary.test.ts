@@ -16,7 +16,7 @@ test("dist/buddy copied alone into an empty directory runs the demo there", asyn
 });
 
 test("--help of every command shows an example", async () => {
-  for (const args of [[], ["run"], ["validate"], ["runs"], ["show"], ["schema"], ["sandbox", "eval"]]) {
+  for (const args of [[], ["run"], ["validate"], ["runs"], ["show"], ["schema"], ["violations"], ["sandbox", "eval"]]) {
     const ran = await buddy([...args, "--help"]);
     expect({ args, code: ran.code }).toEqual({ args, code: 0 });
     expect(ran.stdout + ran.stderr).toContain("Examples:");

@@ -5,9 +5,11 @@
  */
 import { describe } from "bun:test";
 import { applyContract } from "./store/apply";
+import { feedbackContract } from "./store/feedback";
 import type { MakeStoreFixture } from "./store/fixtures";
 import { ingestContract } from "./store/ingest";
 import { readsContract } from "./store/reads";
+import { violationsContract } from "./store/violations";
 
 export type { MakeStoreFixture, StoreFixture } from "./store/fixtures";
 
@@ -16,5 +18,7 @@ export function storeContract(name: string, makeStore: MakeStoreFixture): void {
     ingestContract(makeStore);
     applyContract(makeStore);
     readsContract(makeStore);
+    violationsContract(makeStore);
+    feedbackContract(makeStore);
   });
 }

@@ -171,7 +171,9 @@ describe("errors", () => {
     expect(outcome.error?.violation_type).toBe("IMPORT_ALLOWLIST_VIOLATION");
     expect(outcome.violations[0]?.details).toContain("left-pad");
     expect(outcome.error?.message).not.toMatch(/\/work|node_modules|\.ts/);
-    expect((await run("return await import('node:fs')")).error?.violation_type).toBe("FILESYSTEM_ATTEMPT");
+    // import() is an import violation whatever it names; require('fs') is a file API (SPEC 5).
+    expect((await run("return await import('node:fs')")).error?.violation_type).toBe("IMPORT_ALLOWLIST_VIOLATION");
+    expect((await run("return require('fs').readFileSync('/etc/passwd')")).error?.violation_type).toBe("FILESYSTEM_ATTEMPT");
   });
 
   test("a promise that can never settle ends at once as TIMEOUT", async () => {

@@ -9,6 +9,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore, SCHEMA_VERSION, type Store } from "../../src/store";
+import { MIGRATIONS } from "../../src/store/sqlite/migrations";
 import { ingest, newRun, task, taskFinal } from "../contract/store/data";
 import { expectBuddyError } from "../contract/store/fixtures";
 
@@ -174,4 +175,24 @@ test("a writer blocked beyond the busy timeout gets a retryable STORE error", as
   }
   store.apply([taskFinal(run.run_id, "task-0")]);
   expect(store.tasks(run.run_id)[0]?.state).toBe("succeeded");
+});
+
+test("a store from before the violation log is migrated in place: its runs stay, violations can be recorded", async () => {
+  const path = join(freshDir(), "buddy.db");
+  // A database exactly as schema version 1 (the first release) left it, with one run.
+  raw(path, (db) => {
+    db.run(MIGRATIONS[0]!.sql);
+    db.run("PRAGMA user_version = 1");
+    db.run(`INSERT INTO runs (run_id, created_at, input, input_hash, seed, options, status) VALUES ('old', 1, 'x.jsonl', '', 1, '{}', 'completed')`);
+    db.run(`INSERT INTO tasks (run_id, task_id, seq, wave, spec) VALUES ('old', 't', 0, 1, '{}')`);
+  });
+  const store = open(path);
+  expect(store.getRun("old")?.status).toBe("completed");
+  const row = {
+    run_id: "old", task_id: "t", attempt: 1, execution_id: "old/t/1",
+    violation_type: "GLOBAL_ALLOWLIST_VIOLATION", details: "read of blocked global 'eval'", code_preview: "eval('1')", timestamp: 5,
+  };
+  store.apply([{ kind: "violation", row }]);
+  expect(store.violations("old")).toEqual([row]);
+  raw(path, (db) => expect(db.query("PRAGMA user_version").get()).toEqual({ user_version: SCHEMA_VERSION }));
 });

@@ -3,7 +3,7 @@ import { cpus } from "node:os";
 import type { Argv } from "yargs";
 import { parseRunOptions, STRATEGY_NAMES } from "../../config";
 import { RETRY_STRATEGIES } from "../../core";
-import { startRun } from "../../harness";
+import { startRun, type Artifacts } from "../../harness";
 import { inputArg, type GlobalArgs } from "../context";
 import { runSession } from "../session";
 
@@ -22,10 +22,24 @@ export const runOptions = (y: Argv) =>
     .option("memory-mb", { type: "number", default: 64, describe: "memory cap per attempt" })
     .option("seed", { type: "number", describe: "seed of every random choice [default: random, recorded]" })
     .option("simulate", { type: "boolean", default: false, describe: "tasks without code succeed with their predicted probability" })
+    .option("time-scale", { type: "number", default: 0, describe: "simulated tasks take predicted_execution_time × this many seconds" })
     .option("fail-fast", { type: "boolean", default: false, describe: "stop after the first failed task (exit 3)" })
     .option("min-confidence", { type: "number", default: 0.1 })
     .option("run-id", { type: "string", describe: "name of the run" })
-    .option("live", { type: "boolean", default: false, describe: "real provider clients instead of mocks" });
+    .option("live", { type: "boolean", default: false, describe: "real provider clients instead of mocks" })
+    .option("out", artifactOptions.out)
+    .option("junit", artifactOptions.junit);
+
+/** Where a run's files go when it ends; `resume` takes the same. */
+export const artifactOptions = {
+  out: { type: "string", describe: "write the original's file layout (SPEC 9.2) and report.html here" },
+  junit: { type: "string", describe: "write JUnit XML (a testcase per task) to this file" },
+} as const;
+
+export const artifactsOf = (args: { out?: unknown; junit?: unknown } & object): Artifacts => ({
+  ...(typeof args.out === "string" ? { out: args.out } : {}),
+  ...(typeof args.junit === "string" ? { junit: args.junit } : {}),
+});
 
 type RunArgs = GlobalArgs & { input: string } & Record<string, unknown>;
 
@@ -44,10 +58,12 @@ export async function runCommand(args: RunArgs): Promise<number> {
     memory_mb: args["memory-mb"],
     seed: args.seed,
     simulate: args.simulate,
+    time_scale: args["time-scale"],
     fail_fast: args["fail-fast"],
     min_confidence: args["min-confidence"],
     run_id: args["run-id"],
     live: args.live || process.env.DRY_RUN === "false",
   });
-  return runSession(args, (deps) => startRun({ source: inputArg(args.input), options }, deps));
+  const artifacts = artifactsOf({ out: args.out, junit: args.junit });
+  return runSession(args, (deps) => startRun({ source: inputArg(args.input), options, artifacts }, deps));
 }

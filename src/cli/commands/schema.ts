@@ -1,6 +1,12 @@
 /** `buddy schema NAME`: the JSON Schema of a record type. */
 import { BuddyError, EXIT } from "../../core";
-import { ResultRecordSchema, SummaryRecordSchema, TaskRecordSchema, WaveRecordSchema } from "../../harness";
+import {
+  ResultRecordSchema,
+  SummaryRecordSchema,
+  TaskRecordSchema,
+  ViolationRecordSchema,
+  WaveRecordSchema,
+} from "../../harness";
 import { TaskInputSchema } from "../../input";
 import { printLine } from "../io";
 
@@ -10,6 +16,7 @@ export const SCHEMAS = {
   result: ResultRecordSchema,
   wave: WaveRecordSchema,
   summary: SummaryRecordSchema,
+  violation: ViolationRecordSchema,
 } as const;
 
 export function schemaCommand(args: { name: string }): number {

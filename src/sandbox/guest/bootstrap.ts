@@ -53,6 +53,13 @@ export const Primordial = {
   Math: 13,
   global: 14,
   defineProperty: 15,
+  /**
+   * The wrapper's marker (see wrapper.ts): sets `returnFlag.r` at once, then queues one job that
+   * tells the host "returned". The flag costs no host call on the common, successful path; the
+   * host reads it only when the task's promise was rejected.
+   */
+  returned: 16,
+  returnFlag: 17,
 } as const;
 
 /**
@@ -62,14 +69,17 @@ export const Primordial = {
  * each kind whose prototype's `constructor` is a code-generating constructor.
  */
 export const BOOTSTRAP_SOURCE =
-  '(function(b,B,C,L){"use strict";var G=globalThis,O=Object,M=Math,D=O.defineProperty,i,n,' +
+  '(function(b,B,C,L){"use strict";var G=globalThis,O=Object,M=Math,D=O.defineProperty,i,n,X=O.create(null),R=b.bind(null,\'{"t":"returned"}\'),' +
   "F=[function(){},async function(){},function*(){},async function*(){}];" +
   "function T(h,k,g,s){D(h,k,s?{get:b.bind(null,g),set:b.bind(null,s),configurable:!0}:{get:b.bind(null,g),configurable:!0})}" +
   `B=B?B.split(","):[];for(i=0;i<B.length;i++)T(G,B[i],'{"t":"touch","name":"'+B[i]+'"}');` +
   `C=C.split(",");for(i=0;i<4;i++)T(O.getPrototypeOf(F[i]),"constructor",'{"t":"touch","name":"ctor:'+C[i]+'"}');` +
   `L=L.split(",");for(i=0;i<L.length;i++){n=L[i];T(n=="random"?M:G,n,'{"t":"lazy","name":"'+n+'"}','{"t":"lazy-set","name":"'+n+'"}')}` +
   "return[JSON.stringify,JSON.parse,O.getOwnPropertyDescriptor,O.getPrototypeOf,O.hasOwn,O.create,O.freeze," +
-  "String,Reflect.apply,String.prototype.slice,O.prototype.isPrototypeOf,Error.prototype,M.imul,M,G,D]})";
+  "String,Reflect.apply,String.prototype.slice,O.prototype.isPrototypeOf,Error.prototype,M.imul,M,G,D," +
+  // `await 0` queues its job through the engine's own promise machinery: nothing task code can
+  // patch (Promise.prototype.then, species) is consulted.
+  "async function(){X.r=1;await 0;R()},X]})";
 
 /**
  * `random(seed, imul)` → Math.random: mulberry32, the algorithm of src/core/rng.ts, so a seed

@@ -4,7 +4,10 @@
  * globals or polluted prototypes, so they use only the primordials the bootstrap captured, write
  * only to null-prototype objects, and never iterate with the (replaceable) iterator protocol.
  *
- * `helpers(P)` returns `helper(kind, ...)`:
+ * Console arguments are serialised with the guest serialiser (./serialise.ts), so an object
+ * nested too deeply or too large to show cannot stall the attempt inside JSON.stringify.
+ *
+ * `helpers(P, serialise)` returns `helper(kind, ...)`:
  * - `helper(HelperCall.describe, thrown)` → JSON text of the thrown value's own data properties
  *   (see classify.ts `ThrownDescription`), each text capped at 1 KiB;
  * - `helper(HelperCall.format, budget, ...args)` → one console line, at most `budget + 1`
@@ -12,6 +15,7 @@
  */
 import { ERROR_TEXT_LIMIT } from "../limits";
 import { Primordial } from "./bootstrap";
+import { SerialiseRefusal } from "./serialise";
 
 export const HELPERS_FILENAME = "helpers.js";
 
@@ -22,7 +26,7 @@ const THROWN_FIELDS = ["name", "message", "code", "retryable", "status", "retry_
 
 const P = Primordial;
 
-export const HELPERS_SOURCE = `(function (P) {
+export const HELPERS_SOURCE = `(function (P, serialise) {
 "use strict";
 var stringify = P[${P.stringify}], getOwn = P[${P.getOwnPropertyDescriptor}], getProto = P[${P.getPrototypeOf}];
 var hasOwn = P[${P.hasOwn}], create = P[${P.create}], toText = P[${P.String}], apply = P[${P.apply}];
@@ -69,7 +73,7 @@ function describe(thrown) {
   return d;
 }
 
-function format(value) {
+function format(value, budget) {
   var type = typeof value;
   if (type === "string") return value;
   if (type === "function") return "[function]";
@@ -80,7 +84,9 @@ function format(value) {
       var name = typeof d.name === "string" ? d.name : "Error";
       return typeof d.message === "string" ? name + ": " + d.message : name;
     }
-    var json = stringify(value);
+    var json = serialise(value, budget);
+    if (json === ${SerialiseRefusal.tooDeep}) return "[object nested too deeply to show]";
+    if (json === ${SerialiseRefusal.tooLarge}) return "[object too large to show]";
     return typeof json === "string" ? json : "[object]";
   } catch (error) {
     return "[unserialisable object]";
@@ -91,7 +97,7 @@ return function helper(kind, first) {
   if (kind === ${HelperCall.describe}) return stringify(describe(first));
   var budget = first, line = "";
   for (var i = 2; i < arguments.length && line.length <= budget; i++) {
-    line = line + (i === 2 ? "" : " ") + cut(format(arguments[i]), budget + 1);
+    line = line + (i === 2 ? "" : " ") + cut(format(arguments[i], budget + 1), budget + 1);
   }
   return cut(line, budget + 1);
 };

@@ -14,7 +14,8 @@ export type LazyGlobal = (typeof LAZY_GLOBALS)[number];
 export type GuestMessage =
   | { t: "touch"; name: string }
   | { t: "lazy"; name: LazyGlobal }
-  | { t: "lazy-set"; name: LazyGlobal };
+  | { t: "lazy-set"; name: LazyGlobal }
+  | { t: "returned" };
 
 /** Bridge messages are short; anything longer did not come from the bootstrap. */
 const MESSAGE_LIMIT = 200;
@@ -31,6 +32,7 @@ export function parseMessage(text: string): GuestMessage | undefined {
   if (typeof raw !== "object" || raw === null) return undefined;
   const m = raw as Record<string, unknown>;
   if (m.t === "touch" && typeof m.name === "string") return { t: "touch", name: m.name };
+  if (m.t === "returned") return { t: "returned" };
   if ((m.t === "lazy" || m.t === "lazy-set") && isLazy(m.name)) return { t: m.t, name: m.name };
   return undefined;
 }

@@ -12,6 +12,7 @@ import {
   failureFromCompileError,
   failureFromThrown,
   isMemoryError,
+  isStackError,
   type ThrownDescription,
 } from "../classify";
 import {
@@ -123,18 +124,29 @@ function execute(session: Session, request: SandboxRequest, log: AttemptLog, set
   try {
     // A settlement after the deadline may be a swallowed interrupt (2.2): the clock decides.
     if (pastDeadline(session, settings)) return { error: timeout(request) };
-    session.deadline = settings.now() + POST_BUDGET_MS;
+    // Serialising runs the task's own code (getters, toJSON, traps): it counts against the task's
+    // deadline, but a result finished just before it gets a short allowance to be read.
+    session.deadline = Math.max(session.deadline, settings.now() + POST_BUDGET_MS);
     if (drained.state === "fulfilled") return readResult(session, drained.value, request, settings);
-    return { error: thrownFailure(session, session.describe(drained.value), request, settings) };
+    const description = session.describe(drained.value);
+    if (session.resultRefused && !pastDeadline(session, settings)) {
+      // The body returned; reading the returned value's `then` failed (guest/wrapper.ts). A limit
+      // hit while reading it (a trap that recursed or allocated) keeps its own code.
+      if (description === undefined) return { error: notJson("reading it failed") };
+      if (isMemoryError(description) || isStackError(description)) return { error: failureFromThrown(description) };
+      return { error: notJson(`reading it failed: ${describeThrown(description)}`) };
+    }
+    return { error: thrownFailure(session, description, request, settings) };
   } finally {
     if (drained.owned) drained.value.dispose();
   }
 }
 
 /**
- * The result as JSON text. Primitives are read directly (that runs no guest code); objects go
- * through the JSON.stringify captured before the task ran, so their getters, `toJSON` and Proxy
- * traps run inside the guest, under the post-budget deadline.
+ * The result as JSON text. Primitives are read directly (that runs no guest code; a string's
+ * length is checked before it is copied out); objects go through the guest serialiser
+ * (guest/serialise.ts), so their getters, `toJSON` and Proxy traps run inside the guest, under
+ * the post-budget deadline, with nesting and size bounded.
  */
 function readResult(session: Session, value: QuickJSHandle, request: SandboxRequest, settings: SandboxSettings): Ending {
   const ctx = session.context;
@@ -149,24 +161,43 @@ function readResult(session: Session, value: QuickJSHandle, request: SandboxRequ
     case "object":
       if (ctx.sameValue(value, ctx.null)) return { resultJson: "null" };
       break;
-    case "string":
-      break;
+    case "string": {
+      // A string of n characters is at least n + 2 bytes of JSON: a long one is never copied out.
+      if ((ctx.getLength(value) ?? 0) > RESULT_LIMIT_BYTES) return { error: outputLimit() };
+      return checkedSize(JSON.stringify(ctx.getString(value)));
+    }
     default:
       return { error: notJson(`a ${type} is not JSON`) };
   }
-  const answer = session.stringify(value, RESULT_LIMIT_BYTES);
+  const answer = session.serialise(value, RESULT_LIMIT_BYTES);
   if ("thrown" in answer) {
     const description = takeDescription(session, answer.thrown);
     if (pastDeadline(session, settings)) return { error: timeout(request) };
     if (description === undefined) return { error: notJson("its serialisation failed") };
     if (isMemoryError(description)) return { error: { code: "MEMORY_LIMIT", message: describeThrown(description) } };
+    if (isStackError(description)) return { error: { code: "STACK_OVERFLOW", message: describeThrown(description) } };
     return { error: notJson(describeThrown(description)) };
   }
-  if ("other" in answer) {
-    return answer.other === "too-long" ? { error: outputLimit() } : { error: notJson("it serialises to nothing") };
+  if ("refused" in answer) {
+    if (pastDeadline(session, settings)) return { error: timeout(request) };
+    switch (answer.refused) {
+      case "too-large":
+        return { error: outputLimit() };
+      case "too-deep":
+        return {
+          error: { code: "STACK_OVERFLOW", message: `the result nests deeper than ${settings.maxNesting} levels` },
+        };
+      case "nothing":
+        return { error: notJson("it serialises to nothing") };
+      default:
+        return answer.refused satisfies never;
+    }
   }
-  return utf8Length(answer.text) > RESULT_LIMIT_BYTES ? { error: outputLimit() } : { resultJson: answer.text };
+  return checkedSize(answer.text);
 }
+
+const checkedSize = (json: string): Ending =>
+  utf8Length(json) > RESULT_LIMIT_BYTES ? { error: outputLimit() } : { resultJson: json };
 
 const notJson = (why: string): SandboxFailure => ({
   code: "RESULT_NOT_JSON",

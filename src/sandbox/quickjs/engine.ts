@@ -4,21 +4,33 @@
  * Emscripten (sandbox-notes 2.3). This file and its siblings are the only importers of
  * quickjs-emscripten (STYLE: each third-party package is imported from one place).
  */
-import variant from "@jitl/quickjs-singlefile-cjs-release-sync";
+import variantExport from "@jitl/quickjs-singlefile-cjs-release-sync";
 import {
   newQuickJSWASMModuleFromVariant,
   newVariant,
+  type QuickJSSyncVariant,
   type QuickJSWASMModule,
 } from "quickjs-emscripten-core";
 import { MODULE_INITIAL_BYTES, NEAR_CAP_BYTES, wasmMemoryBytes } from "../limits";
 
 const WASM_PAGE = 64 * 1024;
 
+/**
+ * The variant object. Under `bun run` a default import of this CommonJS package is its
+ * `exports.default`, but in the compiled binary it is the whole `module.exports` object, with the
+ * variant under `default`. `newVariant` spreads what it is given, and quickjs-emscripten then
+ * unwraps that `default` again, silently dropping the `wasmMemory` option: the binary ran every
+ * task with an uncapped memory (a 32 MiB task reached 1.9 GB) while every in-process test passed.
+ */
+const variant: QuickJSSyncVariant = (variantExport as { default?: QuickJSSyncVariant }).default ?? variantExport;
+
 export interface Engine {
   readonly module: QuickJSWASMModule;
   readonly memory: WebAssembly.Memory;
   /** The memory's `maximum`, in bytes. */
   readonly maximumBytes: number;
+  /** The last attempt to grow the memory failed: an allocation found no room under the cap. */
+  readonly growFailed: () => boolean;
 }
 
 /** Loads a module whose memory cannot grow past what a task of `memoryMb` MiB may use. */
@@ -28,13 +40,38 @@ export async function loadEngine(memoryMb: number): Promise<Engine> {
     initial: MODULE_INITIAL_BYTES / WASM_PAGE,
     maximum: maximumBytes / WASM_PAGE,
   });
+  const growFailed = watchGrowth(memory);
   const module = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmMemory: memory }));
-  return { module, memory, maximumBytes };
+  // The cap is the only real bound on a task's memory: never run without it (see `variant`).
+  if (module.getWasmMemory() !== memory) throw new Error("the sandbox engine did not take its capped memory");
+  return { module, memory, maximumBytes, growFailed };
 }
 
-/** A module whose memory grew to its cap: some allocation failed, so its heap is suspect. */
+/**
+ * Emscripten grows the memory with 20 %, 10 % or 5 % to spare and gives up when none of them
+ * fits under the maximum, so an allocation can fail with the memory up to 5 % short of its cap
+ * (and QuickJS then often throws `null`: it cannot allocate the error either). Watching `grow`
+ * on our memory object tells exactly: the last request failed, and no later one succeeded.
+ */
+function watchGrowth(memory: WebAssembly.Memory): () => boolean {
+  let failed = false;
+  const grow = memory.grow.bind(memory);
+  memory.grow = (delta: number): number => {
+    try {
+      const previous = grow(delta);
+      failed = false;
+      return previous;
+    } catch (error) {
+      failed = true;
+      throw error;
+    }
+  };
+  return () => failed;
+}
+
+/** A module whose memory hit its cap: some allocation failed, so its heap is suspect. */
 export function reachedCap(engine: Engine): boolean {
-  return engine.memory.buffer.byteLength >= engine.maximumBytes - NEAR_CAP_BYTES;
+  return engine.growFailed() || engine.memory.buffer.byteLength >= engine.maximumBytes - NEAR_CAP_BYTES;
 }
 
 /** A module with the variant's default memory, for the bare benchmark cycle. */

@@ -24,12 +24,16 @@ export function expectValue(result: ContextResult): QuickJSHandle {
 /** Reads a call's string answer (at most `maxChars` long) and disposes the value. */
 export function readText(ctx: QuickJSContext, result: ContextResult, maxChars = Number.POSITIVE_INFINITY): CallResult {
   if (result.error) return { thrown: result.error };
-  const value = result.value;
   try {
-    if (ctx.typeof(value) !== "string") return { other: "not-a-string" };
-    if ((ctx.getLength(value) ?? 0) > maxChars) return { other: "too-long" };
-    return { text: ctx.getString(value) };
+    return readString(ctx, result.value, maxChars);
   } finally {
-    value.dispose();
+    result.value.dispose();
   }
+}
+
+/** A handle's text if it is a string of at most `maxChars` (the caller keeps the handle). */
+export function readString(ctx: QuickJSContext, value: QuickJSHandle, maxChars = Number.POSITIVE_INFINITY): Exclude<CallResult, { thrown: QuickJSHandle }> {
+  if (ctx.typeof(value) !== "string") return { other: "not-a-string" };
+  if ((ctx.getLength(value) ?? 0) > maxChars) return { other: "too-long" };
+  return { text: ctx.getString(value) };
 }

@@ -16,14 +16,14 @@ import { parseDescription, type ThrownDescription } from "../classify";
 import { bootstrapArgs, BOOTSTRAP_FILENAME, BOOTSTRAP_SOURCE, Primordial } from "../guest/bootstrap";
 import { HELPERS_FILENAME, HELPERS_SOURCE, HelperCall } from "../guest/helpers";
 import { parseMessage, type ConsoleLevel } from "../guest/protocol";
+import { SERIALISER_FILENAME, SERIALISER_SOURCE, SerialiseRefusal } from "../guest/serialise";
+import { TASK_FILENAME, wrapTask } from "../guest/wrapper";
 import { JOB_BATCH, MiB, type SandboxSettings } from "../limits";
 import { violationForImport } from "../policy";
 import type { SandboxRequest } from "../types";
 import { LazyGlobals, type Built } from "./globals";
-import { expectValue, readText, type CallResult } from "./handles";
+import { expectValue, readString, readText, type CallResult } from "./handles";
 
-/** Neutral file name for task code: no host path ever appears in guest stacks (SPEC 5). */
-const TASK_FILENAME = "task.js";
 /** Text the guest sees when it tries to load a module; ours, never host error text. */
 const IMPORT_REFUSED = "module loading is not available in the sandbox";
 
@@ -32,8 +32,11 @@ export type DrainResult =
   | { type: "timeout" }
   | { type: "stuck" };
 
-/** The task body wrapped as an async function and called; the prefix shares line 1 with it. */
-export const wrapTask = (code: string): string => `(async function () {${code}\n})()`;
+/** What the guest serialiser made of a value (see guest/serialise.ts). */
+export type Serialised =
+  | { text: string }
+  | { refused: "too-deep" | "too-large" | "nothing" }
+  | { thrown: QuickJSHandle };
 
 export class Session {
   /** The interrupt handler stops guest code once the host clock passes this. */
@@ -45,8 +48,18 @@ export class Session {
   private readonly scope = new Scope();
   private readonly primordials: QuickJSHandle;
   private readonly globals: LazyGlobals;
+  /**
+   * The body returned, but handing its value to the task's promise failed: the value's `then`
+   * could not be read (a revoked proxy, a throwing trap or getter). See guest/wrapper.ts.
+   */
+  resultRefused = false;
+  /** The "returned" job ran (see checkReturned). */
+  private returnChecked = false;
+  /** The task's promise, once evaluation started it. */
+  private taskPromise: QuickJSHandle | undefined;
   /** Built on first use; null when building failed (e.g. the deadline had already passed). */
   private helper: QuickJSHandle | null | undefined;
+  private serialiser: QuickJSHandle | null | undefined;
 
   constructor(
     module: QuickJSWASMModule,
@@ -93,6 +106,10 @@ export class Session {
         case "lazy-set":
           this.globals.assign(message.name, args[0] ?? this.context.undefined);
           return undefined;
+        case "returned":
+          this.returnChecked = true;
+          this.checkReturned();
+          return undefined;
         default:
           return message satisfies never;
       }
@@ -100,6 +117,33 @@ export class Session {
       this.hostFault ??= error;
       return undefined;
     }
+  }
+
+  /**
+   * Runs in the first job after the body returned: a rejection already here came from resolving
+   * the task's promise with the returned value, not from anything the task threw or awaited.
+   */
+  private checkReturned(): void {
+    if (this.taskPromise === undefined) return;
+    const state = this.context.getPromiseState(this.taskPromise);
+    if (state.type === "rejected") {
+      this.resultRefused = true;
+      state.error.dispose();
+    } else if (state.type === "fulfilled") {
+      state.value.dispose();
+    }
+  }
+
+  /** The body returned (the marker set its flag) and the "returned" job has not run yet. */
+  private returnCheckPending(): boolean {
+    if (this.returnChecked) return false;
+    const ctx = this.context;
+    const flags = ctx.getProp(this.primordials, Primordial.returnFlag);
+    const flag = ctx.getProp(flags, "r");
+    const set = ctx.typeof(flag) === "number";
+    flag.dispose();
+    flags.dispose();
+    return set;
   }
 
   /** Formats a console call's arguments inside the guest and records the line. */
@@ -131,18 +175,40 @@ export class Session {
 
   private helpers(): QuickJSHandle | null {
     if (this.helper !== undefined) return this.helper;
-    const ctx = this.context;
     this.helper = null;
-    const factory = ctx.evalCode(HELPERS_SOURCE, HELPERS_FILENAME, { type: "global" });
+    const serialiser = this.serialiserFunction();
+    if (serialiser === null) return null;
+    this.helper = this.build(HELPERS_SOURCE, HELPERS_FILENAME, [this.primordials, serialiser]);
+    return this.helper;
+  }
+
+  private serialiserFunction(): QuickJSHandle | null {
+    if (this.serialiser !== undefined) return this.serialiser;
+    const ctx = this.context;
+    this.serialiser = null;
+    const stringify = ctx.getProp(this.primordials, Primordial.stringify);
+    const create = ctx.getProp(this.primordials, Primordial.create);
+    const maxDepth = ctx.newNumber(this.settings.maxNesting);
+    this.serialiser = this.build(SERIALISER_SOURCE, SERIALISER_FILENAME, [stringify, create, maxDepth]);
+    for (const handle of [stringify, create, maxDepth]) handle.dispose();
+    return this.serialiser;
+  }
+
+  /** Evaluates a factory of the sandbox's own guest code and calls it; null if either failed. */
+  private build(source: string, filename: string, args: QuickJSHandle[]): QuickJSHandle | null {
+    const ctx = this.context;
+    const factory = ctx.evalCode(source, filename, { type: "global" });
     if (factory.error) {
       factory.error.dispose();
       return null;
     }
-    const built = ctx.callFunction(factory.value, ctx.undefined, this.primordials);
+    const built = ctx.callFunction(factory.value, ctx.undefined, args);
     factory.value.dispose();
-    if (built.error) built.error.dispose();
-    else this.helper = this.scope.manage(built.value);
-    return this.helper;
+    if (built.error) {
+      built.error.dispose();
+      return null;
+    }
+    return this.scope.manage(built.value);
   }
 
   /** Describes a thrown value inside the guest; undefined if even that failed. */
@@ -153,20 +219,42 @@ export class Session {
     return undefined;
   }
 
-  /** JSON.stringify as captured before the task ran, called on a task value. */
-  stringify(value: QuickJSHandle, maxChars: number): CallResult {
+  /** A task value as JSON text, through the guest serialiser (depth and size bounded). */
+  serialise(value: QuickJSHandle, maxChars: number): Serialised {
     const ctx = this.context;
-    const stringify = ctx.getProp(this.primordials, Primordial.stringify);
-    const result = ctx.callFunction(stringify, ctx.undefined, value);
-    stringify.dispose();
-    return readText(ctx, result, maxChars);
+    const serialiser = this.serialiserFunction();
+    if (serialiser === null) return { refused: "nothing" };
+    const limit = ctx.newNumber(maxChars);
+    const result = ctx.callFunction(serialiser, ctx.undefined, value, limit);
+    limit.dispose();
+    if (result.error) return { thrown: result.error };
+    const answer = result.value;
+    try {
+      if (ctx.typeof(answer) === "number") {
+        return { refused: ctx.getNumber(answer) === SerialiseRefusal.tooDeep ? "too-deep" : "too-large" };
+      }
+      const text = readString(ctx, answer, maxChars);
+      return "text" in text ? text : { refused: text.other === "too-long" ? "too-large" : "nothing" };
+    } finally {
+      answer.dispose();
+    }
   }
 
-  /** Evaluates the wrapped task as a global script: its promise, or the compile error. */
+  /**
+   * Evaluates the wrapped task as a global script and starts it: its promise, or the compile
+   * error (or an uncatchable interrupt out of its synchronous start).
+   */
   evalTask(code: string): { promise: QuickJSHandle } | { error: QuickJSHandle } {
-    const result = this.context.evalCode(wrapTask(code), TASK_FILENAME, { type: "global" });
-    if (result.error) return { error: result.error };
-    return { promise: this.scope.manage(result.value) };
+    const ctx = this.context;
+    const wrapper = ctx.evalCode(wrapTask(code), TASK_FILENAME, { type: "global" });
+    if (wrapper.error) return { error: wrapper.error };
+    const marker = ctx.getProp(this.primordials, Primordial.returned);
+    const started = ctx.callFunction(wrapper.value, ctx.undefined, marker);
+    marker.dispose();
+    wrapper.value.dispose();
+    if (started.error) return { error: started.error };
+    this.taskPromise = this.scope.manage(started.value);
+    return { promise: this.taskPromise };
   }
 
   /**
@@ -181,7 +269,16 @@ export class Session {
       if (state.type === "fulfilled") {
         return { type: "settled", state: "fulfilled", value: state.value, owned: state.notAPromise !== true };
       }
-      if (state.type === "rejected") return { type: "settled", state: "rejected", value: state.error, owned: true };
+      if (state.type === "rejected") {
+        // A body that returned in the same job as the rejection: run jobs up to the "returned"
+        // check first, so that it can tell a refused result from a thrown error.
+        if (!this.returnCheckPending() || !this.runtime.hasPendingJob() || this.settings.now() > this.deadline) {
+          return { type: "settled", state: "rejected", value: state.error, owned: true };
+        }
+        state.error.dispose();
+        this.runtime.executePendingJobs(JOB_BATCH).dispose();
+        continue;
+      }
       if (this.settings.now() > this.deadline) return { type: "timeout" };
       if (!this.runtime.hasPendingJob()) return { type: "stuck" };
       this.runtime.executePendingJobs(JOB_BATCH).dispose();

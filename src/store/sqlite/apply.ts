@@ -35,6 +35,16 @@ function applyOne(sql: Statements, w: StoreWrite): void {
       return sql.attempts.ended(w);
     case "task_final":
       return sql.tasks.final(w);
+    case "violation":
+      return sql.violations.insert(w.row);
+    case "gate_decision":
+      return sql.feedback.gate(w.row);
+    case "signal":
+      return sql.feedback.signals.upsert(w.row);
+    case "anomaly":
+      return sql.feedback.anomalies.upsert(w.row);
+    case "provider_state":
+      return sql.feedback.setProviderState(w.run_id, w.state);
     case "wave_ended":
       return sql.waves.upsert(w.row);
     case "run_ended":

@@ -93,6 +93,62 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: "violations",
+    // One row per recorded touch; the rowid keeps the order of recording within a timestamp.
+    // A violation belongs to its task, so deleting a run removes its violations too.
+    sql: `
+      CREATE TABLE violations (
+        run_id         TEXT NOT NULL,
+        task_id        TEXT NOT NULL,
+        attempt        INTEGER NOT NULL,
+        execution_id   TEXT NOT NULL,
+        violation_type TEXT NOT NULL,
+        details        TEXT NOT NULL,
+        code_preview   TEXT NOT NULL,
+        timestamp      INTEGER NOT NULL,
+        FOREIGN KEY (run_id, task_id) REFERENCES tasks (run_id, task_id) ON DELETE CASCADE
+      );
+      CREATE INDEX violations_by_run ON violations (run_id, timestamp);
+      CREATE INDEX violations_by_time ON violations (timestamp);
+    `,
+  },
+  {
+    name: "gate decisions, signals, anomalies, provider state",
+    // Gate decisions are written before every attempt; signals and anomalies once per wave;
+    // provider state (the dry-run mocks' contacts, mailbox, sessions) is one document per run,
+    // replaced as it changes, so a resumed run continues with the state it had.
+    sql: `
+      CREATE TABLE gate_decisions (
+        run_id   TEXT NOT NULL,
+        task_id  TEXT NOT NULL,
+        attempt  INTEGER NOT NULL,
+        gate     TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        reason   TEXT NOT NULL,
+        PRIMARY KEY (run_id, task_id, attempt, gate),
+        FOREIGN KEY (run_id, task_id) REFERENCES tasks (run_id, task_id) ON DELETE CASCADE
+      );
+      CREATE TABLE signals (
+        run_id    TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+        wave      INTEGER NOT NULL,
+        signal_id TEXT NOT NULL,
+        signal    TEXT NOT NULL,
+        PRIMARY KEY (run_id, signal_id)
+      );
+      CREATE TABLE anomalies (
+        run_id     TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+        wave       INTEGER NOT NULL,
+        anomaly_id TEXT NOT NULL,
+        anomaly    TEXT NOT NULL,
+        PRIMARY KEY (run_id, anomaly_id)
+      );
+      CREATE TABLE provider_state (
+        run_id TEXT PRIMARY KEY REFERENCES runs (run_id) ON DELETE CASCADE,
+        state  TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

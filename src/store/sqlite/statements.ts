@@ -6,8 +6,10 @@ import type { Database } from "bun:sqlite";
 import type { StoreWrite } from "../types";
 import { assignmentStatements } from "./assignments";
 import { attemptStatements } from "./attempts";
+import { feedbackStatements } from "./feedback";
 import { runStatements } from "./runs";
 import { taskStatements } from "./tasks";
+import { violationStatements } from "./violations";
 import { waveStatements } from "./waves";
 
 /** The member of the StoreWrite union with the given kind. */
@@ -20,6 +22,8 @@ export function prepareStatements(db: Database) {
     attempts: attemptStatements(db),
     assignments: assignmentStatements(db),
     waves: waveStatements(db),
+    violations: violationStatements(db),
+    feedback: feedbackStatements(db),
   };
 }
 

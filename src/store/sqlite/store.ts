@@ -5,6 +5,8 @@
 import type { Database } from "bun:sqlite";
 import { BuddyError } from "../../core";
 import type {
+  GateDecisionRow,
+  WaveDocumentRow,
   AssignmentRow,
   AttemptRow,
   NewRun,
@@ -13,6 +15,7 @@ import type {
   Store,
   StoreWrite,
   TaskRow,
+  ViolationRow,
   WaveRow,
 } from "../types";
 import { batchApplier } from "./apply";
@@ -89,6 +92,26 @@ export class SqliteStore implements Store {
 
   waveRecords(run_id: string): WaveRow[] {
     return this.#call(() => this.#sql.waves.list(run_id));
+  }
+
+  gateDecisions(run_id: string): GateDecisionRow[] {
+    return this.#call(() => this.#sql.feedback.gates(run_id));
+  }
+
+  signals(run_id: string): WaveDocumentRow[] {
+    return this.#call(() => this.#sql.feedback.signals.list(run_id));
+  }
+
+  anomalies(run_id: string): WaveDocumentRow[] {
+    return this.#call(() => this.#sql.feedback.anomalies.list(run_id));
+  }
+
+  providerState(run_id: string): unknown {
+    return this.#call(() => this.#sql.feedback.providerState(run_id));
+  }
+
+  violations(run_id?: string): ViolationRow[] {
+    return this.#call(() => this.#sql.violations.list(run_id));
   }
 
   /** Idempotent. An open ingest is aborted first, so teardown never commits half a run. */

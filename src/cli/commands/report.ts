@@ -1,0 +1,19 @@
+/** `buddy report RUN_ID --format md|html|json`: the run report (SPEC 9.3) from the store. */
+import { BuddyError, EXIT } from "../../core";
+import { loadRunReport } from "../../harness";
+import { htmlReport, jsonReport, markdownReport } from "../../report";
+import { openDb, type GlobalArgs } from "../context";
+import { printLine } from "../io";
+
+export const REPORT_FORMATS = { md: markdownReport, html: htmlReport, json: jsonReport } as const;
+
+export function reportCommand(args: GlobalArgs & { run_id: string; format: keyof typeof REPORT_FORMATS }): number {
+  const store = openDb(args);
+  try {
+    if (!store.getRun(args.run_id)) throw new BuddyError("USAGE", `no run ${args.run_id} in ${store.location}`);
+    printLine(REPORT_FORMATS[args.format](loadRunReport(store, args.run_id, Date.now())).trimEnd());
+  } finally {
+    store.close();
+  }
+  return EXIT.OK;
+}

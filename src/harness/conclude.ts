@@ -1,0 +1,47 @@
+/**
+ * After a wave (SPEC 4.1): the monitor's verdict and the feedback loop's signals over its
+ * observation, and the `wave` record that carries them (SPEC 3, 7, 8).
+ */
+import type { WaveObservation } from "../core";
+import { calibrate, predictionPairs, waveSignals, type Signal } from "../feedback";
+import type { CoordinationPlan } from "../manager";
+import type { Monitor, WaveVerdict } from "../monitor";
+import type { WaveRecord } from "./records";
+import { tally } from "./tally";
+
+export interface WaveConclusion {
+  record: WaveRecord;
+  verdict: WaveVerdict;
+  signals: Signal[];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function concludeWave(obs: WaveObservation, plan: CoordinationPlan, monitor: Monitor, generatedAt: number): WaveConclusion {
+  const verdict = monitor.observe(obs);
+  const signals = waveSignals(obs, { generated_at: iso(generatedAt) });
+  const t = tally(obs.tasks.map((task) => ({ status: task.status, attempts: task.attempts, predicted: task.predicted_success_probability })));
+  const record: WaveRecord = {
+    type: "wave",
+    run_id: obs.run_id,
+    wave: obs.wave,
+    strategy: obs.strategy,
+    totals: t.totals,
+    success_rate: verdict.health.metrics.success_rate,
+    health_score: verdict.health.health_score,
+    health_status: verdict.health.health_status,
+    metrics: verdict.health.metrics,
+    confidence_trajectory: verdict.confidence_trajectory,
+    anomalies: verdict.anomalies,
+    calibration: calibrate(predictionPairs(obs.tasks)),
+    signals: signals.map((s) => ({ signal_id: s.signal_id, signal_type: s.signal_type, target_phase: s.target_phase, confidence: s.confidence })),
+    plan,
+    steals: obs.steals,
+    failed_agents: obs.agents.filter((a) => a.failed).map((a) => a.agent_id),
+    failed_next_wave: verdict.failed_next_wave,
+    duration_ms: obs.ended_at - obs.started_at,
+    started_at: iso(obs.started_at),
+    ended_at: iso(obs.ended_at),
+  };
+  return { record, verdict, signals };
+}

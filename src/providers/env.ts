@@ -1,0 +1,106 @@
+/**
+ * Credentials come only from the environment (SPEC 6). The CLI checks them before a live run
+ * starts, and every text that could carry one (upstream error bodies above all) is scrubbed of
+ * their values before it goes anywhere.
+ */
+import type { Provider } from "../core";
+
+export type Env = Record<string, string | undefined>;
+
+/** Variables a live run needs per provider; Mployer has none because it cannot run live. */
+export const REQUIRED_ENV: Record<Provider, readonly string[]> = {
+  mployer: [],
+  ghl: ["GHL_API_TOKEN", "GHL_LOCATION_ID"],
+  msgraph: ["MSGRAPH_TENANT_ID", "MSGRAPH_CLIENT_ID", "MSGRAPH_CLIENT_SECRET", "MSGRAPH_SENDER"],
+};
+
+/** Optional overrides of the upstream addresses, so tests can point the clients at local fakes. */
+export const BASE_URL_ENV: Record<Exclude<Provider, "mployer">, readonly string[]> = {
+  ghl: ["BUDDY_GHL_BASE_URL"],
+  msgraph: ["BUDDY_MSGRAPH_BASE_URL", "BUDDY_MSGRAPH_TOKEN_URL"],
+};
+
+/** Variables whose values are secrets: never printed, stored or echoed. */
+export const SECRET_ENV = ["GHL_API_TOKEN", "MSGRAPH_CLIENT_SECRET"] as const;
+
+export const MPLOYER_LIVE_PROBLEM =
+  "Mployer has no public API (the original drove a browser through its web site), so --live cannot " +
+  "call it; run without --live to use the Mployer mock";
+
+/**
+ * Live mode is `--live` or `DRY_RUN=false` (SPEC 6); anything else, an unset DRY_RUN included, is a
+ * dry run, so no environment turns real calls on by accident.
+ */
+export function isLiveMode(flag: boolean, env: Env): boolean {
+  return flag || (env.DRY_RUN ?? "").trim().toLowerCase() === "false";
+}
+
+/** Set means present and not blank: an empty variable is as good as a missing one. */
+export const isSet = (env: Env, name: string): boolean => (env[name] ?? "").trim() !== "";
+
+/**
+ * Problems that stop a run before it starts (exit 2), in task order: each missing variable once,
+ * naming the first task that needs it. Dry runs need nothing.
+ */
+export function checkProviderCredentials(
+  tasks: Iterable<{ task_id: string; uses: readonly Provider[] }>,
+  options: { live: boolean; env: Env },
+): string[] {
+  if (!options.live) return [];
+  const problems: string[] = [];
+  const reported = new Set<string>();
+  for (const task of tasks) {
+    for (const provider of task.uses) {
+      if (provider === "mployer") {
+        if (!reported.has("mployer")) problems.push(`task ${JSON.stringify(task.task_id)} uses mployer: ${MPLOYER_LIVE_PROBLEM}`);
+        reported.add("mployer");
+        continue;
+      }
+      for (const name of REQUIRED_ENV[provider]) {
+        if (reported.has(name) || isSet(options.env, name)) continue;
+        reported.add(name);
+        problems.push(`${name} is not set; task ${JSON.stringify(task.task_id)} uses ${provider} and --live needs it`);
+      }
+      for (const name of BASE_URL_ENV[provider]) {
+        if (reported.has(name) || !isSet(options.env, name) || isHttpUrl(options.env[name]!)) continue;
+        reported.add(name);
+        problems.push(`${name} is not an http(s) URL: ${JSON.stringify(options.env[name])}`);
+      }
+    }
+  }
+  return problems;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return ["http:", "https:"].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** The secret values of `env`, plus any obtained at run time (access tokens). */
+function secretValues(env: Env, extra: Iterable<string> = []): string[] {
+  return [...SECRET_ENV.map((name) => env[name] ?? ""), ...extra];
+}
+
+export const REDACTED = "[redacted]";
+
+/** `text` with every secret value (and its URL-encoded form) replaced by "[redacted]". */
+export function redact(text: string, env: Env, extra: Iterable<string> = []): string {
+  return redactValues(text, secretValues(env, extra));
+}
+
+function redactValues(text: string, secrets: readonly string[]): string {
+  const forms = new Set<string>();
+  for (const s of secrets) {
+    if (s.trim() === "") continue;
+    forms.add(s);
+    forms.add(encodeURIComponent(s));
+    forms.add(JSON.stringify(s).slice(1, -1));
+  }
+  // Longest first, so a secret that contains another is replaced whole.
+  let out = text;
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) out = out.split(form).join(REDACTED);
+  return out;
+}

@@ -1,0 +1,39 @@
+/** Per-agent figures over the whole run, for the reports' agent tables. */
+import type { WaveObservation } from "../core";
+import { agentPerformance, type AgentPerformance } from "../feedback";
+import type { RunReport } from "./types";
+
+export interface RunAgent extends AgentPerformance {
+  /** Waves the agent sat out, marked failed by the monitor. */
+  waves_sat_out: number;
+}
+
+/**
+ * The run seen as one wave: every wave's tasks, each agent's busy time summed. Built this way so
+ * the run's figures come from the same code as each wave's signal and cannot drift from it.
+ */
+export function runAgents(report: RunReport): RunAgent[] {
+  const order: string[] = [];
+  const busy = new Map<string, number>();
+  const satOut = new Map<string, number>();
+  for (const w of report.waves) {
+    for (const a of w.observation.agents) {
+      if (!busy.has(a.agent_id)) order.push(a.agent_id);
+      busy.set(a.agent_id, (busy.get(a.agent_id) ?? 0) + a.busy_ms);
+      if (a.failed) satOut.set(a.agent_id, (satOut.get(a.agent_id) ?? 0) + 1);
+    }
+  }
+  const first = report.waves[0]?.observation;
+  const merged: WaveObservation = {
+    run_id: report.run.run_id,
+    wave: 0,
+    strategy: first?.strategy ?? String(report.run.options.strategy ?? ""),
+    agents: order.map((agent_id) => ({ agent_id, busy_ms: busy.get(agent_id)!, failed: false })),
+    tasks: report.waves.flatMap((w) => w.observation.tasks),
+    steals: report.summary.steals,
+    plan: { planned_load: {}, expected_makespan: 0, load_balance_score: 1, parallelization_factor: 1 },
+    started_at: first?.started_at ?? 0,
+    ended_at: report.waves[report.waves.length - 1]?.observation.ended_at ?? 0,
+  };
+  return agentPerformance(merged).map((a) => ({ ...a, waves_sat_out: satOut.get(a.agent_id) ?? 0 }));
+}

@@ -1,0 +1,38 @@
+/** Formatting shared by the report formats: numbers, times and escaping for each syntax. */
+
+/** "—" for a figure that does not exist (null), so a table never shows "null" or "NaN". */
+export const DASH = "—";
+
+export const num = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || !Number.isFinite(x) ? DASH : x.toFixed(digits));
+export const pct = (x: number | null | undefined) => (x === null || x === undefined ? DASH : `${(x * 100).toFixed(1)} %`);
+export const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? DASH : new Date(ms).toISOString());
+export const ms = (x: number | null | undefined) => (x === null || x === undefined ? DASH : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
+
+/** A Markdown table cell: pipes escaped and line breaks folded, so one value stays one cell. */
+export const mdCell = (text: string) => text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+
+export function mdTable(head: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const line = (cells: readonly string[]) => `| ${cells.map(mdCell).join(" | ")} |`;
+  return [line(head), `|${head.map(() => "---").join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+/**
+ * Characters XML 1.0 forbids (most C0 controls, lone surrogates, U+FFFE/U+FFFF). Task output can
+ * contain any of them, and one of them makes a CI server reject the whole JUnit file.
+ */
+const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text or attribute value for XML and HTML: the five special characters escaped, forbidden ones replaced. */
+export function escapeXml(text: string): string {
+  return text
+    .replace(XML_INVALID, "\uFFFD")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
+}
+
+/** JSON Lines: one compact object per line, with a final newline (empty string for no rows). */
+export const jsonl = (rows: readonly unknown[]) => rows.map((r) => `${JSON.stringify(r)}\n`).join("");
+export const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;

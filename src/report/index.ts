@@ -1,0 +1,17 @@
+/**
+ * Reports (SPEC 9.2, 9.3): Markdown, JSON, HTML and JUnit renderings of a RunReport, and the
+ * `--out` directory in the original's layout. All pure functions of one RunReport value, except
+ * writeOutDir, which writes what outDirFiles returns.
+ */
+export * from "./types";
+export { buildRunReport, reportWave, summarize } from "./summary";
+export { runAgents, type RunAgent } from "./agents";
+export { runRecommendations } from "./recommendations";
+export { markdownReport } from "./markdown";
+export { jsonReport } from "./json";
+export { htmlReport } from "./html/page";
+export { junitXml } from "./junit";
+export { escapeXml } from "./format";
+export { outDirFiles, writeOutDir } from "./outdir/write";
+export { FEEDBACK_PHASES } from "./outdir/run-files";
+export type { OutFile } from "./outdir/types";

@@ -1,0 +1,30 @@
+/**
+ * The report's closing advice: anomalies first (most severe first), then the latest wave's
+ * signal recommendations, each said once.
+ */
+import type { Severity } from "../monitor";
+import type { RunReport } from "./types";
+
+const RANK: Record<Severity, number> = { HIGH: 0, MEDIUM: 1, LOW: 2 };
+/** Signal advice that only says "all is well" is left out of the closing list. */
+const ROUTINE = /^(keep |agents performed as predicted|load was well balanced|risk levels and priorities matched|predictions are calibrated|no task ran)/;
+
+export function runRecommendations(report: RunReport): string[] {
+  const anomalies = report.waves
+    .flatMap((w) => w.anomalies)
+    .sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.wave - b.wave)
+    .map((a) => `[${a.severity}] wave ${a.wave} ${a.anomaly_type}: ${a.recommendation}`);
+  const last = report.waves[report.waves.length - 1];
+  const advice = (last?.signals ?? []).flatMap((s) =>
+    s.recommendations.filter((r) => !ROUTINE.test(r)).map((r) => `Phase ${s.target_phase} (${s.signal_type}): ${r}`),
+  );
+  const { would_reject } = report.summary.gates;
+  const gates = would_reject > 0
+    ? [`${would_reject} gate decision(s) would reject in live mode: review those tasks before running with --live`]
+    : [];
+  const violations = report.summary.violations > 0
+    ? [`${report.summary.violations} sandbox violation(s): the code of those tasks tries to reach beyond the sandbox`]
+    : [];
+  const all = [...anomalies, ...violations, ...gates, ...advice];
+  return all.length > 0 ? [...new Set(all)] : ["No action needed: the run met its predictions without anomalies."];
+}

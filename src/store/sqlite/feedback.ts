@@ -1,0 +1,49 @@
+/**
+ * Gate decisions, signals, anomalies and provider state: what the safety gates, the feedback
+ * loop, the monitor and the mocks produce, kept with the run for reports and resume.
+ */
+import type { Database } from "bun:sqlite";
+import type { GateDecisionRow, WaveDocumentRow } from "../types";
+import { fromJson, toJson } from "./codec";
+
+/** One table of per-wave JSON documents keyed by id (signals, anomalies). */
+function documentTable(db: Database, table: "signals" | "anomalies", idColumn: string, docColumn: string) {
+  // A wave finished again after a resume produces the same ids: the newer document wins.
+  const upsert = db.prepare<void, [string, number, string, string]>(
+    `INSERT INTO ${table} (run_id, wave, ${idColumn}, ${docColumn}) VALUES (?, ?, ?, ?)
+     ON CONFLICT (run_id, ${idColumn}) DO UPDATE SET wave = excluded.wave, ${docColumn} = excluded.${docColumn}`,
+  );
+  const ofRun = db.prepare<Record<string, string | number>, [string]>(
+    `SELECT run_id, wave, ${idColumn} AS id, ${docColumn} AS document FROM ${table} WHERE run_id = ? ORDER BY wave, rowid`,
+  );
+  return {
+    upsert: (r: WaveDocumentRow) => void upsert.run(r.run_id, r.wave, r.id, toJson(r.document)),
+    list: (run_id: string): WaveDocumentRow[] =>
+      ofRun.all(run_id).map((r) => ({ run_id: String(r.run_id), wave: Number(r.wave), id: String(r.id), document: fromJson(String(r.document)) })),
+  };
+}
+
+export function feedbackStatements(db: Database) {
+  const gate = db.prepare<void, [string, string, number, string, string, string]>(
+    `INSERT INTO gate_decisions (run_id, task_id, attempt, gate, decision, reason) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (run_id, task_id, attempt, gate) DO UPDATE SET decision = excluded.decision, reason = excluded.reason`,
+  );
+  const gatesOfRun = db.prepare<GateDecisionRow, [string]>(
+    "SELECT run_id, task_id, attempt, gate, decision, reason FROM gate_decisions WHERE run_id = ? ORDER BY rowid",
+  );
+  const setState = db.prepare<void, [string, string]>(
+    "INSERT INTO provider_state (run_id, state) VALUES (?, ?) ON CONFLICT (run_id) DO UPDATE SET state = excluded.state",
+  );
+  const getState = db.prepare<{ state: string }, [string]>("SELECT state FROM provider_state WHERE run_id = ?");
+  return {
+    gate: (r: GateDecisionRow) => void gate.run(r.run_id, r.task_id, r.attempt, r.gate, r.decision, r.reason),
+    gates: (run_id: string): GateDecisionRow[] => gatesOfRun.all(run_id),
+    signals: documentTable(db, "signals", "signal_id", "signal"),
+    anomalies: documentTable(db, "anomalies", "anomaly_id", "anomaly"),
+    setProviderState: (run_id: string, state: unknown) => void setState.run(run_id, toJson(state)),
+    providerState: (run_id: string): unknown => {
+      const row = getState.get(run_id);
+      return row ? fromJson(row.state) : undefined;
+    },
+  };
+}
