@@ -8,6 +8,7 @@ import { hideBin } from "yargs/helpers";
 import pkg from "../../package.json";
 import { EXIT } from "../core";
 import { EXECUTOR_ARG, runExecutorChild } from "../executor";
+import { calibrateCommand } from "./commands/calibrate";
 import { REPORT_FORMATS, reportCommand } from "./commands/report";
 import { artifactOptions, runOptions, runCommand } from "./commands/run";
 import { runsCommand, showCommand } from "./commands/inspect";
@@ -90,6 +91,14 @@ function cli(argv: string[]): Argv {
         .option("format", { choices: Object.keys(REPORT_FORMATS) as (keyof typeof REPORT_FORMATS)[], default: "md" as const })
         .example("$0 report 20261124-211500-abc123 --format html > report.html", "a report to open in a browser"),
       handle(reportCommand),
+    )
+    .command(
+      "calibrate <run_id>",
+      "fit a recalibration of predictions from a run's outcomes; with --apply, print FILE with calibrated probabilities",
+      (y) => y.positional("run_id", { type: "string", demandOption: true })
+        .option("apply", { type: "string", describe: "a task file to rewrite (the old value is kept as raw_predicted_success_probability)" })
+        .example("$0 calibrate RUN_ID --apply next.jsonl > next.calibrated.jsonl", "calibrate the next run's predictions"),
+      handle(calibrateCommand),
     )
     .command(
       "schema <name>",

@@ -6,3 +6,4 @@ export { violationRecord } from "./violation-record";
 export { runSnippet, type SnippetOptions } from "./snippet";
 export { loadRunReport } from "./report-data";
 export type { Artifacts } from "./artifacts";
+export { recalibrate, applyCalibration, type Recalibration } from "./recalibrate";

@@ -103,3 +103,21 @@ test("buddy report prints the stored run as Markdown with the sections of SPEC 9
   expect(parsed.tasks.length).toBe(30);
   expect(parsed.waves.length).toBe(3);
 });
+
+test("buddy calibrate fits the run's outcomes and rewrites a task file, keeping the raw probability", async () => {
+  const dir = tempDir();
+  await buddy(["run", fixture("phase20"), "--simulate", "--seed", "7", "--run-id", "cal", "--quiet"], { cwd: dir });
+  const fit = await buddy(["calibrate", "cal"], { cwd: dir });
+  expect(fit.code).toBe(0);
+  const record = fit.records[0];
+  expect(record).toMatchObject({ type: "calibration", run_id: "cal", before: { n: 32 } });
+  // The in-sample fit is at least as well calibrated as the raw predictions.
+  expect(record.after.brier).toBeLessThanOrEqual(record.before.brier);
+  const steps = record.fit.steps.map((s: any) => s.value);
+  expect(steps).toEqual([...steps].sort((a: number, b: number) => a - b)); // monotone
+  const applied = await buddy(["calibrate", "cal", "--apply", fixture("demo.jsonl")], { cwd: dir });
+  expect(applied.records.length).toBe(30);
+  expect(applied.records.every((t) => typeof t.raw_predicted_success_probability === "number" && t.predicted_success_probability >= 0 && t.predicted_success_probability <= 1)).toBe(true);
+  expect((await buddy(["validate", "-"], { stdin: applied.stdout })).code).toBe(0);
+  expect((await buddy(["calibrate", "cal", "--apply", fixture("invalid/four-problems.jsonl")], { cwd: dir })).code).toBe(2);
+});

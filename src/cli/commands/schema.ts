@@ -7,7 +7,9 @@ import {
   ViolationRecordSchema,
   WaveRecordSchema,
 } from "../../harness";
+import { SignalSchema } from "../../feedback";
 import { TaskInputSchema } from "../../input";
+import { AnomalySchema } from "../../monitor";
 import { printLine } from "../io";
 
 export const SCHEMAS = {
@@ -17,6 +19,8 @@ export const SCHEMAS = {
   wave: WaveRecordSchema,
   summary: SummaryRecordSchema,
   violation: ViolationRecordSchema,
+  signal: SignalSchema,
+  anomaly: AnomalySchema,
 } as const;
 
 export function schemaCommand(args: { name: string }): number {

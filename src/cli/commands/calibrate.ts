@@ -1,0 +1,18 @@
+/** `buddy calibrate RUN_ID [--apply FILE]`: fit a recalibration; with --apply, rewrite FILE's predictions. */
+import { BuddyError, EXIT } from "../../core";
+import { applyCalibration, recalibrate } from "../../harness";
+import { openDb, type GlobalArgs } from "../context";
+import { printJson, printLine } from "../io";
+
+export async function calibrateCommand(args: GlobalArgs & { run_id: string; apply?: string }): Promise<number> {
+  const store = openDb(args);
+  try {
+    if (!store.getRun(args.run_id)) throw new BuddyError("USAGE", `no run ${args.run_id} in ${store.location}`);
+    const calibration = recalibrate(store, args.run_id);
+    if (args.apply === undefined) printJson(calibration);
+    else for await (const line of applyCalibration(calibration.fit, args.apply)) printLine(line);
+  } finally {
+    store.close();
+  }
+  return EXIT.OK;
+}

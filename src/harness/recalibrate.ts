@@ -1,0 +1,52 @@
+/**
+ * `buddy calibrate` (SPEC 7): an isotonic fit (pool-adjacent-violators) of a run's predicted
+ * probabilities against what happened, and the same fit applied to a task file, closing the
+ * loop for the next run.
+ */
+import { BuddyError } from "../core";
+import { applyIsotonic, calibrate, isotonicFit, type Calibration, type IsotonicFit, type PredictionPair } from "../feedback";
+import { formatProblem, validateFile } from "../input";
+import type { Store } from "../store";
+
+export interface Recalibration {
+  type: "calibration";
+  run_id: string;
+  fit: IsotonicFit;
+  /** The run's predictions as they were. */
+  before: Calibration;
+  /** The same predictions through the fit (in-sample: how well the fit describes this run). */
+  after: Calibration;
+}
+
+export function recalibrate(store: Store, run_id: string): Recalibration {
+  // Rejected tasks never ran, so they never tested their prediction.
+  const pairs: PredictionPair[] = store
+    .tasks(run_id)
+    .filter((t) => t.state === "succeeded" || t.state === "failed")
+    .map((t) => ({ p: t.task.predicted_success_probability, outcome: t.state === "succeeded" ? 1 : 0 }));
+  if (pairs.length === 0) throw new BuddyError("USAGE", `run ${run_id} has no finished tasks to calibrate from`);
+  const fit = isotonicFit(pairs);
+  return {
+    type: "calibration",
+    run_id,
+    fit,
+    before: calibrate(pairs),
+    after: calibrate(pairs.map((x) => ({ p: applyIsotonic(fit, x.p), outcome: x.outcome }))),
+  };
+}
+
+/**
+ * Yields FILE's task lines with calibrated probabilities; the old value is kept as
+ * `raw_predicted_success_probability`. The file is validated first: a bad file changes nothing.
+ */
+export async function* applyCalibration(fit: IsotonicFit, file: string): AsyncGenerator<string> {
+  const { problems } = await validateFile(file, { simulate: true });
+  if (problems.length > 0) throw new BuddyError("INPUT", `${problems.length} problem(s) in ${file}`, { details: problems.map(formatProblem) });
+  for (const line of (await Bun.file(file).text()).replace(/^\uFEFF/, "").split(/\r?\n/)) {
+    if (line.trim() === "") continue;
+    const task = JSON.parse(line) as Record<string, unknown>;
+    const key = "predicted_success_probability" in task ? "predicted_success_probability" : "predicted_success_rate";
+    const raw = task[key] as number;
+    yield JSON.stringify({ ...task, [key]: applyIsotonic(fit, raw), raw_predicted_success_probability: raw });
+  }
+}
