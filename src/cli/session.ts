@@ -18,6 +18,7 @@ export async function runSession(args: GlobalArgs, go: (deps: HarnessDeps) => Pr
       store,
       executorCommand: executorCommand(),
       signal: interrupt.signal,
+      env: process.env,
       emit: (line) => {
         printLine(line);
         progress.seen(line);

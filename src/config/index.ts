@@ -48,6 +48,8 @@ export const RunOptionsSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "letters, digits, '.', '_' or '-' (at most 128)")
     .optional(),
+  /** Scales the dry-run mocks' error rates; 0 turns injected errors off. @default 1 */
+  mock_error_rate: z.number().min(0).max(100).default(1),
   /** Real provider clients instead of mocks. @default false */
   live: z.boolean().default(false),
 });

@@ -7,7 +7,7 @@
  * died by itself costs its attempt AGENT_CRASH, and attempts queued behind either run elsewhere.
  */
 import { BuddyError, type Clock, type Logger } from "../core";
-import type { SandboxOutcome, SandboxRequest } from "../sandbox/types";
+import type { SandboxHost, SandboxOutcome, SandboxRequest } from "../sandbox/types";
 import { readLines, type FromExecutor, type ToExecutor } from "./protocol";
 import { spawnExecutor, type ExecutorProcess } from "./spawn";
 
@@ -26,6 +26,8 @@ export interface PoolOptions {
 interface Job {
   id: number;
   request: SandboxRequest;
+  /** Answers the attempt's provider calls. */
+  host?: SandboxHost;
   resolve: (outcome: SandboxOutcome) => void;
   reject: (error: unknown) => void;
 }
@@ -67,10 +69,10 @@ export class ExecutorPool {
     this.watchdog = setInterval(() => this.killStuck(), 25);
   }
 
-  run(request: SandboxRequest): Promise<SandboxOutcome> {
+  run(request: SandboxRequest, host?: SandboxHost): Promise<SandboxOutcome> {
     if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, request, resolve, reject });
+      this.queue.push({ id: this.nextId++, request, host, resolve, reject });
       this.dispatch();
     });
   }
@@ -147,6 +149,16 @@ export class ExecutorPool {
         slot.headSince = this.options.clock.now();
         job.resolve(message.outcome);
         this.dispatch();
+        break;
+      }
+      case "provider_call": {
+        const job = slot.inflight.find((j) => j.id === message.id);
+        if (!job) break; // the attempt was abandoned; nobody waits for the answer
+        const answer = (resultJson: string) => {
+          if (!slot.killed) this.send(slot, { type: "provider_result", id: message.id, seq: message.seq, resultJson });
+        };
+        const refused = JSON.stringify({ ok: false, error: { code: "PROVIDER_ERROR", provider: message.provider, method: message.method, status: 403, message: "no providers in this context" } });
+        (job.host?.call(message.provider, message.method, message.argsJson, message.seq) ?? Promise.resolve(refused)).then(answer, () => answer(refused));
         break;
       }
       case "fatal":

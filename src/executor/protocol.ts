@@ -6,10 +6,14 @@ import type { SandboxOutcome, SandboxRequest } from "../sandbox/types";
 
 export type ToExecutor =
   | { type: "attempt"; id: number; request: SandboxRequest }
+  /** The answer to a provider call of attempt `id`: the JSON text of a ProviderResult. */
+  | { type: "provider_result"; id: number; seq: number; resultJson: string }
   | { type: "shutdown" };
 
 export type FromExecutor =
   | { type: "outcome"; id: number; outcome: SandboxOutcome }
+  /** Attempt `id` calls a provider; the supervisor answers with a provider_result. */
+  | { type: "provider_call"; id: number; seq: number; provider: string; method: string; argsJson: string }
   | { type: "fatal"; message: string };
 
 /** The argument that starts the binary in executor mode (internal, not a user command). */

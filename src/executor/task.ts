@@ -80,6 +80,7 @@ export async function runTask(task: Task, agent_id: string, ctx: TaskContext, fi
             timeoutMs: task.timeout_ms ?? defaults.timeout_ms,
             memoryMb: task.memory_mb ?? defaults.memory_mb,
             randomSeed: deriveSeed(ctx.seed, "random", task.task_id, attempt),
+            uses: task.uses,
           });
     const ended = ctx.clock.now();
     started_at ??= Math.max(at, Math.round(ended - outcome.durationMs));

@@ -13,6 +13,8 @@ import type { Store, StoreWrite } from "../store";
 
 export class Committer {
   private writes: StoreWrite[] = [];
+  /** Writes of which only the newest counts (a state snapshot), by key: one per transaction. */
+  private latest = new Map<string, StoreWrite>();
   private lines: string[] = [];
   private scheduled = false;
   /** The first store error; the run stops on it. */
@@ -28,6 +30,13 @@ export class Committer {
     this.writes.push(write);
     if (this.writes.length >= BATCH_MAX_WRITES) this.flushSafely();
     else this.schedule();
+  }
+
+  /** Records `write`, replacing a pending write with the same key (a newer snapshot of the same state). */
+  recordLatest(key: string, write: StoreWrite): void {
+    if (this.failure) throw this.failure;
+    this.latest.set(key, write);
+    this.schedule();
   }
 
   /** Records `write` and prints `line` once it is committed. */
@@ -46,9 +55,10 @@ export class Committer {
   flush(): void {
     this.scheduled = false;
     if (this.failure) throw this.failure;
-    const writes = this.writes;
+    const writes = this.latest.size === 0 ? this.writes : [...this.writes, ...this.latest.values()];
     const lines = this.lines;
     this.writes = [];
+    this.latest.clear();
     this.lines = [];
     try {
       if (writes.length > 0) this.store.apply(writes);

@@ -16,6 +16,7 @@ import { concludeWave } from "./conclude";
 import { attemptDurations, finalOfRow, isFinal, tallyOf } from "./finals";
 import { interruptible } from "./interrupt";
 import { observeWave } from "./observe";
+import { providerHost, runProviders } from "./providers";
 import type { SummaryRecord, WaveRecord } from "./records";
 import type { HarnessDeps, RunResult } from "./run";
 import { tally, type FinalTally } from "./tally";
@@ -40,9 +41,11 @@ export async function executeRun(run: RunRow, deps: HarnessDeps, replay = false)
   let pool: ExecutorPool | undefined;
   const started = deps.clock.now();
   committer.record({ kind: "run_started", run_id, at: started });
+  const providers = runProviders(run, deps.store, deps.env);
   const ctx = taskContext(run, deps, committer, (request) => {
     pool ??= new ExecutorPool({ size: options.threads, command: deps.executorCommand, clock: deps.clock, logger: deps.logger });
-    return interrupt.race(pool.run(request));
+    const host = providerHost(providers, run_id, request.task.id, request.task.attempt, committer);
+    return interrupt.race(pool.run(request, host));
   });
   const agents = createAgents(options.agents);
   const byAgent = new Map(agents.map((a) => [a.agent_id, a]));

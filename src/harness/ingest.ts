@@ -1,25 +1,38 @@
 /**
  * Validates the input and stores it as a new run in one pass: tasks stream from the file into
- * an open ingest, and the run becomes visible only if no problem was found. On any problem the
- * ingest is rolled back, so bad input changes nothing (SPEC 2.3).
+ * an open ingest, and the run becomes visible only if no problem was found — in the tasks, or
+ * in the provider credentials they need (SPEC 6: checked before anything runs). On any problem
+ * the ingest is rolled back, so bad input changes nothing (SPEC 2.3).
  */
-import { BuddyError } from "../core";
+import { BuddyError, type Provider } from "../core";
 import { formatProblem, readTasks } from "../input";
+import { checkProviderCredentials } from "../providers";
 import type { NewRun, Store } from "../store";
 import type { PreparedSource } from "./source";
 
-export async function ingest(store: Store, input: PreparedSource, simulate: boolean, run: Omit<NewRun, "input" | "input_hash">): Promise<void> {
+export interface IngestOptions {
+  simulate: boolean;
+  live: boolean;
+  env: Record<string, string | undefined>;
+}
+
+export async function ingest(store: Store, input: PreparedSource, options: IngestOptions, run: Omit<NewRun, "input" | "input_hash">): Promise<void> {
   const begun = store.beginRun({ ...run, input: input.source, input_hash: input.hash });
   const problems: string[] = [];
+  const usesProviders: { task_id: string; uses: Provider[] }[] = [];
   try {
     // Spooled stdin is still read as stdin: problems name it that, and scripts resolve from the cwd.
     const items = input.isStdin
-      ? readTasks("-", { simulate, stdin: Bun.file(input.path).stream(), stdinBaseDir: process.cwd() })
-      : readTasks(input.path, { simulate });
+      ? readTasks("-", { simulate: options.simulate, stdin: Bun.file(input.path).stream(), stdinBaseDir: process.cwd() })
+      : readTasks(input.path, { simulate: options.simulate });
     for await (const item of items) {
       if (item.kind === "problem") problems.push(formatProblem(item.problem));
-      else if (problems.length === 0) begun.addTask(item.task);
+      else if (problems.length === 0) {
+        begun.addTask(item.task);
+        if (item.task.uses.length > 0) usesProviders.push({ task_id: item.task.task_id, uses: item.task.uses });
+      }
     }
+    if (problems.length === 0) problems.push(...checkProviderCredentials(usesProviders, { live: options.live, env: options.env }));
     if (problems.length > 0) throw new BuddyError("INPUT", `${problems.length} problem(s) in ${input.source}; nothing was run`, { details: problems });
     begun.commit();
   } catch (error) {

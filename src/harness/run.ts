@@ -19,6 +19,8 @@ export interface HarnessDeps extends Deps {
   executorCommand: readonly string[];
   /** Stops dispatching when aborted (SIGINT/SIGTERM). */
   signal?: AbortSignal;
+  /** Where provider credentials and base URLs come from (SPEC 6). */
+  env: Record<string, string | undefined>;
 }
 
 export interface RunInput {
@@ -57,7 +59,7 @@ export async function startRun(input: RunInput, deps: HarnessDeps): Promise<RunR
       deps.logger.info(`run ${run_id} exists with this input: resuming it`);
       return resumeStored(existing, deps, false, input.artifacts);
     }
-    await ingest(deps.store, source, options.simulate, {
+    await ingest(deps.store, source, { simulate: options.simulate, live: options.live, env: deps.env }, {
       run_id,
       created_at: deps.clock.now(),
       seed: options.seed ?? randomSeed(),

@@ -14,9 +14,10 @@
 import { resolveSettings, type SandboxOptions } from "./limits";
 import { runAttempt } from "./quickjs/attempt";
 import { EnginePool } from "./quickjs/pool";
-import type { SandboxOutcome, SandboxRequest } from "./types";
+import type { SandboxHost, SandboxOutcome, SandboxRequest } from "./types";
 
 export type {
+  SandboxHost,
   SandboxFailure,
   SandboxOutcome,
   SandboxRequest,
@@ -33,7 +34,7 @@ export interface Sandbox {
    * Runs one attempt to its outcome. Synchronous; never throws. Needs a ready engine for the
    * request's memory cap (see `prepare`); without one the outcome is an AGENT_CRASH.
    */
-  run(request: SandboxRequest): SandboxOutcome;
+  run(request: SandboxRequest, host?: SandboxHost): SandboxOutcome;
   /**
    * Makes sure an engine for `memoryMb` is loaded. Engines are WASM modules, whose creation is
    * asynchronous (~10 ms); once loaded they are reused, so this resolves at once.

@@ -24,6 +24,18 @@ export interface SandboxRequest {
   memoryMb: number;
   /** Seeds the guest's Math.random (derived from the run seed, task and attempt). */
   randomSeed: number;
+  /** Providers the task declared (SPEC 6): only these appear under the `providers` global. */
+  uses?: string[];
+}
+
+/**
+ * The host side of an attempt: where the guest's provider calls go. Only JSON text crosses:
+ * the arguments as a JSON array, and back the JSON of `{ok: true, value}` or
+ * `{ok: false, error: {code: "PROVIDER_ERROR", provider, method, status, message, retry_after?}}`.
+ */
+export interface SandboxHost {
+  /** `seq` numbers the attempt's provider calls from 0, in the order the guest makes them. */
+  call(provider: string, method: string, argsJson: string, seq: number): Promise<string>;
 }
 
 export interface SandboxViolation {

@@ -4,6 +4,7 @@ import type { Argv } from "yargs";
 import { parseRunOptions, STRATEGY_NAMES } from "../../config";
 import { RETRY_STRATEGIES } from "../../core";
 import { startRun, type Artifacts } from "../../harness";
+import { isLiveMode } from "../../providers";
 import { inputArg, type GlobalArgs } from "../context";
 import { runSession } from "../session";
 
@@ -26,6 +27,7 @@ export const runOptions = (y: Argv) =>
     .option("fail-fast", { type: "boolean", default: false, describe: "stop after the first failed task (exit 3)" })
     .option("min-confidence", { type: "number", default: 0.1 })
     .option("run-id", { type: "string", describe: "name of the run" })
+    .option("mock-error-rate", { type: "number", default: 1, describe: "scale the dry-run mocks' error rates (0: no injected errors)" })
     .option("live", { type: "boolean", default: false, describe: "real provider clients instead of mocks" })
     .option("out", artifactOptions.out)
     .option("junit", artifactOptions.junit);
@@ -62,7 +64,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
     fail_fast: args["fail-fast"],
     min_confidence: args["min-confidence"],
     run_id: args["run-id"],
-    live: args.live || process.env.DRY_RUN === "false",
+    mock_error_rate: args["mock-error-rate"],
+    live: isLiveMode(args.live === true, process.env),
   });
   const artifacts = artifactsOf({ out: args.out, junit: args.junit });
   return runSession(args, (deps) => startRun({ source: inputArg(args.input), options, artifacts }, deps));

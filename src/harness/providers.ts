@@ -1,0 +1,29 @@
+/**
+ * The run's providers (SPEC 6): one instance per run in the main process, so the mocks' state
+ * (contacts, mailbox, sessions) is shared by all its tasks, and is stored with the run after
+ * every call so a resumed run continues with it. Executors forward the guest's calls here.
+ */
+import type { RunOptions } from "../config";
+import { createLiveProviders, createMockProviders, type ProviderCall, type Providers } from "../providers";
+import type { SandboxHost } from "../sandbox";
+import type { RunRow, Store } from "../store";
+import type { Committer } from "./committer";
+
+export function runProviders(run: RunRow, store: Store, env: Record<string, string | undefined>): Providers {
+  const options = run.options as RunOptions;
+  if (options.live) return createLiveProviders({ env });
+  return createMockProviders({ seed: run.seed, errorRate: options.mock_error_rate, state: store.providerState(run.run_id) });
+}
+
+/** The host of one attempt: its calls go to the run's providers, tagged with the task and attempt. */
+export function providerHost(providers: Providers, run_id: string, task_id: string, attempt: number, committer: Committer): SandboxHost {
+  return {
+    async call(provider, method, argsJson, seq) {
+      const call = { provider, method, args: JSON.parse(argsJson) as unknown[], task_id, attempt, seq } as ProviderCall;
+      const result = await providers.call(call);
+      const state = providers.snapshot();
+      if (state !== undefined) committer.recordLatest("provider_state", { kind: "provider_state", run_id, state });
+      return JSON.stringify(result);
+    },
+  };
+}
