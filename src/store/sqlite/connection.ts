@@ -2,7 +2,7 @@
  * Opening the database file: folder, pragmas, schema. Everything that can go wrong here is a
  * user-facing STORE error naming the path (see errors.ts).
  */
-import { Database } from "bun:sqlite";
+import { Database, SQLiteError } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { BuddyError } from "../../core";
@@ -47,7 +47,9 @@ function applyPragmas(db: Database, path: string, options: Required<SqliteOption
   // WAL: readers (`buddy show`, the monitor) never block the run's writer, and a commit is
   // one sequential append. The first read of the file happens here, so a file that is not a
   // database fails here rather than in the middle of a run.
-  const mode = db.query<{ journal_mode: string }, []>("PRAGMA journal_mode = WAL").get()?.journal_mode;
+  const mode = withBusyRetry(options.busyTimeoutMs, () =>
+    db.query<{ journal_mode: string }, []>("PRAGMA journal_mode = WAL").get()?.journal_mode,
+  );
   const expected = path === IN_MEMORY ? "memory" : "wal";
   if (mode !== expected) {
     throw new BuddyError("STORE", `store ${path} cannot use WAL journaling (journal mode is ${mode})`);
@@ -59,4 +61,22 @@ function applyPragmas(db: Database, path: string, options: Required<SqliteOption
   db.run("PRAGMA cache_size = -65536");
   // After a checkpoint, shrink a WAL that a big ingest grew, instead of keeping it on disk.
   db.run("PRAGMA journal_size_limit = 67108864");
+}
+
+/**
+ * Two processes opening a brand-new file at once: switching it to WAL needs an exclusive lock,
+ * and SQLite answers "database is locked" at once there, without calling the busy handler
+ * (seen in 1 of ~10 runs of two writers started together). Retried here within the busy timeout.
+ */
+function withBusyRetry<T>(timeoutMs: number, fn: () => T): T {
+  const giveUpAt = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return fn();
+    } catch (error) {
+      const busy = error instanceof SQLiteError && (error.code ?? "").startsWith("SQLITE_BUSY");
+      if (!busy || Date.now() >= giveUpAt) throw error;
+      Bun.sleepSync(5);
+    }
+  }
 }
