@@ -5,6 +5,18 @@
  */
 import type { AttemptError, Risk, TaskStatus } from "./task";
 
+/** One placement of a task on an agent (SPEC 4.2), as the manager made it. */
+export interface Assignment {
+  task_id: string;
+  agent_id: string;
+  wave: number;
+  strategy: string;
+  predicted_success_probability: number;
+  priority: number;
+  assigned_at: number;
+  reason: string;
+}
+
 /** One task's final outcome within its wave. */
 export interface TaskObservation {
   task_id: string;

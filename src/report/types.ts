@@ -3,7 +3,7 @@
  * `buddy report`, from the store) assembles the parts and `buildRunReport` adds the summary;
  * every output format is then a pure function of this one value.
  */
-import type { AttemptError, Risk, TaskStatus, WaveObservation } from "../core";
+import type { Assignment, AttemptError, Risk, TaskStatus, WaveObservation } from "../core";
 import type { Calibration, Signal } from "../feedback";
 import type { CoordinationPlan, GateDecision } from "../manager";
 import type { Anomaly, AnomalyType, HealthStatus, Severity, Trajectory, WaveHealth } from "../monitor";
@@ -23,16 +23,7 @@ export interface ReportRun {
   ended_at: number | null;
 }
 
-export interface ReportAssignment {
-  task_id: string;
-  agent_id: string;
-  wave: number;
-  strategy: string;
-  predicted_success_probability: number;
-  priority: number;
-  assigned_at: number;
-  reason: string;
-}
+export type ReportAssignment = Assignment;
 
 export interface ReportWave {
   wave: number;

@@ -3,7 +3,7 @@
  * implementation can follow the SQLite one (SPEC 9.1, 11). No SQL lives outside
  * `src/store/<backend>/`.
  */
-import type { AttemptError, Task, TaskStatus } from "../core";
+import type { Assignment, AttemptError, Task, TaskStatus } from "../core";
 
 export type RunStatus = "ingesting" | "running" | "completed" | "failed" | "interrupted" | "halted";
 export type TaskState = "pending" | "running" | TaskStatus;
@@ -59,16 +59,8 @@ export interface AttemptRow {
   console_truncated: boolean;
 }
 
-export interface AssignmentRow {
+export interface AssignmentRow extends Assignment {
   run_id: string;
-  task_id: string;
-  agent_id: string;
-  wave: number;
-  strategy: string;
-  predicted_success_probability: number;
-  priority: number;
-  assigned_at: number;
-  reason: string;
 }
 
 /** One touch of a blocked name by an attempt (SPEC 5 "violation log"). */
