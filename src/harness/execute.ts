@@ -128,7 +128,7 @@ function taskContext(run: RunRow, deps: HarnessDeps, committer: Committer, attem
     attempt,
     gate: (task: Task, n: number) => {
       const decisions = evaluateGates(task, { min_confidence: options.min_confidence, live: options.live, attempt: n });
-      for (const d of decisions) committer.record({ kind: "gate_decision", row: { run_id: run.run_id, ...d } });
+      committer.record({ kind: "gate_decisions", rows: decisions.map((d) => ({ run_id: run.run_id, ...d })) });
       return rejected(decisions)?.reason;
     },
     record: (write) => committer.record(write),

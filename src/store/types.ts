@@ -134,7 +134,8 @@ export type StoreWrite =
       duration_ms: number;
     }
   | { kind: "violation"; row: ViolationRow }
-  | { kind: "gate_decision"; row: GateDecisionRow }
+  /** The decisions of every gate before one attempt. */
+  | { kind: "gate_decisions"; rows: GateDecisionRow[] }
   | { kind: "signal"; row: WaveDocumentRow }
   | { kind: "anomaly"; row: WaveDocumentRow }
   | { kind: "provider_state"; run_id: string; state: unknown }

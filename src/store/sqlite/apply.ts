@@ -37,8 +37,8 @@ function applyOne(sql: Statements, w: StoreWrite): void {
       return sql.tasks.final(w);
     case "violation":
       return sql.violations.insert(w.row);
-    case "gate_decision":
-      return sql.feedback.gate(w.row);
+    case "gate_decisions":
+      return sql.feedback.gates(w.rows);
     case "signal":
       return sql.feedback.signals.upsert(w.row);
     case "anomaly":

@@ -24,20 +24,30 @@ function documentTable(db: Database, table: "signals" | "anomalies", idColumn: s
 }
 
 export function feedbackStatements(db: Database) {
-  const gate = db.prepare<void, [string, string, number, string, string, string]>(
-    `INSERT INTO gate_decisions (run_id, task_id, attempt, gate, decision, reason) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (run_id, task_id, attempt, gate) DO UPDATE SET decision = excluded.decision, reason = excluded.reason`,
+  const gate = db.prepare<void, [string, string, number, string]>(
+    `INSERT INTO gate_decisions (run_id, task_id, attempt, decisions) VALUES (?, ?, ?, ?)
+     ON CONFLICT (run_id, task_id, attempt) DO UPDATE SET decisions = excluded.decisions`,
   );
-  const gatesOfRun = db.prepare<GateDecisionRow, [string]>(
-    "SELECT run_id, task_id, attempt, gate, decision, reason FROM gate_decisions WHERE run_id = ? ORDER BY rowid",
+  const gatesOfRun = db.prepare<{ run_id: string; task_id: string; attempt: number; decisions: string }, [string]>(
+    "SELECT run_id, task_id, attempt, decisions FROM gate_decisions WHERE run_id = ? ORDER BY rowid",
   );
+  type Decision = Pick<GateDecisionRow, "gate" | "decision" | "reason">;
   const setState = db.prepare<void, [string, string]>(
     "INSERT INTO provider_state (run_id, state) VALUES (?, ?) ON CONFLICT (run_id) DO UPDATE SET state = excluded.state",
   );
   const getState = db.prepare<{ state: string }, [string]>("SELECT state FROM provider_state WHERE run_id = ?");
   return {
-    gate: (r: GateDecisionRow) => void gate.run(r.run_id, r.task_id, r.attempt, r.gate, r.decision, r.reason),
-    gates: (run_id: string): GateDecisionRow[] => gatesOfRun.all(run_id),
+    /** The decisions of one attempt (all rows share run, task and attempt). */
+    gates(rows: readonly GateDecisionRow[]): void {
+      const first = rows[0];
+      if (!first) return;
+      const decisions: Decision[] = rows.map(({ gate, decision, reason }) => ({ gate, decision, reason }));
+      gate.run(first.run_id, first.task_id, first.attempt, toJson(decisions));
+    },
+    gatesOf: (run_id: string): GateDecisionRow[] =>
+      gatesOfRun.all(run_id).flatMap((r) =>
+        fromJson<Decision[]>(r.decisions).map((d) => ({ run_id: r.run_id, task_id: r.task_id, attempt: r.attempt, ...d })),
+      ),
     signals: documentTable(db, "signals", "signal_id", "signal"),
     anomalies: documentTable(db, "anomalies", "anomaly_id", "anomaly"),
     setProviderState: (run_id: string, state: unknown) => void setState.run(run_id, toJson(state)),

@@ -115,18 +115,17 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     name: "gate decisions, signals, anomalies, provider state",
-    // Gate decisions are written before every attempt; signals and anomalies once per wave;
+    // Gate decisions are written before every attempt, the four of an attempt in one row (a
+    // million-task run would otherwise write four million rows); signals and anomalies once per wave;
     // provider state (the dry-run mocks' contacts, mailbox, sessions) is one document per run,
     // replaced as it changes, so a resumed run continues with the state it had.
     sql: `
       CREATE TABLE gate_decisions (
-        run_id   TEXT NOT NULL,
-        task_id  TEXT NOT NULL,
-        attempt  INTEGER NOT NULL,
-        gate     TEXT NOT NULL,
-        decision TEXT NOT NULL,
-        reason   TEXT NOT NULL,
-        PRIMARY KEY (run_id, task_id, attempt, gate),
+        run_id    TEXT NOT NULL,
+        task_id   TEXT NOT NULL,
+        attempt   INTEGER NOT NULL,
+        decisions TEXT NOT NULL,
+        PRIMARY KEY (run_id, task_id, attempt),
         FOREIGN KEY (run_id, task_id) REFERENCES tasks (run_id, task_id) ON DELETE CASCADE
       );
       CREATE TABLE signals (

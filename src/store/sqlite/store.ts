@@ -95,7 +95,7 @@ export class SqliteStore implements Store {
   }
 
   gateDecisions(run_id: string): GateDecisionRow[] {
-    return this.#call(() => this.#sql.feedback.gates(run_id));
+    return this.#call(() => this.#sql.feedback.gatesOf(run_id));
   }
 
   signals(run_id: string): WaveDocumentRow[] {

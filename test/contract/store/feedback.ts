@@ -7,17 +7,17 @@ export function feedbackContract(make: MakeStoreFixture): void {
   describe("gate decisions, signals, anomalies, provider state", () => {
     const fresh = freshStore(make);
 
-    test("gate decisions come back in the order recorded; recording one again replaces it", async () => {
+    test("an attempt's gate decisions come back in the order recorded; recording the attempt again replaces them", async () => {
       const run = newRun();
       await ingest(fresh.store, run, [task(0), task(1)]);
       const row = (task_id: string, gate: string, decision: "pass" | "would_reject") =>
         ({ run_id: run.run_id, task_id, attempt: 1, gate, decision, reason: `${gate} ${decision}` }) as const;
       await fresh.store.apply([
-        { kind: "gate_decision", row: row("task-1", "risk", "would_reject") },
-        { kind: "gate_decision", row: row("task-0", "risk", "pass") },
-        { kind: "gate_decision", row: row("task-1", "risk", "pass") },
+        { kind: "gate_decisions", rows: [row("task-1", "risk", "would_reject"), row("task-1", "capability", "pass")] },
+        { kind: "gate_decisions", rows: [row("task-0", "risk", "pass")] },
+        { kind: "gate_decisions", rows: [row("task-1", "risk", "pass"), row("task-1", "capability", "pass")] },
       ]);
-      expect(await fresh.store.gateDecisions(run.run_id)).toEqual([row("task-1", "risk", "pass"), row("task-0", "risk", "pass")]);
+      expect(await fresh.store.gateDecisions(run.run_id)).toEqual([row("task-1", "risk", "pass"), row("task-1", "capability", "pass"), row("task-0", "risk", "pass")]);
     });
 
     test("signals and anomalies are kept per wave, in wave order; the same id replaces its document", async () => {
