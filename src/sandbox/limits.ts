@@ -14,6 +14,17 @@ export const RESULT_LIMIT_BYTES = 1 * MiB;
 export const ERROR_TEXT_LIMIT = 1 * KiB;
 /** Violations kept per attempt; a task that touches `fetch` in a loop must not grow the host. */
 export const VIOLATION_LIMIT = 100;
+/**
+ * Largest JSON text of one provider call's arguments, in characters: a call is a message to
+ * another process, and nothing SPEC 6 takes comes near it.
+ */
+export const PROVIDER_ARGS_LIMIT = 1 * MiB;
+/**
+ * Provider calls of one attempt sent to the host at once; later ones wait, in call order, until
+ * an answer frees a place. A task that fires calls in a loop then floods neither the executor
+ * pipe nor the providers; a real API would answer such a burst with 429s anyway.
+ */
+export const PROVIDER_CALLS_IN_FLIGHT = 32;
 /** Task source larger than this is refused before it reaches the engine. */
 export const CODE_LIMIT_BYTES = 4 * MiB;
 

@@ -3,6 +3,7 @@
  * table). The guest only reports *which* tripwire fired; the type and the wording come from
  * here, so guest code can neither choose nor forge them.
  */
+import { PROVIDERS } from "../core";
 import type { SandboxViolation } from "./types";
 
 export const VIOLATION_TYPES = [
@@ -16,9 +17,11 @@ export type ViolationType = (typeof VIOLATION_TYPES)[number];
 
 /**
  * The globals a task may use (SPEC 5): the ECMAScript built-ins of the engine, and the sandbox's
- * own `input`, `task` and `console` (`providers` joins them with SPEC 6). With the tripwires
- * below, this is every own property of a fresh sandbox's global object; the integration tests
- * compare the two, so an engine upgrade that brings a new global cannot slip one in unnoticed.
+ * own `input`, `task`, `console` and `providers` (SPEC 6; a task that declares no providers
+ * finds `providers` a NETWORK_ACCESS_ATTEMPT tripwire instead, see `providerTouch`). With the
+ * tripwires below, this is every own property of a fresh sandbox's global object; the
+ * integration tests compare the two, so an engine upgrade that brings a new global cannot slip
+ * one in unnoticed.
  */
 export const ALLOWED_GLOBALS: readonly string[] = [
   // Value properties and functions.
@@ -35,7 +38,7 @@ export const ALLOWED_GLOBALS: readonly string[] = [
   "Uint16Array", "Int32Array", "Uint32Array", "BigInt64Array", "BigUint64Array", "Float16Array",
   "Float32Array", "Float64Array",
   // The sandbox's own.
-  "input", "task", "console",
+  "input", "task", "console", "providers",
 ];
 
 /**
@@ -103,8 +106,31 @@ export const BLOCKED_CONSTRUCTORS = [
   "AsyncGeneratorFunction",
 ] as const;
 
-/** Guest touch names: a blocked global's name, or `ctor:` plus a constructor's name. */
+/**
+ * Guest touch names: a blocked global's name, `ctor:` plus a constructor's name, `providers`
+ * (read by a task that declares no providers) or `providers.<name>` (a provider it does not
+ * declare).
+ */
 export const CONSTRUCTOR_TOUCH_PREFIX = "ctor:";
+export const PROVIDERS_GLOBAL = "providers";
+
+/**
+ * The touch name of `providers` itself (`undefined`) or of `providers.<provider>`. Reaching for
+ * a provider the task did not declare in `uses` is reaching for the network by another route,
+ * so both are NETWORK_ACCESS_ATTEMPT; they read as `undefined` like every tripwire, so
+ * `typeof providers === "undefined"` still works as feature detection.
+ */
+export const providerTouch = (provider?: string): string =>
+  provider === undefined ? PROVIDERS_GLOBAL : `${PROVIDERS_GLOBAL}.${provider}`;
+
+function violationForProviderTouch(touch: string): SandboxViolation | undefined {
+  if (touch === PROVIDERS_GLOBAL) {
+    return { violation_type: "NETWORK_ACCESS_ATTEMPT", details: "read of 'providers' by a task that declares no providers in 'uses'" };
+  }
+  const provider = touch.slice(PROVIDERS_GLOBAL.length + 1);
+  if (touch !== providerTouch(provider) || !(PROVIDERS as readonly string[]).includes(provider)) return undefined;
+  return { violation_type: "NETWORK_ACCESS_ATTEMPT", details: `read of 'providers.${provider}', which the task does not declare in 'uses'` };
+}
 
 /**
  * What a `require` of these specifiers is: the files row of SPEC 5 names `require('fs')` as a file
@@ -135,6 +161,7 @@ export function violationForStaticImport(): SandboxViolation {
 
 /** The violation a guest touch stands for, or undefined for a name this table does not know. */
 export function violationForTouch(touch: string, code: string): SandboxViolation | undefined {
+  if (touch.startsWith(PROVIDERS_GLOBAL)) return violationForProviderTouch(touch);
   if (touch.startsWith(CONSTRUCTOR_TOUCH_PREFIX)) {
     const name = touch.slice(CONSTRUCTOR_TOUCH_PREFIX.length);
     if (!(BLOCKED_CONSTRUCTORS as readonly string[]).includes(name)) return undefined;

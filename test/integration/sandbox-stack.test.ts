@@ -32,10 +32,10 @@ const request = (code, inputJson = "null") => ({ code, inputJson, timeoutMs: 100
   task: { id: "deep", wave: 1, attempt: 1, agent_id: "agent_0" } });
 for (const [name, c] of Object.entries(cases)) {
   await sandbox.prepare(256);
-  outcomes[name] = sandbox.run(request(c.code, c.inputJson)).error?.code ?? "ok";
+  outcomes[name] = (await sandbox.run(request(c.code, c.inputJson))).error?.code ?? "ok";
 }
 await sandbox.prepare(256);
-outcomes.after = sandbox.run(request("return 'alive'")).resultJson;
+outcomes.after = (await sandbox.run(request("return 'alive'"))).resultJson;
 console.log(JSON.stringify({ largeStack, faults, outcomes }));
 `;
 

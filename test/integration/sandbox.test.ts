@@ -286,8 +286,8 @@ describe("robustness", () => {
     expect(outcome.error?.code).toBe("STACK_OVERFLOW");
   });
 
-  test("an attempt for a memory cap with no engine yet is an AGENT_CRASH outcome, not an exception", () => {
-    const outcome = createSandbox({ preloadMemoryMb: [] }).run({
+  test("an attempt for a memory cap with no engine yet is an AGENT_CRASH outcome, not an exception", async () => {
+    const outcome = await createSandbox({ preloadMemoryMb: [] }).run({
       code: "return 1",
       inputJson: "null",
       task: { id: "t", wave: 1, attempt: 1, agent_id: "agent_0" },

@@ -205,6 +205,9 @@ const VIOLATIONS: HostileCase[] = [
   violation("vio-fetch-computed", "return await globalThis['fe' + 'tch']('https://example.com')", "NETWORK_ACCESS_ATTEMPT"),
   violation("vio-websocket", "return new WebSocket('wss://example.com')", "NETWORK_ACCESS_ATTEMPT"),
   violation("vio-navigator", "return navigator.sendBeacon('https://example.com', 'x')", "NETWORK_ACCESS_ATTEMPT"),
+  // A task that declares no providers (none here do) finds no `providers` (SPEC 6).
+  violation("vio-undeclared-providers", "return await providers.ghl.listContacts({ limit: 1 })", "NETWORK_ACCESS_ATTEMPT"),
+  violation("vio-providers-computed", "return await globalThis['provid' + 'ers'].msgraph.testConnection()", "NETWORK_ACCESS_ATTEMPT"),
   violation("vio-process-reflect", "return Reflect.get(globalThis, 'process').env.HOME", "SUBPROCESS_ATTEMPT"),
   violation("vio-bun-destructuring", "const { Bun } = globalThis; return Bun.spawnSync(['id']).stdout", "SUBPROCESS_ATTEMPT"),
   violation("vio-this-process", "return (function () { return this.process.pid })()", "SUBPROCESS_ATTEMPT"),

@@ -10,13 +10,14 @@
  *   `undefined`; each getter is the raw bridge bound to a fixed JSON message, so a touch is
  *   reported with no guest closure the task could tamper with, and no existing property needs
  *   deleting (defining an accessor over a configurable data property replaces it);
- * - `input`, `task`, `console` and `Math.random` are accessors that ask the host to build the
- *   real value on first read (or take an assigned one), then become plain data properties;
+ * - `input`, `task`, `console`, `providers` and `Math.random` are accessors that ask the host to
+ *   build the real value on first read (or take an assigned one), then become plain data
+ *   properties; for a task that declares no providers, `providers` is a tripwire instead;
  * - the primordials later guest work needs are captured and returned while still pristine.
  *
  * The bridge is a parameter, never a global, so only these bound functions can reach it.
  */
-import { BLOCKED_CONSTRUCTORS, BLOCKED_GLOBALS, globalsUsedBy } from "../policy";
+import { BLOCKED_CONSTRUCTORS, BLOCKED_GLOBALS, globalsUsedBy, PROVIDERS_GLOBAL } from "../policy";
 import { LAZY_GLOBALS } from "./protocol";
 
 export const BOOTSTRAP_FILENAME = "bootstrap.js";
@@ -27,13 +28,14 @@ const LAZY_ON_GLOBAL = LAZY_GLOBALS.filter((name) => name !== "random");
 
 /**
  * `bootstrap(bridge, blocked, constructors, lazy)`; the lists travel as comma-separated text and
- * hold only the globals this source can reach (see `globalsUsedBy`).
+ * hold only the globals this source can reach (see `globalsUsedBy`). `providers` is lazy when the
+ * task declares providers, and blocked otherwise.
  */
-export const bootstrapArgs = (code: string): string[] => [
-  globalsUsedBy(code, BLOCKED_NAMES).join(","),
-  BLOCKED_CONSTRUCTORS.join(","),
-  [...globalsUsedBy(code, LAZY_ON_GLOBAL), "random"].join(","),
-];
+export function bootstrapArgs(code: string, hasProviders: boolean): string[] {
+  const blocked = hasProviders ? BLOCKED_NAMES : [...BLOCKED_NAMES, PROVIDERS_GLOBAL];
+  const lazy = hasProviders ? LAZY_ON_GLOBAL : LAZY_ON_GLOBAL.filter((name) => name !== PROVIDERS_GLOBAL);
+  return [globalsUsedBy(code, blocked).join(","), BLOCKED_CONSTRUCTORS.join(","), [...globalsUsedBy(code, lazy), "random"].join(",")];
+}
 
 /** Positions in the primordials array the bootstrap returns. */
 export const Primordial = {
@@ -60,6 +62,8 @@ export const Primordial = {
    */
   returned: 16,
   returnFlag: 17,
+  /** For provider calls refused inside the guest (guest/providers.ts). */
+  TypeError: 18,
 } as const;
 
 /**
@@ -79,7 +83,7 @@ export const BOOTSTRAP_SOURCE =
   "String,Reflect.apply,String.prototype.slice,O.prototype.isPrototypeOf,Error.prototype,M.imul,M,G,D," +
   // `await 0` queues its job through the engine's own promise machinery: nothing task code can
   // patch (Promise.prototype.then, species) is consulted.
-  "async function(){X.r=1;await 0;R()},X]})";
+  "async function(){X.r=1;await 0;R()},X,TypeError]})";
 
 /**
  * `random(seed, imul)` → Math.random: mulberry32, the algorithm of src/core/rng.ts, so a seed

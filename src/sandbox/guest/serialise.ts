@@ -14,21 +14,27 @@
  * reach setters that task code put on Array.prototype. It returns every value unchanged, so the
  * text is what plain JSON.stringify gives (toJSON runs before the replacer, as without one).
  *
- * `serialiserFactory(stringify, create, maxDepth)` returns `serialise(value, maxChars)`:
- * JSON text, `undefined` (nothing to serialise), or one of `SerialiseRefusal`.
+ * `serialiserFactory(stringify, create, maxDepth)` returns `serialise(value, maxChars, strict)`:
+ * JSON text, `undefined` (nothing to serialise), or one of `SerialiseRefusal`. `strict` (provider
+ * arguments) refuses functions, symbols and BigInts, which plain JSON.stringify drops or turns into
+ * `null` without a word: an argument that silently changed on its way to a provider is worse than
+ * a refused call. Results and console arguments keep JSON.stringify's own rules.
  */
 
 export const SERIALISER_FILENAME = "serialise.js";
 
-export const SerialiseRefusal = { tooDeep: -1, tooLarge: -2 } as const;
+export const SerialiseRefusal = { tooDeep: -1, tooLarge: -2, notJson: -3 } as const;
 
 /**
  * `(stringify, create, maxDepth)` → `serialise(value, maxChars)`, hand-minified because it is
  * parsed in every attempt that returns an object. Names: a = ancestors (null prototype), n = their
- * count, c = string characters so far, D/L = the private "too deep"/"too large" signals.
+ * count, c = string characters so far, f = strict, D/L/F = the private "too deep"/"too large"/"not
+ * JSON" signals.
  */
 export const SERIALISER_SOURCE =
-  '(function(S,C,M){"use strict";var D={},L={};return function(v,m){var a=C(null),n=0,c=0;' +
+  '(function(S,C,M){"use strict";var D={},L={},F={};return function(v,m,f){var a=C(null),n=0,c=0;' +
   'function r(k,x){var t=typeof x;if(t==="string"){c+=x.length;if(c>m)throw L;return x}' +
+  'if(f&&(t==="function"||t==="symbol"||t==="bigint"))throw F;' +
   'if(t!=="object"||x===null)return x;while(n>0&&a[n-1]!==this)n--;if(n>=M)throw D;a[n++]=x;return x}' +
-  `try{return S(v,r)}catch(e){if(e===D)return ${SerialiseRefusal.tooDeep};if(e===L)return ${SerialiseRefusal.tooLarge};throw e}}})`;
+  `try{return S(v,r)}catch(e){if(e===D)return ${SerialiseRefusal.tooDeep};if(e===L)return ${SerialiseRefusal.tooLarge};` +
+  `if(e===F)return ${SerialiseRefusal.notJson};throw e}}})`;

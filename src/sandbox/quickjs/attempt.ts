@@ -1,8 +1,9 @@
 /**
  * One attempt from request to outcome: pre-checks, a fresh session, input, task evaluation, job
- * draining, and result or error read inside the guest. Nothing throws out of `runAttempt`: an
- * exception from the engine itself (host stack overflow, Emscripten abort, failed dispose) ends
- * the attempt and marks the module for discarding (sandbox-notes rule 3).
+ * draining (with waits for provider answers), and result or error read inside the guest. Nothing
+ * rejects out of `runAttempt`: an exception from the engine itself (host stack overflow,
+ * Emscripten abort, failed dispose) ends the attempt and marks the module for discarding
+ * (sandbox-notes rule 3).
  */
 import type { QuickJSHandle } from "quickjs-emscripten-core";
 import { AttemptLog } from "../attempt-log";
@@ -25,7 +26,7 @@ import {
 import { nestingDepth } from "../nesting";
 import { isImportSyntaxError, violationForStaticImport } from "../policy";
 import { utf8Length } from "../text";
-import type { SandboxFailure, SandboxOutcome, SandboxRequest } from "../types";
+import type { SandboxFailure, SandboxHost, SandboxOutcome, SandboxRequest } from "../types";
 import { reachedCap, type Engine } from "./engine";
 import { Session } from "./session";
 
@@ -37,7 +38,12 @@ export interface AttemptResult {
   discardEngine: boolean;
 }
 
-export function runAttempt(engine: Engine, request: SandboxRequest, settings: SandboxSettings): AttemptResult {
+export async function runAttempt(
+  engine: Engine,
+  request: SandboxRequest,
+  settings: SandboxSettings,
+  host?: SandboxHost,
+): Promise<AttemptResult> {
   const started = settings.now();
   const log = new AttemptLog(request.code);
   const done = (ending: Ending, discard: boolean): AttemptResult => ({
@@ -51,8 +57,8 @@ export function runAttempt(engine: Engine, request: SandboxRequest, settings: Sa
   let session: Session | undefined;
   let ending: Ending;
   try {
-    session = new Session(engine.module, settings, request, log);
-    ending = blameMemory(execute(session, request, log, settings), engine, request);
+    session = new Session(engine.module, settings, request, log, host);
+    ending = blameMemory(await execute(session, request, log, settings), engine, request);
     if (session.hostFault !== undefined) throw session.hostFault;
   } catch (error) {
     // Never dispose after a host-level failure: that is where Emscripten aborts (2.4, 2.6).
@@ -99,7 +105,7 @@ function precheck(request: SandboxRequest, settings: SandboxSettings): SandboxFa
   return undefined;
 }
 
-function execute(session: Session, request: SandboxRequest, log: AttemptLog, settings: SandboxSettings): Ending {
+async function execute(session: Session, request: SandboxRequest, log: AttemptLog, settings: SandboxSettings): Promise<Ending> {
   const evaluated = session.evalTask(request.code);
   if ("error" in evaluated) {
     const description = takeDescription(session, evaluated.error);
@@ -111,7 +117,7 @@ function execute(session: Session, request: SandboxRequest, log: AttemptLog, set
     return { error: failureFromCompileError(description) };
   }
 
-  const drained = session.drain(evaluated.promise);
+  const drained = await session.drain(evaluated.promise);
   if (drained.type === "timeout") return { error: timeout(request) };
   if (drained.type === "stuck") {
     return {

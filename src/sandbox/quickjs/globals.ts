@@ -1,6 +1,7 @@
 /**
- * The lazily built globals of a task (`input`, `task`, `console`, `Math.random`): the bootstrap
- * leaves accessors that call here on first read, so an attempt pays only for what its code uses.
+ * The lazily built globals of a task (`input`, `task`, `console`, `providers`, `Math.random`): the
+ * bootstrap leaves accessors that call here on first read, so an attempt pays only for what its
+ * code uses.
  * Values are built with the primordials captured before the task ran, and the input and task
  * JSON were copied into the module at boot, while it was fresh: nothing large is written into a
  * module that task code may already have filled (sandbox-notes 2.3).
@@ -19,6 +20,8 @@ export interface LazySources {
   seed: number;
   /** Records one console call; its arguments are borrowed for the duration of the call. */
   console: (level: ConsoleLevel, args: QuickJSHandle[]) => void;
+  /** Builds the `providers` object (guest/providers.ts); only asked when the task declares providers. */
+  providers: () => { value: QuickJSHandle } | { error: QuickJSHandle };
 }
 
 export class LazyGlobals {
@@ -53,6 +56,8 @@ export class LazyGlobals {
       }
       case "console":
         return { value: this.makeConsole() };
+      case "providers":
+        return this.sources.providers();
       case "random":
         return this.makeRandom();
       default:

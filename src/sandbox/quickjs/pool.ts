@@ -5,8 +5,9 @@
  * reused (SPEC 5): the next ready spare takes its place at once, and a replacement loads in the
  * background.
  *
- * Module creation is asynchronous in quickjs-emscripten, while attempts run synchronously;
- * `prepare` is the bridge between the two.
+ * Module creation is asynchronous in quickjs-emscripten, while an attempt takes its engine the
+ * moment it starts (and replaces a discarded one with a ready spare at once); `prepare` is the
+ * bridge between the two.
  */
 import { wasmMemoryBytes } from "../limits";
 import { loadEngine, type Engine } from "./engine";

@@ -1,8 +1,9 @@
 /**
  * One attempt's engine state: a fresh runtime and context on a cached module, with its limits,
- * the bridge, the bootstrap's primordials and the lazily built helpers. Everything that touches
- * quickjs handles for an attempt lives here, so handle hygiene can be checked in one file: each
- * handle is owned by `scope` or disposed where it is created.
+ * the bridge, the bootstrap's primordials, the lazily built helpers and the provider calls in
+ * flight. Everything that touches quickjs handles for an attempt lives here (and in calls.ts for
+ * provider promises), so handle hygiene can be checked in one place: each handle is owned by
+ * `scope`, by `calls`, or disposed where it is created.
  */
 import {
   Scope,
@@ -16,11 +17,14 @@ import { parseDescription, type ThrownDescription } from "../classify";
 import { bootstrapArgs, BOOTSTRAP_FILENAME, BOOTSTRAP_SOURCE, Primordial } from "../guest/bootstrap";
 import { HELPERS_FILENAME, HELPERS_SOURCE, HelperCall } from "../guest/helpers";
 import { parseMessage, type ConsoleLevel } from "../guest/protocol";
+import { isDeclaredCall, PROVIDERS_FILENAME, PROVIDERS_SOURCE, providersSpec } from "../guest/providers";
 import { SERIALISER_FILENAME, SERIALISER_SOURCE, SerialiseRefusal } from "../guest/serialise";
 import { TASK_FILENAME, wrapTask } from "../guest/wrapper";
-import { JOB_BATCH, MiB, type SandboxSettings } from "../limits";
+import { JOB_BATCH, MiB, PROVIDER_ARGS_LIMIT, type SandboxSettings } from "../limits";
 import { violationForImport } from "../policy";
-import type { SandboxRequest } from "../types";
+import { NO_PROVIDERS_HOST } from "../provider-answer";
+import type { SandboxHost, SandboxRequest } from "../types";
+import { HostCalls } from "./calls";
 import { LazyGlobals, type Built } from "./globals";
 import { expectValue, readString, readText, type CallResult } from "./handles";
 
@@ -47,7 +51,10 @@ export class Session {
   readonly context: QuickJSContext;
   private readonly scope = new Scope();
   private readonly primordials: QuickJSHandle;
+  private readonly bridge: QuickJSHandle;
   private readonly globals: LazyGlobals;
+  private readonly uses: readonly string[];
+  private readonly calls: HostCalls;
   /**
    * The body returned, but handing its value to the task's promise failed: the value's `then`
    * could not be read (a revoked proxy, a throwing trap or getter). See guest/wrapper.ts.
@@ -66,8 +73,10 @@ export class Session {
     private readonly settings: SandboxSettings,
     request: SandboxRequest,
     private readonly log: AttemptLog,
+    host: SandboxHost = NO_PROVIDERS_HOST,
   ) {
     this.deadline = settings.now() + request.timeoutMs;
+    this.uses = request.uses ?? [];
     const runtime = (this.runtime = module.newRuntime());
     runtime.setMemoryLimit(Math.max(1, request.memoryMb) * MiB);
     runtime.setMaxStackSize(settings.stackBytes);
@@ -78,9 +87,11 @@ export class Session {
     });
     const ctx = (this.context = runtime.newContext());
     const manage = this.scope.manage;
-    const bridge = manage(ctx.newFunction("bridge", (message, ...args) => this.onBridge(message, args)));
+    // Answers are copied into the module; like the input, they must fit well under its cap (2.3).
+    this.calls = new HostCalls(ctx, host, (Math.max(1, request.memoryMb) * MiB) / 4);
+    const bridge = (this.bridge = manage(ctx.newFunction("bridge", (message, ...args) => this.onBridge(message, args))));
     const boot = manage(expectValue(ctx.evalCode(BOOTSTRAP_SOURCE, BOOTSTRAP_FILENAME, { type: "global" })));
-    const bootArgs = [bridge, ...bootstrapArgs(request.code).map((text) => manage(ctx.newString(text)))];
+    const bootArgs = [bridge, ...bootstrapArgs(request.code, this.uses.length > 0).map((text) => manage(ctx.newString(text)))];
     this.primordials = manage(expectValue(ctx.callFunction(boot, ctx.undefined, bootArgs)));
     this.globals = new LazyGlobals(ctx, {
       primordials: this.primordials,
@@ -88,6 +99,7 @@ export class Session {
       taskJson: manage(ctx.newString(JSON.stringify(request.task))),
       seed: request.randomSeed >>> 0,
       console: (level, args) => this.console(level, args),
+      providers: () => this.makeProviders(),
     });
   }
 
@@ -110,6 +122,8 @@ export class Session {
           this.returnChecked = true;
           this.checkReturned();
           return undefined;
+        case "call":
+          return this.startCall(message.p, message.m, args[0]);
         default:
           return message satisfies never;
       }
@@ -144,6 +158,30 @@ export class Session {
     flag.dispose();
     flags.dispose();
     return set;
+  }
+
+  /**
+   * A provider method's call (guest/providers.ts): its promise, or undefined for a call no method
+   * of this task's `providers` can make, which the guest then fails as unreadable.
+   */
+  private startCall(provider: string, method: string, argsHandle: QuickJSHandle | undefined): QuickJSHandle | undefined {
+    if (argsHandle === undefined || !isDeclaredCall(this.uses, provider, method)) return undefined;
+    const args = readString(this.context, argsHandle, PROVIDER_ARGS_LIMIT);
+    return "text" in args ? this.calls.start(provider, method, args.text) : undefined;
+  }
+
+  /** The `providers` object, built from the primordials, the bridge and the strict serialiser. */
+  private makeProviders(): { value: QuickJSHandle } | { error: QuickJSHandle } {
+    const ctx = this.context;
+    const serialiser = this.serialiserFunction();
+    if (serialiser === null) return { error: ctx.newError("providers are unavailable") };
+    const factory = ctx.evalCode(PROVIDERS_SOURCE, PROVIDERS_FILENAME, { type: "global" });
+    if (factory.error) return { error: factory.error };
+    const spec = ctx.newString(providersSpec(this.uses));
+    const built = ctx.callFunction(factory.value, ctx.undefined, [this.primordials, this.bridge, serialiser, spec]);
+    spec.dispose();
+    factory.value.dispose();
+    return built.error ? { error: built.error } : { value: built.value };
   }
 
   /** Formats a console call's arguments inside the guest and records the line. */
@@ -259,11 +297,21 @@ export class Session {
 
   /**
    * Runs promise jobs in bounded batches until the task's promise settles, nothing is left to
-   * run, or the host clock passes the deadline. Interrupts inside jobs turn into ordinary
-   * rejections and `executePendingJobs` reports success (sandbox-notes 2.2), so only the clock
-   * check between batches decides TIMEOUT.
+   * run or wait for, or the host clock passes the deadline. Interrupts inside jobs turn into
+   * ordinary rejections and `executePendingJobs` reports success (sandbox-notes 2.2), so only the
+   * clock check between batches decides TIMEOUT. With no job left but provider calls in flight,
+   * it waits for the first answer or the deadline (waiting on providers is the attempt's time),
+   * delivers what arrived, and runs jobs again. When it returns, the attempt's calls are closed.
    */
-  drain(promise: QuickJSHandle): DrainResult {
+  async drain(promise: QuickJSHandle): Promise<DrainResult> {
+    try {
+      return await this.drainLoop(promise);
+    } finally {
+      this.calls.close();
+    }
+  }
+
+  private async drainLoop(promise: QuickJSHandle): Promise<DrainResult> {
     for (;;) {
       const state = this.context.getPromiseState(promise);
       if (state.type === "fulfilled") {
@@ -279,14 +327,23 @@ export class Session {
         this.runtime.executePendingJobs(JOB_BATCH).dispose();
         continue;
       }
-      if (this.settings.now() > this.deadline) return { type: "timeout" };
-      if (!this.runtime.hasPendingJob()) return { type: "stuck" };
-      this.runtime.executePendingJobs(JOB_BATCH).dispose();
+      const now = this.settings.now();
+      if (now > this.deadline) return { type: "timeout" };
+      if (this.calls.hasArrived) {
+        this.calls.deliver();
+      } else if (this.runtime.hasPendingJob()) {
+        this.runtime.executePendingJobs(JOB_BATCH).dispose();
+      } else if (this.calls.outstanding) {
+        await this.calls.wait(this.deadline - now);
+      } else {
+        return { type: "stuck" };
+      }
     }
   }
 
   /** Disposes handles, context and runtime in reverse order; throws if any dispose throws. */
   dispose(): void {
+    this.calls.close();
     this.scope.dispose();
     this.context.dispose();
     this.runtime.dispose();

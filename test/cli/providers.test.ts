@@ -1,0 +1,136 @@
+/**
+ * Providers end to end through the compiled binary (SPEC 6, issue 6): the CRM job of
+ * fixtures/crm-sync*.jsonl against the mocks (reproducible, failing now and then, recovering on
+ * retry) and live against local fakes of GoHighLevel and Graph, with no secret left behind in
+ * anything buddy writes.
+ */
+import { describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { shape } from "../unit/providers-runner";
+import { fakeGhl, fakeGraph } from "../integration/providers-fakes";
+import { buddy, fixture, ofType, tempDir, type Ran } from "./helpers";
+
+const GHL_TOKEN = "ghl-cli-token-7f3a91";
+const SECRET = "graph-cli-secret-c04e5d";
+
+/** A run of `file` in a fresh directory, with its own database there. */
+async function runIn(file: string, args: string[], env?: Record<string, string>) {
+  const dir = tempDir();
+  const db = join(dir, "db", "buddy.db");
+  const ran = await buddy(["run", fixture(file), "--db", db, ...args], { cwd: dir, env });
+  return { dir, db, ran };
+}
+
+const tasksOf = (ran: Ran) => ofType(ran.records, "task");
+const resultsOf = (ran: Ran) =>
+  Object.fromEntries(tasksOf(ran).map((t) => [t.task_id, { status: t.status, attempts: t.attempts, result: t.result }]));
+
+/** Every file under `dir`, recursively. */
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+
+describe("dry run: fixtures/crm-sync.jsonl --seed 3", async () => {
+  const first = await runIn("crm-sync.jsonl", ["--seed", "3", "--quiet"]);
+  const second = await runIn("crm-sync.jsonl", ["--seed", "3", "--quiet"]);
+
+  test("every task succeeds, and the same seed gives the same task results", () => {
+    expect(first.ran.code).toBe(0);
+    expect(tasksOf(first.ran)).toHaveLength(9);
+    for (const t of tasksOf(first.ran)) expect([t.task_id, t.status]).toEqual([t.task_id, "succeeded"]);
+    expect(resultsOf(second.ran)).toEqual(resultsOf(first.ran));
+    expect(tasksOf(first.ran).find((t) => t.task_id === "crm-summary").result).toMatchObject({ contacts: 18, untagged: 0 });
+  });
+
+  test("with the default rates an attempt fails with 408 or 429, and its task succeeds on a retry", async () => {
+    const runId = first.ran.records[0].run_id;
+    const shown = await buddy(["show", runId, "--attempts", "--db", first.db]);
+    const failed = ofType(shown.records, "attempt").filter((a) => a.error !== null && a.error !== undefined);
+    expect(failed.length).toBeGreaterThan(0);
+    const byId = Object.fromEntries(tasksOf(first.ran).map((t) => [t.task_id, t]));
+    for (const a of failed) {
+      expect(a.error).toMatchObject({ code: "PROVIDER_ERROR", retryable: true });
+      expect([408, 429]).toContain(a.error.status);
+      expect(byId[a.task_id]).toMatchObject({ status: "succeeded" });
+      expect(byId[a.task_id].attempts).toBeGreaterThan(a.attempt);
+    }
+  });
+
+  test("--mock-error-rate 0: every task succeeds on its first attempt", async () => {
+    const { ran } = await runIn("crm-sync.jsonl", ["--seed", "3", "--quiet", "--mock-error-rate", "0"]);
+    expect(ran.code).toBe(0);
+    for (const t of tasksOf(ran)) expect([t.task_id, t.status, t.attempts]).toEqual([t.task_id, "succeeded", 1]);
+  });
+});
+
+describe("live: fixtures/crm-sync-live.jsonl --live against local fakes", async () => {
+  const ghl = fakeGhl(GHL_TOKEN);
+  const graph = fakeGraph({ clientId: "client-cli", secret: SECRET, sender: "crm-bot@example.com" });
+  const env = {
+    GHL_API_TOKEN: GHL_TOKEN,
+    GHL_LOCATION_ID: "loc-cli",
+    MSGRAPH_TENANT_ID: "tenant",
+    MSGRAPH_CLIENT_ID: "client-cli",
+    MSGRAPH_CLIENT_SECRET: SECRET,
+    MSGRAPH_SENDER: "crm-bot@example.com",
+    BUDDY_GHL_BASE_URL: ghl.url,
+    BUDDY_MSGRAPH_BASE_URL: graph.base,
+    BUDDY_MSGRAPH_TOKEN_URL: graph.tokenUrl,
+  };
+  const outDir = join(tempDir(), "out");
+  const live = await runIn("crm-sync-live.jsonl", ["--live", "--seed", "3", "--out", outDir], env).finally(() => {
+    ghl.stop();
+    graph.stop();
+  });
+  const dry = await runIn("crm-sync-live.jsonl", ["--seed", "3", "--quiet", "--mock-error-rate", "0"]);
+
+  test("every task succeeds, with the result shapes of the dry run", () => {
+    expect(live.ran.code).toBe(0);
+    const dryById = Object.fromEntries(tasksOf(dry.ran).map((t) => [t.task_id, t]));
+    expect(tasksOf(live.ran)).toHaveLength(6);
+    for (const t of tasksOf(live.ran)) {
+      expect([t.task_id, t.status]).toEqual([t.task_id, "succeeded"]);
+      expect([t.task_id, shape(t.result)]).toEqual([t.task_id, shape(dryById[t.task_id].result)]);
+    }
+    expect(tasksOf(live.ran).find((t) => t.task_id === "crm-summary").result.contacts).toBe(ghl.contacts.size);
+  });
+
+  test("GoHighLevel saw the bearer token and Version 2021-07-28 on every call", () => {
+    expect(ghl.seen.length).toBeGreaterThan(10);
+    for (const req of ghl.seen) {
+      expect(req.headers.authorization).toBe(`Bearer ${GHL_TOKEN}`);
+      expect(req.headers.version).toBe("2021-07-28");
+    }
+  });
+
+  test("Graph saw a token request before its first call", () => {
+    expect(graph.seen.length).toBeGreaterThan(1);
+    expect(graph.seen[0]!.path).toEndWith("/oauth2/v2.0/token");
+    for (const req of graph.seen.filter((s) => !s.path.endsWith("/token"))) expect(req.headers.authorization).toStartWith("Bearer graph-token-");
+  });
+
+  test("no secret is in the database, the output tree, stdout or stderr", () => {
+    const files = [...filesUnder(join(live.db, "..")), ...filesUnder(outDir)];
+    expect(files.some((f) => f.endsWith("buddy.db"))).toBe(true);
+    expect(files.length).toBeGreaterThan(3);
+    const texts = [live.ran.stdout, live.ran.stderr, ...files.map((f) => readFileSync(f).toString("latin1"))];
+    for (const secret of [GHL_TOKEN, SECRET, ...graph.tokens]) {
+      for (const text of texts) expect(text.includes(secret)).toBe(false);
+    }
+  });
+
+  test("without credentials, --live exits 2 before running anything, naming the variable", async () => {
+    const { dir, ran } = await runIn("crm-sync-live.jsonl", ["--live", "--seed", "3"], {
+      GHL_API_TOKEN: "",
+      MSGRAPH_CLIENT_SECRET: "",
+    });
+    expect(ran.code).toBe(2);
+    expect(tasksOf(ran)).toEqual([]);
+    expect(ran.stderr).toContain("GHL_API_TOKEN is not set");
+    const runs = await buddy(["runs", "--db", join(dir, "db", "buddy.db")]);
+    expect(runs.records.filter((r) => r.type !== "<not json>")).toEqual([]);
+  });
+});
