@@ -7,6 +7,8 @@ import { BuddyError, type Clock } from "../core";
 
 export const INTERRUPT_GRACE_MS = 2000;
 
+const abandoned = () => new BuddyError("INTERNAL", "interrupted: attempt abandoned after the grace period");
+
 export interface Interruptible {
   requested(): boolean;
   /** `work`, or a rejection once the grace period after an interruption has passed. */
@@ -17,19 +19,27 @@ export interface Interruptible {
 export function interruptible(signal: AbortSignal | undefined, clock: Clock): Interruptible {
   if (!signal) return { requested: () => false, race: (work) => work, dispose: () => {} };
   const stop = new AbortController();
-  const expired = new Promise<never>((_, reject) => {
-    const onAbort = () =>
-      clock.sleep(INTERRUPT_GRACE_MS, stop.signal).then(
-        () => reject(new BuddyError("INTERNAL", "interrupted: attempt abandoned after the grace period")),
-        () => {},
-      );
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-  });
-  expired.catch(() => {}); // observed through race(); never an unhandled rejection
+  // Attempts in flight, each with a way to abandon it. An attempt leaves the set when it ends,
+  // so a long run keeps nothing per finished attempt.
+  const inFlight = new Set<(error: Error) => void>();
+  let expired = false;
+  const abandonAll = () => {
+    expired = true;
+    const error = abandoned();
+    for (const abandon of inFlight) abandon(error);
+    inFlight.clear();
+  };
+  const onAbort = () => clock.sleep(INTERRUPT_GRACE_MS, stop.signal).then(abandonAll, () => {});
+  if (signal.aborted) void onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
   return {
     requested: () => signal.aborted,
-    race: (work) => Promise.race([work, expired]),
+    race: <T>(work: Promise<T>) =>
+      new Promise<T>((resolve, reject) => {
+        if (expired) return reject(abandoned());
+        inFlight.add(reject);
+        work.then(resolve, reject).finally(() => inFlight.delete(reject));
+      }),
     dispose: () => stop.abort(),
   };
 }

@@ -1,0 +1,141 @@
+/**
+ * The buddy command line: a thin shell over the harness. Only this folder reads argv and the
+ * environment, writes stdout and sets the exit code. Loaded by main.ts for every command.
+ */
+import yargs, { type Argv } from "yargs";
+import pkg from "../../package.json";
+import { EXIT } from "../core";
+import { calibrateCommand } from "./commands/calibrate";
+import { REPORT_FORMATS, reportCommand } from "./commands/report";
+import { artifactOptions, runOptions, runCommand } from "./commands/run";
+import { runsCommand, showCommand } from "./commands/inspect";
+import { resumeCommand } from "./commands/resume";
+import { sandboxEvalCommand, type SandboxArgs } from "./commands/sandbox";
+import { schemaCommand, SCHEMAS } from "./commands/schema";
+import { validateCommand } from "./commands/validate";
+import { violationsCommand } from "./commands/violations";
+import { STDIN_ARG } from "./context";
+import { endOutput, reportError, warn } from "./io";
+
+type Handler = (args: any) => number | Promise<number>;
+
+/** Every command resolves to an exit code; errors become one message on stderr and their code. */
+const handle = (fn: Handler) => async (args: any) => {
+  try {
+    process.exitCode = await fn(args);
+  } catch (error) {
+    process.exitCode = reportError(error);
+  }
+};
+
+function cli(argv: string[]): Argv {
+  return yargs(argv)
+    .scriptName("buddy")
+    .usage("$0 <command> [options]\n\nRun predicted tasks wave by wave in a QuickJS sandbox; results as JSON lines on stdout.")
+    .option("db", { type: "string", global: true, describe: "SQLite database [env BUDDY_DB; default .buddy/buddy.db]" })
+    .option("quiet", { type: "boolean", global: true, default: false, describe: "nothing on stderr but errors" })
+    .command(
+      "run <input>",
+      "validate the input, create a run, execute it, stream results",
+      (y) => runOptions(y.positional("input", { type: "string", demandOption: true, describe: "task file (JSONL) or - for stdin" }))
+        .example("$0 run fixtures/demo.jsonl --seed 7 | jq -c 'select(.type==\"task\")'", "run the demo and keep the task records"),
+      handle(runCommand),
+    )
+    .command(
+      "resume <run_id>",
+      "continue an interrupted or crashed run; finished tasks are not run again",
+      (y) => y.positional("run_id", { type: "string", demandOption: true })
+        .option("replay", { type: "boolean", default: false, describe: "print the records of tasks that had finished already" })
+        .option("out", artifactOptions.out)
+        .option("junit", artifactOptions.junit)
+        .example("$0 resume 20261124-211500-abc123", "finish a run that was killed"),
+      handle(resumeCommand),
+    )
+    .command(
+      "validate <input>",
+      "validate only; print the problems; exit 0 or 2",
+      (y) => y.positional("input", { type: "string", demandOption: true })
+        .option("simulate", { type: "boolean", default: false, describe: "tasks without code are allowed" })
+        .example("$0 validate tasks.jsonl", "check a file before running it"),
+      handle(validateCommand),
+    )
+    .command(
+      "runs",
+      "list runs, newest first",
+      (y) => y.option("limit", { type: "number", default: 50 }).example("$0 runs | jq -r .run_id", "the ids of recent runs"),
+      handle(runsCommand),
+    )
+    .command(
+      "show <run_id>",
+      "a run's record, wave records and summary",
+      (y) => y.positional("run_id", { type: "string", demandOption: true })
+        .option("tasks", { type: "boolean", default: false, describe: "add each task's state" })
+        .option("attempts", { type: "boolean", default: false, describe: "add every attempt, with its console output" })
+        .example("$0 show 20261124-211500-abc123 --tasks", "a run with its tasks"),
+      handle(showCommand),
+    )
+    .command(
+      "violations [run_id]",
+      "sandbox violations as NDJSON: of one run, or of every run",
+      (y) => y.positional("run_id", { type: "string", describe: "a run id; all runs when omitted" })
+        .example("$0 violations 20261124-211500-abc123 | jq -r .violation_type", "what a run's tasks reached for"),
+      handle(violationsCommand),
+    )
+    .command(
+      "report <run_id>",
+      "the run report: Markdown, self-contained HTML or JSON",
+      (y) => y.positional("run_id", { type: "string", demandOption: true })
+        .option("format", { choices: Object.keys(REPORT_FORMATS) as (keyof typeof REPORT_FORMATS)[], default: "md" as const })
+        .example("$0 report 20261124-211500-abc123 --format html > report.html", "a report to open in a browser"),
+      handle(reportCommand),
+    )
+    .command(
+      "calibrate <run_id>",
+      "fit a recalibration of predictions from a run's outcomes; with --apply, print FILE with calibrated probabilities",
+      (y) => y.positional("run_id", { type: "string", demandOption: true })
+        .option("apply", { type: "string", describe: "a task file to rewrite (the old value is kept as raw_predicted_success_probability)" })
+        .example("$0 calibrate RUN_ID --apply next.jsonl > next.calibrated.jsonl", "calibrate the next run's predictions"),
+      handle(calibrateCommand),
+    )
+    .command(
+      "schema <name>",
+      `the JSON Schema of a record: ${Object.keys(SCHEMAS).join(", ")}`,
+      (y) => y.positional("name", { type: "string", demandOption: true }).example("$0 schema task", "the input task record"),
+      handle(schemaCommand),
+    )
+    .command("sandbox", "the task sandbox", (y) =>
+      y
+        .command(
+          "eval [code]",
+          "run one snippet exactly as a task attempt runs; print its result record",
+          (e) => e.positional("code", { type: "string", describe: "the body of an async function" })
+            .option("file", { type: "string", describe: "read the code from a file" })
+            .option("input", { type: "string", describe: "JSON given to the code as `input`" })
+            .option("timeout-ms", { type: "number", default: 5000 })
+            .option("memory-mb", { type: "number", default: 64 })
+            .option("seed", { type: "number", default: 0 })
+            .example("$0 sandbox eval 'return input.a + 1' --input '{\"a\":41}'", "prints a result record with result 42"),
+          handle((args: SandboxArgs) => sandboxEvalCommand(args)),
+        )
+        .demandCommand(1, "name a sandbox command: eval"),
+    )
+    .example("$0 run fixtures/demo.jsonl > results.jsonl", "run a task file; JSON lines on stdout")
+    .example("$0 runs", "list the runs in .buddy/buddy.db")
+    .demandCommand(1, "name a command")
+    .strict()
+    .version(pkg.version)
+    .help()
+    .alias("h", "help")
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      warn(message);
+      warn("see buddy --help");
+      process.exit(EXIT.INPUT);
+    });
+}
+
+export async function runCli(args: string[]): Promise<void> {
+  await cli(args.map((a) => (a === "-" ? STDIN_ARG : a))).parseAsync();
+  await endOutput();
+}
