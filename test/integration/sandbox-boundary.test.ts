@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { ALLOWED_GLOBALS, BLOCKED_GLOBALS } from "../../src/sandbox/policy";
 import { createSandbox, type SandboxOutcome, type SandboxRequest } from "../../src/sandbox";
+import { runIn, valueOf } from "./sandbox-helpers";
 
 const sandbox = createSandbox();
 
@@ -14,24 +15,9 @@ beforeAll(async () => {
   await sandbox.prepare(64);
 });
 
-async function run(code: string, overrides: Partial<SandboxRequest> = {}): Promise<SandboxOutcome> {
-  const request: SandboxRequest = {
-    code,
-    inputJson: "null",
-    task: { id: "t", wave: 1, attempt: 1, agent_id: "agent_0" },
-    timeoutMs: 2000,
-    memoryMb: 64,
-    randomSeed: 7,
-    ...overrides,
-  };
-  await sandbox.prepare(request.memoryMb);
-  return sandbox.run(request);
-}
+const run = (code: string, overrides: Partial<SandboxRequest> = {}) => runIn(sandbox, code, overrides);
 
-const value = (outcome: SandboxOutcome): unknown => {
-  expect(outcome.error).toBeUndefined();
-  return JSON.parse(outcome.resultJson!);
-};
+const value = valueOf;
 
 describe("the global object", () => {
   test("holds exactly the allowlist plus the tripwires, and nothing else", async () => {

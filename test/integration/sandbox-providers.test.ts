@@ -7,6 +7,7 @@
 import { afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { PROVIDER_METHODS } from "../../src/providers";
 import { createSandbox, type SandboxHost, type SandboxOutcome, type SandboxRequest } from "../../src/sandbox";
+import { request, valueOf } from "./sandbox-helpers";
 
 const faults: unknown[] = [];
 const sandbox = createSandbox({ onEngineFault: (e) => faults.push(e) });
@@ -41,26 +42,10 @@ function fakeHost(answer: (call: SeenCall) => Answer | Promise<Answer> = () => (
   return { host, seen };
 }
 
-function run(code: string, host: SandboxHost | undefined, overrides: Partial<SandboxRequest> = {}): Promise<SandboxOutcome> {
-  return sandbox.run(
-    {
-      code,
-      inputJson: "null",
-      task: { id: "t", wave: 1, attempt: 1, agent_id: "agent_0" },
-      timeoutMs: 2000,
-      memoryMb: 64,
-      randomSeed: 7,
-      uses: ["ghl", "msgraph"],
-      ...overrides,
-    },
-    host,
-  );
-}
+const run = (code: string, host: SandboxHost | undefined, overrides: Partial<SandboxRequest> = {}) =>
+  sandbox.run(request(code, { uses: ["ghl", "msgraph"], ...overrides }), host);
 
-const value = (outcome: SandboxOutcome): unknown => {
-  expect(outcome.error).toBeUndefined();
-  return JSON.parse(outcome.resultJson!);
-};
+const value = valueOf;
 
 const rateLimited = { code: "PROVIDER_ERROR", provider: "ghl", method: "createContact", status: 429, message: "Rate limit exceeded", retry_after: 2 };
 

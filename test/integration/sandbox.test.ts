@@ -11,6 +11,7 @@ import {
   type SandboxOutcome,
   type SandboxRequest,
 } from "../../src/sandbox";
+import { runIn, valueOf } from "./sandbox-helpers";
 
 const sandbox = createSandbox();
 
@@ -18,27 +19,9 @@ beforeAll(async () => {
   await sandbox.prepare(64);
 });
 
-let seq = 0;
-/** Runs `code` as a task; prepares first, as an executor does between attempts. */
-async function run(code: string, overrides: Partial<SandboxRequest> = {}): Promise<SandboxOutcome> {
-  const request: SandboxRequest = {
-    code,
-    inputJson: "null",
-    task: { id: `t${++seq}`, wave: 1, attempt: 1, agent_id: "agent_0" },
-    timeoutMs: 2000,
-    memoryMb: 64,
-    randomSeed: 7,
-    ...overrides,
-  };
-  await sandbox.prepare(request.memoryMb);
-  return sandbox.run(request);
-}
+const run = (code: string, overrides: Partial<SandboxRequest> = {}) => runIn(sandbox, code, overrides);
 
-const result = (outcome: SandboxOutcome): unknown => {
-  expect(outcome.error).toBeUndefined();
-  expect(outcome.ok).toBe(true);
-  return JSON.parse(outcome.resultJson!);
-};
+const result = valueOf;
 
 describe("results", () => {
   test("returns JSON values; undefined becomes null", async () => {
