@@ -100,3 +100,21 @@ test("bad database paths, a read-only directory and a truncated database: one cl
   expect(code).toBe(4);
   expect(stderr.trim().split("\n")).toEqual([`buddy: cannot open store ${join(readOnly, "x.db")}: its folder ${readOnly} is not writable`]);
 });
+
+test("a database locked by another process for longer than the busy timeout: one clear line, exit 4, no run", async () => {
+  const dir = tempDir();
+  const db = join(dir, "locked.db");
+  await buddy(["runs", "--db", db]);
+  const holder = new Database(db);
+  holder.run("BEGIN IMMEDIATE");
+  try {
+    const ran = await buddy(["run", fixture("all-ok.jsonl"), "--db", db]);
+    expect(ran.code).toBe(4);
+    expect(ran.stderr.trim().split("\n")).toEqual([`buddy: store ${db} is locked: another connection held it for more than 5000 ms`]);
+    expect(ran.stdout).toBe("");
+  } finally {
+    holder.run("ROLLBACK");
+    holder.close();
+  }
+  expect((await buddy(["runs", "--db", db])).records).toEqual([]);
+});
