@@ -1,6 +1,6 @@
 /** `buddy runs` and `buddy show RUN_ID`: what the store knows, as NDJSON. */
 import { BuddyError, EXIT } from "../../core";
-import type { RunRow } from "../../store";
+import type { AttemptRow, RunRow } from "../../store";
 import { openDb, type GlobalArgs } from "../context";
 import { printJson } from "../io";
 
@@ -19,6 +19,19 @@ function runRecord(run: RunRow) {
     started_at: iso(run.started_at),
     ended_at: iso(run.ended_at),
     success_rate: run.summary?.success_rate ?? null,
+  };
+}
+
+/** An attempt as `show --attempts` prints it: times as ISO strings, like every other record. */
+function attemptRecord(a: AttemptRow) {
+  const { result_json, started_at, ended_at, duration_ms, ...rest } = a;
+  return {
+    type: "attempt",
+    ...rest,
+    started_at: iso(started_at),
+    ended_at: iso(ended_at),
+    duration_ms: duration_ms === null ? null : Math.round(duration_ms * 1000) / 1000,
+    ...(result_json === null ? {} : { result: JSON.parse(result_json) }),
   };
 }
 
@@ -54,7 +67,7 @@ export function showCommand(args: GlobalArgs & { run_id: string; tasks?: boolean
         });
       }
     }
-    if (args.attempts) for (const a of store.attempts(run.run_id)) printJson({ type: "attempt", ...a, result_json: undefined, result: a.result_json === null ? undefined : JSON.parse(a.result_json) });
+    if (args.attempts) for (const a of store.attempts(run.run_id)) printJson(attemptRecord(a));
     if (run.summary) printJson(run.summary);
   } finally {
     store.close();
