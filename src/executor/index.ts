@@ -4,3 +4,4 @@ export { EXECUTOR_ARG } from "./protocol";
 export { BACKOFFS, retryDelay, effectivePolicy } from "./retry";
 export { runTask, type TaskContext, type TaskDefaults, type TaskFinal } from "./task";
 export { runWave, type WaveOptions } from "./wave";
+export { spawnExecutor } from "./spawn";

@@ -8,12 +8,20 @@
 const RAISE_STACK =
   'ulimit -s 262144 2>/dev/null && export BUN_JSC_maxPerThreadStackUsage=209715200 BUDDY_LARGE_STACK=1; exec "$@"';
 
+/**
+ * The only variables an executor gets. Task code runs in executors and provider calls are made
+ * by the main process, so credentials (GHL_API_TOKEN, MSGRAPH_CLIENT_SECRET, …) never enter the
+ * process where hostile code runs, even though the sandbox could not read them anyway.
+ */
+const EXECUTOR_ENV = ["PATH", "HOME", "TMPDIR", "LANG", "LC_ALL"] as const;
+
 export function spawnExecutor(command: readonly string[], env: Record<string, string | undefined>) {
+  const passed = Object.fromEntries(EXECUTOR_ENV.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
   return Bun.spawn(["/bin/sh", "-c", RAISE_STACK, "buddy-executor", ...command], {
     stdin: "pipe",
     stdout: "pipe",
     stderr: "pipe",
-    env: { ...env, BUDDY_LARGE_STACK: "0" },
+    env: { ...passed, BUDDY_LARGE_STACK: "0" },
   });
 }
 

@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { join, resolve } from "node:path";
 import { silentLogger, systemClock } from "../../src/core";
-import { ExecutorPool, EXECUTOR_ARG } from "../../src/executor";
+import { ExecutorPool, EXECUTOR_ARG, spawnExecutor } from "../../src/executor";
 import type { SandboxRequest } from "../../src/sandbox";
 
 const MAIN = resolve(import.meta.dir, "../../src/cli/main.ts");
@@ -60,4 +60,14 @@ test("an executor that dies costs its attempt AGENT_CRASH; executors that keep d
   // Attempts in flight when an executor died ended as AGENT_CRASH (none, when all died idle).
   expect(codes.every((c) => c === "AGENT_CRASH")).toBe(true);
   expect(String(failure)).toContain("executor processes keep exiting");
+});
+
+test("executors get no credentials: only PATH, HOME, TMPDIR, locale, and the stack marker", async () => {
+  const proc = spawnExecutor(["/usr/bin/env"], { PATH: "/usr/bin:/bin", HOME: "/tmp", GHL_API_TOKEN: "secret-token", MSGRAPH_CLIENT_SECRET: "s3cret" });
+  proc.stdin.end();
+  const vars = (await new Response(proc.stdout).text()).trim().split("\n").map((l) => l.split("=")[0]);
+  await proc.exited;
+  expect(vars).toContain("PATH");
+  expect(vars).toContain("BUDDY_LARGE_STACK");
+  expect(vars.filter((v) => /TOKEN|SECRET|GHL|MSGRAPH/.test(v!))).toEqual([]);
 });
