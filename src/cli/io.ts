@@ -5,7 +5,9 @@
  */
 import { BuddyError, exitCodeOf } from "../core";
 
-const out = Bun.stdout.writer();
+// Past this many buffered bytes the writer flushes by itself: a simulated wave can finish
+// thousands of tasks without yielding to the event loop, and its lines must not pile up.
+const out = Bun.stdout.writer({ highWaterMark: 1 << 20 });
 let flushScheduled = false;
 
 export function printLine(line: string): void {

@@ -42,6 +42,9 @@ export function violationRow(run_id: string, task: Task, attempt: number, at: nu
   };
 }
 
+const YIELD_EVERY = 256;
+let sinceYield = 0;
+
 /**
  * SPEC 4.5: a task without code succeeds with its predicted probability, drawn from the seed,
  * after `predicted_execution_time × timeScale` seconds. One draw per task: the prediction is of
@@ -50,6 +53,12 @@ export function violationRow(run_id: string, task: Task, attempt: number, at: nu
 export async function simulatedOutcome(task: Task, seed: number, timeScale: number, clock: Clock, signal?: AbortSignal): Promise<SandboxOutcome> {
   const durationMs = task.predicted_execution_time * timeScale * 1000;
   if (durationMs > 0) await clock.sleep(durationMs, signal);
+  else if (++sinceYield >= YIELD_EVERY) {
+    // Instant simulated tasks settle in microtasks alone; without a turn of the event loop now
+    // and then, timers (commit batching), I/O and SIGINT would wait for the whole wave.
+    sinceYield = 0;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
   const ok = createRng(deriveSeed(seed, "simulate", task.task_id)).next() < task.predicted_success_probability;
   return {
     ok,
