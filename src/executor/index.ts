@@ -5,3 +5,4 @@ export { BACKOFFS, retryDelay, effectivePolicy } from "./retry";
 export { runTask, type TaskContext, type TaskDefaults, type TaskFinal } from "./task";
 export { runWave, type WaveOptions } from "./wave";
 export { spawnExecutor } from "./spawn";
+export { toAttemptError } from "./outcome";

@@ -153,6 +153,7 @@ export const ViolationRecordSchema = Type.Object(
 );
 
 export type TaskRecord = Static<typeof TaskRecordSchema>;
+export type ErrorRecord = Static<typeof ErrorSchema>;
 export type ViolationRecord = Static<typeof ViolationRecordSchema>;
 export type WaveRecord = Static<typeof WaveRecordSchema>;
 export type SummaryRecord = Static<typeof SummaryRecordSchema>;

@@ -2,9 +2,10 @@
  * `buddy sandbox eval`: one snippet run exactly as a task attempt runs: in an executor process
  * with the large native stack, under the same limits, through the same supervision.
  */
-import { deriveSeed, isRetryable, type Deps } from "../core";
-import { ExecutorPool } from "../executor";
+import { deriveSeed, type Deps } from "../core";
+import { ExecutorPool, toAttemptError } from "../executor";
 import type { ResultRecord } from "./records";
+import { errorRecord } from "./task-record";
 
 export interface SnippetOptions {
   code: string;
@@ -38,11 +39,7 @@ export async function runSnippet(options: SnippetOptions, deps: Deps & { executo
       duration_ms: outcome.durationMs,
     };
     if (outcome.ok) record.result = JSON.parse(outcome.resultJson ?? "null");
-    if (outcome.error) {
-      const e = outcome.error;
-      record.error = { code: e.code, message: e.message, retryable: isRetryable(e.code, { thrownRetryable: e.thrownRetryable, status: e.status }) };
-      if (e.violation_type !== undefined) record.error.violation_type = e.violation_type;
-    }
+    if (!outcome.ok) record.error = errorRecord(toAttemptError(outcome));
     return record;
   } finally {
     await pool.close();

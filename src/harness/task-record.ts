@@ -1,7 +1,8 @@
 /** The `task` stdout record of a final task (SPEC 3). */
 import type { TaskFinal } from "../executor";
 import type { StoreWrite } from "../store";
-import type { TaskRecord } from "./records";
+import type { AttemptError } from "../core";
+import type { ErrorRecord, TaskRecord } from "./records";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -21,13 +22,20 @@ export function taskRecord(run_id: string, f: TaskFinal): TaskRecord {
     meta: f.task.meta,
   };
   if (f.result_json !== null) record.result = JSON.parse(f.result_json);
-  if (f.error) {
-    const { code, message, retryable, violation_type, status } = f.error;
-    record.error = { code, message, retryable };
-    if (violation_type !== undefined) record.error.violation_type = violation_type;
-    if (status !== undefined) record.error.status = status;
-  }
+  if (f.error) record.error = errorRecord(f.error);
   return record;
+}
+
+/** An attempt's error as records print it (SPEC 3): the retry wait stays internal. */
+export function errorRecord(error: AttemptError): ErrorRecord {
+  const { code, message, retryable, violation_type, status } = error;
+  return {
+    code,
+    message,
+    retryable,
+    ...(violation_type === undefined ? {} : { violation_type }),
+    ...(status === undefined ? {} : { status }),
+  };
 }
 
 export function taskFinalWrite(run_id: string, f: TaskFinal): StoreWrite {
