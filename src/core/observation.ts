@@ -5,6 +5,19 @@
  */
 import type { AttemptError, Risk, TaskStatus } from "./task";
 
+/** The fields of one violation log entry (SPEC 5); the store keeps the time as epoch ms, files as ISO. */
+export interface ViolationFields {
+  run_id: string;
+  task_id: string;
+  attempt: number;
+  /** `${run_id}/${task_id}/${attempt}`: names the attempt in one field. */
+  execution_id: string;
+  violation_type: string;
+  details: string;
+  /** The first 200 characters of the task's code. */
+  code_preview: string;
+}
+
 /** One placement of a task on an agent (SPEC 4.2), as the manager made it. */
 export interface Assignment {
   task_id: string;

@@ -3,7 +3,7 @@
  * `buddy report`, from the store) assembles the parts and `buildRunReport` adds the summary;
  * every output format is then a pure function of this one value.
  */
-import type { Assignment, AttemptError, Risk, TaskStatus, WaveObservation } from "../core";
+import type { Assignment, AttemptError, Risk, TaskStatus, ViolationFields, WaveObservation } from "../core";
 import type { Calibration, Signal } from "../feedback";
 import type { CoordinationPlan, GateDecision } from "../manager";
 import type { Anomaly, AnomalyType, HealthStatus, Severity, Trajectory, WaveHealth } from "../monitor";
@@ -74,15 +74,9 @@ export interface ReportTask {
 }
 
 /** SPEC 5's violation record, as written to sandbox_violation_log.jsonl. */
-export interface ViolationEntry {
+export interface ViolationEntry extends ViolationFields {
+  /** ISO 8601. */
   timestamp: string;
-  run_id: string;
-  task_id: string;
-  attempt: number;
-  execution_id: string;
-  violation_type: string;
-  details: string;
-  code_preview: string;
 }
 
 export interface ReportTotals {

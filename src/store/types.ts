@@ -3,7 +3,7 @@
  * implementation can follow the SQLite one (SPEC 9.1, 11). No SQL lives outside
  * `src/store/<backend>/`.
  */
-import type { Assignment, AttemptError, Task, TaskStatus } from "../core";
+import type { Assignment, AttemptError, Task, TaskStatus, ViolationFields } from "../core";
 
 export type RunStatus = "ingesting" | "running" | "completed" | "failed" | "interrupted" | "halted";
 export type TaskState = "pending" | "running" | TaskStatus;
@@ -64,16 +64,7 @@ export interface AssignmentRow extends Assignment {
 }
 
 /** One touch of a blocked name by an attempt (SPEC 5 "violation log"). */
-export interface ViolationRow {
-  run_id: string;
-  task_id: string;
-  attempt: number;
-  /** `${run_id}/${task_id}/${attempt}`: names the attempt in one field. */
-  execution_id: string;
-  violation_type: string;
-  details: string;
-  /** The first 200 characters of the task's code. */
-  code_preview: string;
+export interface ViolationRow extends ViolationFields {
   /** When the attempt that made it ended, in ms since the epoch. */
   timestamp: number;
 }
