@@ -8,7 +8,8 @@ const result = await Bun.build({
   minify: true,
   sourcemap: "none",
   compile: {
-    outfile: "dist/buddy",
+    // BUDDY_OUTFILE lets parallel work trees build side by side without clobbering dist/buddy.
+    outfile: process.env.BUDDY_OUTFILE || "dist/buddy",
     // A build agent's stray .env or bunfig.toml must not change what buddy does.
     autoloadDotenv: false,
     autoloadBunfig: false,
