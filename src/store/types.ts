@@ -140,11 +140,72 @@ export interface RunIngest {
   abort(): void;
 }
 
+/** Who holds, or claims, a run's lease: one process on one host. */
+export interface LeaseHolder {
+  /** Random per process, so two holders are told apart even when a pid is reused. */
+  owner: string;
+  host: string;
+  pid: number;
+  /**
+   * When the process started, as the OS says (Linux: boot id and start tick), or null where
+   * unknown: a live pid with another start time is another process that reused the pid.
+   */
+  process_started: string | null;
+}
+
+/** A run's current lease. Times are the backend's clock, in ms since the epoch. */
+export interface LeaseRow extends LeaseHolder {
+  run_id: string;
+  /** The fencing token: grows by one on every acquisition, so a stale holder's writes are refused. */
+  token: number;
+  acquired_at: number;
+  heartbeat_at: number;
+}
+
+export interface LeaseClaim {
+  holder: LeaseHolder;
+  /** A lease whose heartbeat is older than this is taken over. */
+  period_ms: number;
+  /**
+   * Whether the current holder is known to be dead (on this host, its process is gone): its
+   * lease is then taken over at once. Called inside the acquiring transaction.
+   */
+  holderIsDead(current: LeaseRow): boolean;
+}
+
+/** Proof of holding a run's lease: fenced writes and renewals carry it. */
+export interface Lease {
+  run_id: string;
+  owner: string;
+  token: number;
+}
+
+export interface LeaseGrant {
+  lease: Lease;
+  /** The lease this one took over (a dead or silent holder), or null when it was free. */
+  took_over: LeaseRow | null;
+}
+
+/**
+ * The Store. Lease contract (SPEC 9.1, carried over to PostgreSQL in SPEC 11): `acquireLease`
+ * is atomic (two claimants racing never both win), throws a STORE error naming the live holder's
+ * host and pid, and takes over a dead or silent holder's lease with a larger token.
+ * `apply(writes, lease)` commits only while `lease` is still the run's current lease, and every
+ * fenced commit renews it; otherwise nothing of the batch is written and it throws a STORE error.
+ */
 export interface Store {
   /** Where the store lives, for the `db` field of the summary. */
   readonly location: string;
   beginRun(run: NewRun): RunIngest;
-  apply(writes: readonly StoreWrite[]): void;
+  /** All of `writes` in one transaction, or none; with `fence`, only while that lease is current. */
+  apply(writes: readonly StoreWrite[], fence?: Lease): void;
+  acquireLease(run_id: string, claim: LeaseClaim): LeaseGrant;
+  /** Renews the heartbeat; throws a STORE error when the lease was taken over. */
+  renewLease(lease: Lease): void;
+  /** Frees the lease for the next claimant; does nothing when it is no longer this lease. */
+  releaseLease(lease: Lease): void;
+  /** The run's lease while someone holds it. */
+  currentLease(run_id: string): LeaseRow | undefined;
   getRun(run_id: string): RunRow | undefined;
   /**
    * Newest first.

@@ -8,6 +8,7 @@ import { applyContract } from "./store/apply";
 import { feedbackContract } from "./store/feedback";
 import type { MakeStoreFixture } from "./store/fixtures";
 import { ingestContract } from "./store/ingest";
+import { leasesContract } from "./store/leases";
 import { readsContract } from "./store/reads";
 import { violationsContract } from "./store/violations";
 
@@ -20,5 +21,6 @@ export function storeContract(name: string, makeStore: MakeStoreFixture): void {
     readsContract(makeStore);
     violationsContract(makeStore);
     feedbackContract(makeStore);
+    leasesContract(makeStore);
   });
 }

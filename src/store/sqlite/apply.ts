@@ -4,18 +4,36 @@
  * and one or two prepared statements.
  */
 import type { Database } from "bun:sqlite";
-import type { StoreWrite } from "../types";
+import type { Lease, StoreWrite } from "../types";
+import type { StoreIdentity } from "./identity";
+import type { LeaseStatements } from "./leases";
 import type { Statements } from "./statements";
 
-export function batchApplier(db: Database, sql: Statements): (writes: readonly StoreWrite[]) => void {
-  const applyAll = db.transaction((writes: readonly StoreWrite[]) => {
+/** What every commit checks before it counts: the store is still this one, the lease still ours. */
+export interface CommitChecks {
+  leases: LeaseStatements;
+  identity: StoreIdentity;
+}
+
+export type Applier = (writes: readonly StoreWrite[], fence?: Lease) => void;
+
+export function batchApplier(db: Database, sql: Statements, checks: CommitChecks | undefined): Applier {
+  const applyAll = db.transaction((writes: readonly StoreWrite[], fence: Lease | undefined) => {
+    // Inside the transaction, under the write lock: no other process can take the lease over
+    // or swap the content between these checks and the commit.
+    checks?.identity.checkContent();
+    if (fence !== undefined) checks?.leases.check(fence);
     for (const write of writes) applyOne(sql, write);
   });
   // IMMEDIATE takes the write lock up front, where the busy timeout applies. A deferred
   // transaction that reads before it writes fails at once (SQLITE_BUSY_SNAPSHOT) when another
   // process committed in between.
-  return (writes) => {
-    if (writes.length > 0) applyAll.immediate(writes);
+  return (writes, fence) => {
+    if (writes.length === 0 && fence === undefined) return;
+    applyAll.immediate(writes, fence);
+    // After the commit: the files it went to must still be the ones at the path, or what it
+    // carried is lost to everyone else and must not be reported.
+    checks?.identity.checkFiles();
   };
 }
 

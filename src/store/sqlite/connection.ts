@@ -2,12 +2,12 @@
  * Opening the database file: folder, pragmas, schema. Everything that can go wrong here is a
  * user-facing STORE error naming the path (see errors.ts).
  */
-import { Database, SQLiteError } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
+import { constants, Database, SQLiteError } from "bun:sqlite";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { BuddyError } from "../../core";
 import { storeError } from "./errors";
-import { migrate } from "./migrations";
+import { migrate, readableVersion } from "./migrations";
 
 export interface SqliteOptions {
   /**
@@ -23,6 +23,12 @@ export interface SqliteOptions {
    * @default "NORMAL"
    */
   synchronous?: "NORMAL" | "FULL";
+  /**
+   * Open for reading only (the inspecting commands): nothing is created, neither the folder nor
+   * the file, and a read-only file system works. A missing file reads as a store with no runs.
+   * @default false
+   */
+  readonly?: boolean;
 }
 
 export const IN_MEMORY = ":memory:";
@@ -82,4 +88,55 @@ function withBusyRetry<T>(timeoutMs: number, fn: () => T): T {
       Bun.sleepSync(5);
     }
   }
+}
+
+/**
+ * A read-only connection, or null when there is no file at `path` (no store yet: no runs).
+ * Reading a WAL database needs its -shm index; where neither it nor the -wal exists and the
+ * folder is read-only, SQLite cannot create them, and the file is opened as immutable instead
+ * (`?immutable=1`): with no -wal there is no uncommitted log to miss, and a read-only folder
+ * has no writer. Returns the connection with its schema version (0: an empty file).
+ */
+export function openReadOnlyDatabase(path: string, options: Required<SqliteOptions>): { db: Database; version: number } | null {
+  if (statSync(path, { throwIfNoEntry: false }) === undefined) return null;
+  try {
+    return readOnly(path, path, { readonly: true }, options);
+  } catch (error) {
+    if (!cannotInitWal(error)) throw storeError(path, error, options.busyTimeoutMs);
+    // A log with frames in it holds commits the main file lacks; immutable would not see them.
+    if ((statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 0) {
+      throw new BuddyError(
+        "STORE",
+        `cannot read store ${path}: its write-ahead log (-wal) has commits but no -shm index beside it, and its folder is read-only; open it once where the folder is writable`,
+        { cause: error },
+      );
+    }
+  }
+  try {
+    return readOnly(path, immutableUri(path), constants.SQLITE_OPEN_READONLY | constants.SQLITE_OPEN_URI, options);
+  } catch (error) {
+    throw storeError(path, error, options.busyTimeoutMs);
+  }
+}
+
+function readOnly(path: string, name: string, mode: ConstructorParameters<typeof Database>[1], options: Required<SqliteOptions>) {
+  const db = new Database(name, mode);
+  try {
+    db.run(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
+    return { db, version: readableVersion(db, path) };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** SQLite could not open or create the -shm/-wal companions of a read-only database. */
+function cannotInitWal(error: unknown): boolean {
+  const code = error instanceof SQLiteError ? (error.code ?? "") : "";
+  return code.startsWith("SQLITE_CANTOPEN") || code === "SQLITE_READONLY_CANTINIT" || code === "SQLITE_READONLY_DIRECTORY";
+}
+
+/** A `file:` URI naming `path` exactly, whatever characters it holds. */
+function immutableUri(path: string): string {
+  return `file:${path.split("/").map(encodeURIComponent).join("/")}?immutable=1`;
 }

@@ -148,7 +148,37 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: "run leases, store identity",
+    // One lease row per run that was ever executed. A released lease keeps its row (owner NULL)
+    // so that the fencing token only ever grows: a stale holder's token can never come back.
+    // The identity row names this database file, so a process can tell its store from another
+    // database put at the same path (leases.ts, identity.ts).
+    sql: `
+      CREATE TABLE run_leases (
+        run_id          TEXT PRIMARY KEY REFERENCES runs (run_id) ON DELETE CASCADE,
+        token           INTEGER NOT NULL,
+        owner           TEXT,
+        host            TEXT,
+        pid             INTEGER,
+        process_started TEXT,
+        acquired_at     INTEGER,
+        heartbeat_at    INTEGER
+      );
+      CREATE TABLE store_identity (
+        one      INTEGER PRIMARY KEY CHECK (one = 1),
+        store_id TEXT NOT NULL
+      );
+      INSERT INTO store_identity (one, store_id) VALUES (1, lower(hex(randomblob(16))));
+    `,
+  },
 ];
+
+/**
+ * The oldest schema that read-only commands can read as it is: later steps add only tables that
+ * the writing path uses (leases, identity), and a read-only connection cannot migrate.
+ */
+export const READABLE_FROM_VERSION = 3;
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -179,6 +209,21 @@ function checkedVersion(db: Database, path: string): number {
     throw new BuddyError(
       "STORE",
       `store ${path} has a newer schema version ${version} (this buddy knows ${SCHEMA_VERSION}); upgrade buddy to open it`,
+    );
+  }
+  return version;
+}
+
+/**
+ * The schema version for a read-only connection, which cannot migrate: a newer schema is refused
+ * as always, and one older than READABLE_FROM_VERSION too. 0 is an empty file, with no runs.
+ */
+export function readableVersion(db: Database, path: string): number {
+  const version = checkedVersion(db, path);
+  if (version !== 0 && version < READABLE_FROM_VERSION) {
+    throw new BuddyError(
+      "STORE",
+      `store ${path} has the old schema version ${version}; a writing command (buddy run or resume) upgrades it`,
     );
   }
   return version;

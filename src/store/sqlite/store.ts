@@ -9,6 +9,10 @@ import type {
   WaveDocumentRow,
   AssignmentRow,
   AttemptRow,
+  Lease,
+  LeaseClaim,
+  LeaseGrant,
+  LeaseRow,
   NewRun,
   RunIngest,
   RunRow,
@@ -18,10 +22,16 @@ import type {
   ViolationRow,
   WaveRow,
 } from "../types";
-import { batchApplier } from "./apply";
+import { batchApplier, type Applier } from "./apply";
+import { IN_MEMORY } from "./connection";
 import { storeError } from "./errors";
+import { StoreIdentity } from "./identity";
 import { beginIngest, type Guard } from "./ingest";
+import { leaseStatements, type LeaseStatements } from "./leases";
 import { prepareStatements, type Statements } from "./statements";
+
+/** How the store was opened: the inspecting commands only read (SPEC 9.1). */
+export type StoreMode = "readwrite" | "readonly";
 
 /** How many runs `listRuns` returns when not told. */
 const DEFAULT_RUN_LIMIT = 50;
@@ -30,18 +40,28 @@ export class SqliteStore implements Store {
   readonly location: string;
   readonly #db: Database;
   readonly #sql: Statements;
-  readonly #apply: (writes: readonly StoreWrite[]) => void;
+  readonly #apply: Applier;
+  /** Absent on a read-only store whose schema predates leases. */
+  readonly #leases: LeaseStatements | undefined;
+  readonly #mode: StoreMode;
   readonly #busyTimeoutMs: number;
   /** The open ingest, if any: while it is open its transaction is this connection's. */
   #ingest: { run_id: string; handle: RunIngest } | null = null;
   #closed = false;
 
-  constructor(location: string, db: Database, busyTimeoutMs: number) {
+  constructor(location: string, db: Database, busyTimeoutMs: number, mode: StoreMode) {
     this.location = location;
     this.#db = db;
+    this.#mode = mode;
     this.#busyTimeoutMs = busyTimeoutMs;
     this.#sql = this.#guard(() => prepareStatements(db));
-    this.#apply = batchApplier(db, this.#sql);
+    this.#leases = this.#guard(() => (hasTable(db, "run_leases") ? leaseStatements(db, location) : undefined));
+    const checks = this.#guard(() =>
+      mode === "readwrite" && this.#leases
+        ? { leases: this.#leases, identity: new StoreIdentity(db, location, location !== IN_MEMORY) }
+        : undefined,
+    );
+    this.#apply = batchApplier(db, this.#sql, checks);
   }
 
   /**
@@ -49,7 +69,7 @@ export class SqliteStore implements Store {
    * they would run inside the ingest's transaction and see (or commit) the half-written run.
    */
   beginRun(run: NewRun): RunIngest {
-    this.#ensureIdle();
+    this.#ensureWritable();
     const handle = beginIngest(this.#db, this.#sql, run, this.#guard, () => {
       this.#ingest = null;
     });
@@ -58,8 +78,25 @@ export class SqliteStore implements Store {
   }
 
   /** All the writes, or none of them: one transaction, committed before this returns. */
-  apply(writes: readonly StoreWrite[]): void {
-    this.#call(() => this.#apply(writes));
+  apply(writes: readonly StoreWrite[], fence?: Lease): void {
+    this.#ensureWritable();
+    this.#guard(() => this.#apply(writes, fence));
+  }
+
+  acquireLease(run_id: string, claim: LeaseClaim): LeaseGrant {
+    return this.#withLeases((leases) => leases.acquire(run_id, claim));
+  }
+
+  renewLease(lease: Lease): void {
+    this.#withLeases((leases) => leases.check(lease));
+  }
+
+  releaseLease(lease: Lease): void {
+    this.#withLeases((leases) => leases.release(lease));
+  }
+
+  currentLease(run_id: string): LeaseRow | undefined {
+    return this.#call(() => this.#leases?.current(run_id));
   }
 
   getRun(run_id: string): RunRow | undefined {
@@ -131,6 +168,16 @@ export class SqliteStore implements Store {
     return this.#guard(fn);
   }
 
+  #withLeases<T>(fn: (leases: LeaseStatements) => T): T {
+    this.#ensureWritable();
+    return this.#guard(() => fn(this.#leases!));
+  }
+
+  #ensureWritable(): void {
+    this.#ensureIdle();
+    if (this.#mode === "readonly") throw new BuddyError("INTERNAL", `store ${this.location} is open read-only`);
+  }
+
   #ensureIdle(): void {
     if (this.#closed) throw new BuddyError("INTERNAL", `store ${this.location} is closed`);
     if (this.#ingest !== null) {
@@ -148,4 +195,8 @@ export class SqliteStore implements Store {
       throw storeError(this.location, error, this.#busyTimeoutMs);
     }
   };
+}
+
+function hasTable(db: Database, name: string): boolean {
+  return db.query<{ one: number }, [string]>("SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== null;
 }
