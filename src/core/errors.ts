@@ -50,7 +50,8 @@ export function isRetryable(code: AttemptErrorCode, hints: RetryHints = {}): boo
   if (code === "TASK_ERROR") return hints.thrownRetryable !== false;
   if (code === "PROVIDER_ERROR") {
     const s = hints.status ?? 0;
-    return s === 408 || s === 429 || s >= 500;
+    // 507: a run's mock providers are full (SPEC 6); trying again cannot make room.
+    return s === 408 || s === 429 || (s >= 500 && s !== 507);
   }
   return RETRYABLE[code];
 }

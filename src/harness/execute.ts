@@ -15,6 +15,7 @@ import { Committer } from "./committer";
 import { concludeWave } from "./conclude";
 import { attemptDurations, finalOfRow, isFinal, tallyOf } from "./finals";
 import { interruptible } from "./interrupt";
+import type { HeldLease } from "./lease";
 import { observeWave } from "./observe";
 import { providerHost, runProviders } from "./providers";
 import type { SummaryRecord, WaveRecord } from "./records";
@@ -33,10 +34,12 @@ interface RunTotals {
   trajectory: Trajectory;
 }
 
-export async function executeRun(run: RunRow, deps: HarnessDeps, replay = false): Promise<RunResult> {
+/** Executes `run` under its lease `held`, which the caller acquired and releases. */
+export async function executeRun(run: RunRow, deps: HarnessDeps, held: HeldLease, replay = false): Promise<RunResult> {
   const { run_id } = run;
   const options = run.options as RunOptions;
-  const committer = new Committer(deps.store, deps.emit);
+  const committer = new Committer(deps.store, deps.emit, held.lease);
+  held.startHeartbeat((error) => committer.fail(error));
   const interrupt = interruptible(deps.signal, deps.clock);
   let pool: ExecutorPool | undefined;
   const started = deps.clock.now();
@@ -44,7 +47,7 @@ export async function executeRun(run: RunRow, deps: HarnessDeps, replay = false)
   const providers = runProviders(run, deps.store, deps.env);
   const ctx = taskContext(run, deps, committer, (request) => {
     pool ??= new ExecutorPool({ size: options.threads, command: deps.executorCommand, clock: deps.clock, logger: deps.logger });
-    const host = providerHost(providers, run_id, request.task.id, request.task.attempt, committer);
+    const host = providerHost(providers, run_id, request.task.id, request.task.attempt, request.memoryMb, committer);
     return interrupt.race(pool.run(request, host));
   });
   const agents = createAgents(options.agents);

@@ -5,6 +5,7 @@
  */
 import type { RunOptions } from "../config";
 import { createLiveProviders, createMockProviders, type ProviderCall, type Providers } from "../providers";
+import { answerLimitBytes } from "../sandbox/provider-answer";
 import type { SandboxHost } from "../sandbox";
 import type { RunRow, Store } from "../store";
 import type { Committer } from "./committer";
@@ -15,11 +16,15 @@ export function runProviders(run: RunRow, store: Store, env: Record<string, stri
   return createMockProviders({ seed: run.seed, errorRate: options.mock_error_rate, state: store.providerState(run.run_id) });
 }
 
-/** The host of one attempt: its calls go to the run's providers, tagged with the task and attempt. */
-export function providerHost(providers: Providers, run_id: string, task_id: string, attempt: number, committer: Committer): SandboxHost {
+/**
+ * The host of one attempt: its calls go to the run's providers, tagged with the task and attempt,
+ * and capped at the answer size the attempt's memory_mb allows.
+ */
+export function providerHost(providers: Providers, run_id: string, task_id: string, attempt: number, memoryMb: number, committer: Committer): SandboxHost {
+  const limit_bytes = answerLimitBytes(memoryMb);
   return {
     async call(provider, method, argsJson, seq) {
-      const call = { provider, method, args: JSON.parse(argsJson) as unknown[], task_id, attempt, seq } as ProviderCall;
+      const call = { provider, method, args: JSON.parse(argsJson) as unknown[], task_id, attempt, seq, limit_bytes } as ProviderCall;
       const result = await providers.call(call);
       const state = providers.snapshot();
       if (state !== undefined) committer.recordLatest("provider_state", { kind: "provider_state", run_id, state });

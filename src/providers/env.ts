@@ -4,6 +4,9 @@
  * their values before it goes anywhere.
  */
 import type { Provider } from "../core";
+import { MIN_SECRET_LENGTH, REDACTED, Redactor } from "./redact";
+
+export { REDACTED } from "./redact";
 
 export type Env = Record<string, string | undefined>;
 
@@ -57,9 +60,15 @@ export function checkProviderCredentials(
         continue;
       }
       for (const name of REQUIRED_ENV[provider]) {
-        if (reported.has(name) || isSet(options.env, name)) continue;
+        if (reported.has(name)) continue;
+        const problem = !isSet(options.env, name)
+          ? "is not set"
+          : (SECRET_ENV as readonly string[]).includes(name)
+            ? secretProblem(options.env[name]!)
+            : undefined;
+        if (problem === undefined) continue;
         reported.add(name);
-        problems.push(`${name} is not set; task ${JSON.stringify(task.task_id)} uses ${provider} and --live needs it`);
+        problems.push(`${name} ${problem}; task ${JSON.stringify(task.task_id)} uses ${provider} and --live needs it`);
       }
       for (const name of BASE_URL_ENV[provider]) {
         if (reported.has(name) || !isSet(options.env, name) || isHttpUrl(options.env[name]!)) continue;
@@ -79,28 +88,23 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
-/** The secret values of `env`, plus any obtained at run time (access tokens). */
-function secretValues(env: Env, extra: Iterable<string> = []): string[] {
-  return [...SECRET_ENV.map((name) => env[name] ?? ""), ...extra];
+/** The secret values of `env`, as set and as the clients send them (trimmed). */
+export function secretValues(env: Env): string[] {
+  return SECRET_ENV.flatMap((name) => [env[name] ?? "", (env[name] ?? "").trim()]).filter((v) => v !== "");
 }
 
-export const REDACTED = "[redacted]";
-
-/** `text` with every secret value (and its URL-encoded form) replaced by "[redacted]". */
+/** `text` with every secret value of `env` (and `extra`), in every spelling, replaced by "[redacted]". */
 export function redact(text: string, env: Env, extra: Iterable<string> = []): string {
-  return redactValues(text, secretValues(env, extra));
+  return new Redactor([...secretValues(env), ...extra]).redact(text);
 }
 
-function redactValues(text: string, secrets: readonly string[]): string {
-  const forms = new Set<string>();
-  for (const s of secrets) {
-    if (s.trim() === "") continue;
-    forms.add(s);
-    forms.add(encodeURIComponent(s));
-    forms.add(JSON.stringify(s).slice(1, -1));
-  }
-  // Longest first, so a secret that contains another is replaced whole.
-  let out = text;
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) out = out.split(form).join(REDACTED);
-  return out;
+/**
+ * Why `value` cannot serve as a secret, or undefined: one too short to be told apart from
+ * ordinary text (or part of the redaction marker itself) could not be kept out of outputs.
+ */
+export function secretProblem(value: string): string | undefined {
+  const v = value.trim();
+  if (v.length < MIN_SECRET_LENGTH) return `is shorter than ${MIN_SECRET_LENGTH} characters, too short to be kept out of outputs`;
+  if (REDACTED.includes(v)) return `is part of the redaction marker ${JSON.stringify(REDACTED)}`;
+  return undefined;
 }

@@ -1,7 +1,7 @@
 /**
  * Provider code (mocks and live clients alike) fails by throwing a ProviderFailure; `settle` is the
  * one place that turns it into the `ok: false` result of SPEC 6, so `Providers.call` never throws
- * and every message passes through the same scrubbing.
+ * and every answer, value or message, passes through the same scrubbing, whole, before any cut.
  */
 import type { Provider } from "../core";
 import type { ProviderCall, ProviderResult } from "./types";
@@ -30,7 +30,15 @@ export async function settle(
   try {
     const value = await work();
     // A JSON round trip: only JSON crosses the boundary, and results never alias mock state.
-    return { ok: true, value: value === undefined ? null : JSON.parse(JSON.stringify(value)) };
+    const text = JSON.stringify(value === undefined ? null : value);
+    const clean = scrub(text);
+    if (clean === text) return { ok: true, value: JSON.parse(text) };
+    // Redaction inside JSON text keeps it JSON unless a secret spanned its syntax: then withhold it.
+    try {
+      return { ok: true, value: JSON.parse(clean) };
+    } catch {
+      throw new ProviderFailure(502, "the answer held a secret that could not be removed from it, so it was withheld");
+    }
   } catch (e) {
     const failure =
       e instanceof ProviderFailure

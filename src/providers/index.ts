@@ -12,6 +12,7 @@ export {
   type ProviderMethod,
   type ProviderResult,
   type Providers,
+  DEFAULT_ANSWER_LIMIT_BYTES,
 } from "./types";
 export { SEARCH_FILTERS, REQUIRED_CONTACT_FIELDS } from "./args";
 export {
@@ -22,12 +23,15 @@ export {
   REQUIRED_ENV,
   BASE_URL_ENV,
   SECRET_ENV,
+  secretProblem,
   MPLOYER_LIVE_PROBLEM,
   type Env,
 } from "./env";
 export { FAULTS, type Fault } from "./mock/draw";
 export { createMockProviders, MOCK_EPOCH_MS, type MockProvidersOptions } from "./mock";
 export { MockStateSchema, type MockSnapshot } from "./mock/state";
+export { MOCK_LIMITS, MOCK_FULL_STATUS } from "./mock/quota";
+export { Redactor, MIN_SECRET_LENGTH } from "./redact";
 export { createLiveProviders, DEFAULT_REQUEST_TIMEOUT_MS, type LiveProvidersOptions } from "./live";
 export { GHL_API_VERSION, GHL_DEFAULT_BASE_URL } from "./live/ghl";
 export { GRAPH_DEFAULT_BASE_URL } from "./live/msgraph";

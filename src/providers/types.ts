@@ -42,7 +42,15 @@ export interface ProviderCall {
   attempt: number;
   /** 0-based index of this call within the attempt. */
   seq: number;
+  /**
+   * Largest answer the calling attempt can take, in bytes (its share of memory_mb, see
+   * `answerLimitBytes`); upstream bodies over it are not read. @default DEFAULT_ANSWER_LIMIT_BYTES
+   */
+  limit_bytes?: number;
 }
+
+/** The answer limit of an attempt at the default memory_mb (64 MiB). */
+export const DEFAULT_ANSWER_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /** How a provider call fails, as task code sees the rejection (SPEC 6). */
 export interface ProviderError {

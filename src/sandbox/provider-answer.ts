@@ -17,6 +17,12 @@ export interface CallCoordinates {
   method: string;
 }
 
+/**
+ * The largest answer an attempt of `memoryMb` takes: a quarter of its memory, so an answer and
+ * its parsed copy fit beside the task's own data. Providers read upstream bodies with this cap too.
+ */
+export const answerLimitBytes = (memoryMb: number) => (Math.max(1, memoryMb) * 1024 * 1024) / 4;
+
 /** The host of an attempt run without one: every call fails, as it would with no providers. */
 export const NO_PROVIDERS_HOST: SandboxHost = {
   call: async (provider, method) =>

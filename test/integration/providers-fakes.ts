@@ -161,3 +161,63 @@ export function fakeGraph(o: { clientId: string; secret: string; sender: string;
   });
   return Object.assign(fake, { base: `${fake.url}/v1.0`, tokenUrl: `${fake.url}/tenant/oauth2/v2.0/token`, mailbox, tokens });
 }
+
+/** Every spelling of `secret` a hostile echo uses: raw, URL-, form-, JSON-, HTML-encoded, base64, hex, nested. */
+export function spellings(secret: string): Record<string, string> {
+  const b64 = (t: string, enc: BufferEncoding = "base64") => Buffer.from(t).toString(enc);
+  const u = (t: string) => Array.from({ length: t.length }, (_, i) => `\\u${t.charCodeAt(i).toString(16).padStart(4, "0")}`).join("");
+  const component = encodeURIComponent(secret);
+  return {
+    raw: secret,
+    component,
+    uri: encodeURI(secret),
+    form: new URLSearchParams({ s: secret }).toString().slice(2),
+    lowerHex: component.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
+    tildeEncoded: secret.replace(/~/g, "%7E"),
+    partial: [...secret].map((c, i) => (i % 2 ? Buffer.from(c).toString("hex").replace(/../g, "%$&") : c)).join(""),
+    double: encodeURIComponent(component),
+    json: JSON.stringify(secret).slice(1, -1).replace(/\//g, "\\/"),
+    jsonU: u(secret),
+    jsonUUpper: u(secret).replace(/u([0-9a-f]{4})/g, (_, h: string) => `u${h.toUpperCase()}`),
+    jsonInJson: JSON.stringify(JSON.stringify(secret)).slice(1, -1),
+    html: [...secret].map((c) => `&#${c.codePointAt(0)};`).join(""),
+    basic: b64(`client-id:${secret}`),
+    b64a0: b64(secret),
+    b64a1: b64(`x${secret}`),
+    b64a2: b64(`xy${secret}`),
+    b64url: b64(`xy${secret}z`, "base64url"),
+    b64form: b64(`id:${new URLSearchParams({ s: secret }).toString().slice(2)}`),
+    hex: Buffer.from(secret).toString("hex"),
+  };
+}
+
+/** A body that pads `text` past `cut` characters with filler, so a cut before redaction would leak it. */
+export const pastTheCut = (text: string, cut = 300) => `${"filler ".repeat(Math.ceil(cut / 7) + 10)}${text}`;
+
+/** A server whose body never ends (and lies about its length): reading it all would never finish. */
+export function endless(o: { contentLength?: string } = {}): { url: string; sent: () => number; cancelled: () => boolean; stop(): void } {
+  let sent = 0;
+  let cancelled = false;
+  const chunk = new Uint8Array(64 * 1024).fill(0x61);
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch() {
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          // Bounded: stops by itself after 1 GiB even if nobody cancels.
+          if (sent >= 1024 * 1024 * 1024) return controller.close();
+          sent += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+        cancel() {
+          cancelled = true;
+        },
+      });
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (o.contentLength !== undefined) headers["content-length"] = o.contentLength;
+      return new Response(body, { headers });
+    },
+  });
+  return { url: `http://127.0.0.1:${server.port}`, sent: () => sent, cancelled: () => cancelled, stop: () => server.stop(true) };
+}

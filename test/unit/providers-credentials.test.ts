@@ -32,7 +32,7 @@ describe("checkProviderCredentials", () => {
   });
 
   test("providers no task uses need nothing", () => {
-    expect(checkProviderCredentials(tasks(["ghl"]), { live: true, env: { GHL_API_TOKEN: "x", GHL_LOCATION_ID: "y" } })).toEqual([]);
+    expect(checkProviderCredentials(tasks(["ghl"]), { live: true, env: { GHL_API_TOKEN: "token-of-ghl", GHL_LOCATION_ID: "y" } })).toEqual([]);
   });
 
   test("Mployer cannot run live, and the problem says why", () => {

@@ -3,8 +3,13 @@
  * signal, and upstream failures turned into ProviderFailures with the status the retry policy
  * classifies (SPEC 4.4): a timeout is 408, an unreachable host 503, a 429 carries Retry-After as
  * `retry_after` seconds. Retrying itself is the run's job, not the client's.
+ *
+ * Bodies are read as a stream with a cap (the calling attempt's share of its memory): a body
+ * past it is a 413 and the rest is never read, whatever Content-Length said. Every text read
+ * from upstream is redacted whole before it is parsed, cut or quoted (SPEC 6).
  */
 import { ProviderFailure } from "../failure";
+import type { Redactor } from "../redact";
 
 export interface HttpOptions {
   fetch: typeof fetch;
@@ -14,6 +19,10 @@ export interface HttpOptions {
   timeoutMs: number;
   /** The service as named in messages ("GoHighLevel"). */
   label: string;
+  /** Largest body read from upstream, in bytes. */
+  bodyLimitBytes: number;
+  /** Scrubs every text read from upstream of the run's secrets. */
+  redactor: Redactor;
 }
 
 export interface HttpRequest {
@@ -25,6 +34,11 @@ export interface HttpRequest {
   /** Sent as application/x-www-form-urlencoded. */
   form?: Record<string, string>;
   signal?: AbortSignal;
+  /**
+   * The success body carries a secret the caller consumes and never hands on (a token
+   * endpoint's answer): it is not redacted. Error bodies always are.
+   */
+  secretAnswer?: true;
 }
 
 export interface HttpResponse {
@@ -50,11 +64,15 @@ export async function send(opts: HttpOptions, req: HttpRequest): Promise<HttpRes
   try {
     // redirect "manual": an API that redirects is misconfigured, and following could carry the token elsewhere.
     const res = await opts.fetch(req.url, { method: req.method, headers, body, signal, redirect: "manual" });
-    const parsed = parseBody(await res.text());
-    if (res.status >= 200 && res.status < 300) return { status: res.status, headers: res.headers, body: parsed };
+    const ok = res.status >= 200 && res.status < 300;
+    const text = await readCapped(res, opts.bodyLimitBytes);
+    if (text === undefined && ok) throw tooLarge(opts);
+    if (ok) return { status: res.status, headers: res.headers, body: parseBody(req.secretAnswer ? text! : opts.redactor.redact(text!)) };
+    // An error body past the cap is not quoted at all: a cut could leave part of a secret.
+    const details = text === undefined ? `a body over ${opts.bodyLimitBytes} bytes, not read` : upstreamMessage(parseBody(opts.redactor.redact(text)));
     throw new ProviderFailure(
       res.status,
-      `${opts.label} answered ${res.status}: ${upstreamMessage(parsed) || res.statusText || "no details"}`,
+      `${opts.label} answered ${res.status}: ${details || opts.redactor.redact(res.statusText) || "no details"}`,
       parseRetryAfter(res.headers.get("retry-after"), opts.now()),
     );
   } catch (e) {
@@ -62,9 +80,39 @@ export async function send(opts: HttpOptions, req: HttpRequest): Promise<HttpRes
     if (timeout.aborted) throw new ProviderFailure(408, `${opts.label} did not answer within ${opts.timeoutMs} ms`);
     // 499, as nginx logs a request its client gave up on: not retried (the run is stopping).
     if (req.signal?.aborted) throw new ProviderFailure(499, `${opts.label} request cancelled`);
-    const why = e instanceof Error ? e.message : String(e);
+    const why = opts.redactor.redact(e instanceof Error ? e.message : String(e));
     throw new ProviderFailure(503, `could not reach ${opts.label} at ${hostOf(req.url)}: ${why}`);
   }
+}
+
+const tooLarge = (opts: HttpOptions) =>
+  new ProviderFailure(413, `${opts.label} answered with a body over ${opts.bodyLimitBytes} bytes, the task's share of its memory_mb for one answer; the rest was not read`);
+
+/**
+ * The body as text, or undefined when it is over `limit` bytes: then reading stops and the
+ * stream is cancelled, so an endless or oversized body costs at most `limit` bytes.
+ */
+async function readCapped(res: Response, limit: number): Promise<string | undefined> {
+  const declared = Number(res.headers.get("content-length") ?? Number.NaN);
+  if (declared > limit) {
+    await res.body?.cancel().catch(() => {});
+    return undefined;
+  }
+  if (res.body === null) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total).toString("utf8");
 }
 
 function hostOf(url: string): string {
@@ -84,7 +132,10 @@ function parseBody(text: string): unknown {
   }
 }
 
-/** The human part of an error body: GHL `message`, Graph `error.message`, OAuth `error_description`. */
+/**
+ * The human part of an (already redacted) error body: GHL `message`, Graph `error.message`,
+ * OAuth `error_description`. Long texts are cut only here, after redaction.
+ */
 export function upstreamMessage(body: unknown): string {
   if (typeof body === "string") return body.replace(/\s+/g, " ").trim().slice(0, 300);
   if (typeof body !== "object" || body === null) return "";

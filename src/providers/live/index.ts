@@ -5,9 +5,10 @@
  */
 import type { Provider } from "../../core";
 import { invoke, type MethodTable, parseCall } from "../args";
-import { type Env, isSet, MPLOYER_LIVE_PROBLEM, REQUIRED_ENV, redact } from "../env";
+import { type Env, isSet, MPLOYER_LIVE_PROBLEM, REQUIRED_ENV, secretValues } from "../env";
 import { ProviderFailure, settle } from "../failure";
-import type { Providers } from "../types";
+import { Redactor } from "../redact";
+import { DEFAULT_ANSWER_LIMIT_BYTES, type Providers } from "../types";
 import { GHL_DEFAULT_BASE_URL, type GhlContext, ghlLive } from "./ghl";
 import type { HttpOptions } from "./http";
 import { GRAPH_DEFAULT_BASE_URL, type GraphContext, msgraphLive, tokenUrlFor } from "./msgraph";
@@ -15,6 +16,8 @@ import { createTokenSource, type TokenSource } from "./token";
 
 /** Deadline of one upstream request unless `timeoutMs` says otherwise: generous for an API, short enough that a hung upstream cannot hold an attempt for long. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** A token endpoint's answer is a few KiB; more is not a token answer. */
+const TOKEN_BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface LiveProvidersOptions {
   /** Where credentials and base-URL overrides come from; only the CLI passes `process.env`. */
@@ -32,35 +35,39 @@ type LiveProvider = Exclude<Provider, "mployer">;
 export function createLiveProviders(options: LiveProvidersOptions): Providers {
   const { env } = options;
   const now = options.now ?? Date.now;
-  const http = (label: string): HttpOptions => ({
+  // One per run: the secrets of the environment, and every access token as it is issued.
+  const redactor = new Redactor(secretValues(env));
+  const http = (label: string, bodyLimitBytes: number): HttpOptions => ({
     fetch: options.fetch ?? globalThis.fetch,
     now,
     timeoutMs: options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     label,
+    bodyLimitBytes,
+    redactor,
   });
   const value = (name: string) => env[name]!.trim();
   const override = (name: string, fallback: string) => (isSet(env, name) ? value(name) : fallback);
   // One token source per run: its cache is what spares a token request per call.
   let tokens: TokenSource | undefined;
 
-  const contexts: { [P in LiveProvider]: (signal?: AbortSignal) => GhlContext | GraphContext } = {
-    ghl: (signal) => ({
-      http: http("GoHighLevel"),
+  const contexts: { [P in LiveProvider]: (limit: number, signal?: AbortSignal) => GhlContext | GraphContext } = {
+    ghl: (limit, signal) => ({
+      http: http("GoHighLevel", limit),
       base: override("BUDDY_GHL_BASE_URL", GHL_DEFAULT_BASE_URL),
       token: value("GHL_API_TOKEN"),
       locationId: value("GHL_LOCATION_ID"),
       signal,
       timestamp: new Date(now()).toISOString(),
     }),
-    msgraph: (signal) => {
+    msgraph: (limit, signal) => {
       tokens ??= createTokenSource({
-        http: http("Microsoft identity platform"),
+        http: http("Microsoft identity platform", TOKEN_BODY_LIMIT_BYTES),
         url: override("BUDDY_MSGRAPH_TOKEN_URL", tokenUrlFor(value("MSGRAPH_TENANT_ID"))),
         clientId: value("MSGRAPH_CLIENT_ID"),
         clientSecret: value("MSGRAPH_CLIENT_SECRET"),
       });
       return {
-        http: http("Microsoft Graph"),
+        http: http("Microsoft Graph", limit),
         base: override("BUDDY_MSGRAPH_BASE_URL", GRAPH_DEFAULT_BASE_URL),
         tokens,
         sender: value("MSGRAPH_SENDER"),
@@ -84,10 +91,10 @@ export function createLiveProviders(options: LiveProvidersOptions): Providers {
           // The run checks before it starts; this guards callers that did not.
           const missing = REQUIRED_ENV[provider].find((name) => !isSet(env, name));
           if (missing) throw new ProviderFailure(400, `${missing} is not set; --live needs it for ${provider}`);
-          return invoke(tables[provider], c.method, params, contexts[provider](signal));
+          return invoke(tables[provider], c.method, params, contexts[provider](c.limit_bytes ?? DEFAULT_ANSWER_LIMIT_BYTES, signal));
         },
-        // Upstream bodies can echo what they were sent: scrub every secret, issued tokens included.
-        (text) => redact(text, env, tokens?.issued() ?? []),
+        // The last look at whatever goes back to the task, answers and messages alike.
+        (text) => redactor.redact(text),
       ),
     snapshot: () => undefined,
   };

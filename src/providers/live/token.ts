@@ -1,8 +1,10 @@
 /**
  * Microsoft identity platform client-credentials tokens for Graph: fetched on first use, cached
  * until shortly before they expire, shared by concurrent calls (one request, not one per call).
- * Every token issued is kept for redaction: it is as secret as the client secret that bought it.
+ * Every token issued joins the run's redactor before it is used: it is as secret as the client
+ * secret that bought it.
  */
+import { secretProblem } from "../env";
 import { ProviderFailure } from "../failure";
 import { type HttpOptions, send } from "./http";
 
@@ -38,6 +40,7 @@ export function createTokenSource(o: TokenSourceOptions): TokenSource {
     const res = await send(o.http, {
       method: "POST",
       url: o.url,
+      secretAnswer: true,
       form: {
         grant_type: "client_credentials",
         client_id: o.clientId,
@@ -49,6 +52,11 @@ export function createTokenSource(o: TokenSourceOptions): TokenSource {
     const token = body.access_token;
     if (typeof token !== "string" || token === "") {
       throw new ProviderFailure(502, `${o.http.label} token endpoint answered without an access_token`);
+    }
+    // Before anything else can quote it; a token too short to redact is not used at all.
+    o.http.redactor.add(token);
+    if (secretProblem(token) !== undefined) {
+      throw new ProviderFailure(502, `${o.http.label} token endpoint issued an access token too short to be kept out of outputs`);
     }
     issued.push(token);
     const expiresIn = typeof body.expires_in === "number" ? body.expires_in : Number(body.expires_in) || DEFAULT_EXPIRES_IN_S;

@@ -8,6 +8,7 @@ import type { JsonObject, MethodTable } from "../args";
 import { contactNotFound, ghlEnvelope, sameContact } from "../envelopes";
 import type { MockContext } from "./context";
 import { injectFault, uniqueId } from "./draw";
+import { contactKey } from "./quota";
 import { type Contact, contactList } from "./state";
 
 /** Fields a caller cannot set: they belong to the store. */
@@ -31,6 +32,7 @@ export function storeContact(ctx: MockContext, data: JsonObject, fault: boolean)
   if (fault) injectFault("ghl.createContact", ctx.rng, ctx.errorScale);
   const id = uniqueId(ctx.rng, "ghl_contact_", (x) => ctx.state.contacts.has(x));
   const contact: Contact = { id, ...withoutOwnFields(data), created_at: ctx.timestamp, updated_at: ctx.timestamp };
+  ctx.state.quota.set(contactKey(id), contact);
   ctx.state.contacts.set(id, contact);
   return contact;
 }
@@ -47,7 +49,9 @@ export const ghlMock: MethodTable<"ghl", MockContext> = {
   },
   updateContact: ({ id, data }, ctx) => {
     const contact = find(ctx, id);
-    Object.assign(contact, withoutOwnFields(data), { updated_at: ctx.timestamp });
+    const changes = { ...withoutOwnFields(data), updated_at: ctx.timestamp };
+    ctx.state.quota.set(contactKey(id), { ...contact, ...changes });
+    Object.assign(contact, changes);
     return ghlEnvelope.updated(json(contact), ctx.timestamp);
   },
   getContact: ({ id }, ctx) => ghlEnvelope.got(json(find(ctx, id)), ctx.timestamp),
@@ -57,6 +61,7 @@ export const ghlMock: MethodTable<"ghl", MockContext> = {
   },
   deleteContact: ({ id }, ctx) => {
     const contact = find(ctx, id);
+    ctx.state.quota.set(contactKey(id), undefined);
     ctx.state.contacts.delete(id);
     return ghlEnvelope.deleted(json(contact), ctx.timestamp);
   },

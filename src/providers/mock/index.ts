@@ -26,6 +26,8 @@ export interface MockProvidersOptions {
   state?: unknown;
   /** Clock of the timestamps in mock responses. @default () => MOCK_EPOCH_MS */
   now?: () => number;
+  /** Bound of the state (a full mock answers 507). @default MOCK_LIMITS */
+  limits?: { entries: number; bytes: number };
 }
 
 const TABLES: { [P in Provider]: MethodTable<P, MockContext> } = {
@@ -41,7 +43,7 @@ export function createMockProviders(options: MockProvidersOptions): Providers {
     throw new BuddyError("USAGE", `the mock error rate must be a number ≥ 0, not ${errorScale}`);
   }
   const now = options.now ?? (() => MOCK_EPOCH_MS);
-  const state = options.state === undefined ? initialState(seed, now()) : restoreState(options.state);
+  const state = options.state === undefined ? initialState(seed, now(), options.limits) : restoreState(options.state, options.limits);
 
   return {
     // Synchronous inside: a call reads and changes the shared state without interleaving with another.

@@ -10,6 +10,7 @@ import { ProviderFailure } from "../failure";
 import type { MockContext } from "./context";
 import { chance, digits, MPLOYER_ADD_FAILURE_RATE, pick } from "./draw";
 import { storeContact } from "./ghl";
+import { MOCK_FULL_STATUS, sessionKey } from "./quota";
 
 const FIRST = ["Ava", "Ben", "Chloe", "Daniel", "Elena", "Farid", "Grace", "Hiro", "Isla", "Jonas", "Keira", "Liam",
   "Maya", "Noah", "Olivia", "Priya", "Quinn", "Rosa", "Samir", "Tara", "Umar", "Vera", "Wes", "Zoe"];
@@ -51,6 +52,7 @@ const hasSession = (ctx: MockContext) => ctx.state.sessions.has(ctx.call.task_id
 export const mployerMock: MethodTable<"mployer", MockContext> = {
   login: ({ email }, ctx) => {
     const session_id = `mock_session_${1000 + (ctx.rng.nextU32() % 9000)}`;
+    ctx.state.quota.set(sessionKey(ctx.call.task_id), session_id);
     ctx.state.sessions.set(ctx.call.task_id, session_id);
     return { success: true, message: `Logged in as ${email}`, session_id, timestamp: ctx.timestamp };
   },
@@ -94,13 +96,15 @@ export const mployerMock: MethodTable<"mployer", MockContext> = {
         storeContact(ctx, data, true);
         added++;
       } catch (e) {
-        if (!(e instanceof ProviderFailure)) throw e;
+        // A full mock is the call's answer, not one more contact counted as failed.
+        if (!(e instanceof ProviderFailure) || e.status === MOCK_FULL_STATUS) throw e;
       }
     }
     const failed_count = contacts.length - added;
     return { success: true, added_count: added, failed_count, total_processed: contacts.length, timestamp: ctx.timestamp };
   },
   logout: (_, ctx) => {
+    ctx.state.quota.set(sessionKey(ctx.call.task_id), undefined);
     ctx.state.sessions.delete(ctx.call.task_id);
     return { success: true, message: "Logged out successfully", timestamp: ctx.timestamp };
   },

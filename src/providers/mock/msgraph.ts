@@ -6,6 +6,7 @@ import type { JsonObject, MethodTable } from "../args";
 import { graphEnvelope, messageNotFound } from "../envelopes";
 import type { MockContext } from "./context";
 import { randomId } from "./draw";
+import { messageKey } from "./quota";
 import type { Message } from "./state";
 
 /** The mailbox owner the original mock reported. */
@@ -31,6 +32,7 @@ export const msgraphMock: MethodTable<"msgraph", MockContext> = {
   },
   readMessage: ({ id }, ctx) => {
     const message = find(ctx, id);
+    ctx.state.quota.set(messageKey(id), { ...message, isRead: true });
     message.isRead = true;
     return graphEnvelope.read(json(message), ctx.timestamp);
   },
@@ -42,6 +44,7 @@ export const msgraphMock: MethodTable<"msgraph", MockContext> = {
   },
   deleteMessage: ({ id }, ctx) => {
     const message = find(ctx, id);
+    ctx.state.quota.set(messageKey(id), undefined);
     ctx.state.mailbox = ctx.state.mailbox.filter((m) => m !== message);
     return graphEnvelope.deleted(json(message), ctx.timestamp);
   },

@@ -8,6 +8,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { BuddyError, createRng, deriveSeed } from "../../core";
 import { pick, randomId } from "./draw";
+import { contactKey, MOCK_LIMITS, MockQuota, messageKey, sessionKey } from "./quota";
 
 const ContactSchema = Type.Object(
   { id: Type.String(), created_at: Type.String(), updated_at: Type.String() },
@@ -44,6 +45,17 @@ export interface MockState {
   sessions: Map<string, string>;
   contacts: Map<string, Contact>;
   mailbox: Message[];
+  /** What the three hold, against MOCK_LIMITS; every change goes through it first. */
+  quota: MockQuota;
+}
+
+/** The quota of a state, counting everything it holds. */
+function quotaOf(state: Omit<MockState, "quota">, limits: { entries: number; bytes: number }): MockQuota {
+  const quota = new MockQuota(limits);
+  for (const [task, session] of state.sessions) quota.load(sessionKey(task), session);
+  for (const [id, contact] of state.contacts) quota.load(contactKey(id), contact);
+  for (const message of state.mailbox) quota.load(messageKey(message.id), message);
+  return quota;
 }
 
 const SUBJECTS = ["Project update", "Meeting notes", "Budget review", "Action items", "Weekly summary"];
@@ -51,7 +63,7 @@ const SENDERS = ["alice@example.com", "bob@example.com", "carol@example.com"];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A fresh state: no sessions, no contacts, and the original mock's mailbox of 5 messages. */
-export function initialState(seed: number, now: number): MockState {
+export function initialState(seed: number, now: number, limits: { entries: number; bytes: number } = MOCK_LIMITS): MockState {
   const rng = createRng(deriveSeed(seed, "msgraph", "mailbox"));
   const mailbox: Message[] = [1, 2, 3, 4, 5].map((i) => ({
     id: randomId(rng, "msg_"),
@@ -62,7 +74,8 @@ export function initialState(seed: number, now: number): MockState {
     isRead: rng.next() < 0.5,
     hasAttachments: rng.next() < 0.5,
   }));
-  return { sessions: new Map(), contacts: new Map(), mailbox };
+  const state = { sessions: new Map<string, string>(), contacts: new Map<string, Contact>(), mailbox };
+  return { ...state, quota: quotaOf(state, limits) };
 }
 
 /** Contacts in list order: by creation time, then id, so arrival order of concurrent tasks never shows. */
@@ -83,16 +96,18 @@ export function snapshotState(state: MockState): MockSnapshot {
 }
 
 /** The state a snapshot describes; a snapshot that does not fit the schema is a store error. */
-export function restoreState(snapshot: unknown): MockState {
+export function restoreState(snapshot: unknown, limits: { entries: number; bytes: number } = MOCK_LIMITS): MockState {
   if (!Value.Check(MockStateSchema, snapshot)) {
     const first = [...Value.Errors(MockStateSchema, snapshot)][0];
     const where = first ? `${first.path || "/"}: ${first.message}` : "unknown shape";
     throw new BuddyError("STORE", `stored provider mock state is not valid (${where})`);
   }
   const s = structuredClone(snapshot);
-  return {
+  const state = {
     sessions: new Map(Object.entries(s.mployer.sessions)),
     contacts: new Map(s.ghl.contacts.map((c) => [c.id, c as Contact])),
     mailbox: s.msgraph.mailbox,
   };
+  // A state stored over the limits (by an older version) stays readable; it only cannot grow.
+  return { ...state, quota: quotaOf(state, limits) };
 }
