@@ -4,20 +4,38 @@
  * state, so the supervisor can kill and replace it at any moment. Messages keep being read
  * while an attempt runs, because an attempt waiting on a provider call needs its answer.
  */
+import { writeSync } from "node:fs";
 import { createSandbox, type SandboxHost, type SandboxRequest } from "../sandbox";
-import { readLines, type FromExecutor, type ToExecutor } from "./protocol";
+import { dieWithSupervisor } from "./parent-death";
+import { readLines, SUPERVISOR_PID_ENV, type FromExecutor, type ToExecutor } from "./protocol";
+
+/**
+ * Writes one message completely before returning. A buffered writer would keep what the pipe
+ * did not take at once for the event loop to write later, and an attempt stuck in a native
+ * built-in never lets the event loop run again: the supervisor would never learn that the
+ * attempt started (so never kill it), nor get the outcome written just before it.
+ */
+function writeLine(line: string): void {
+  const bytes = Buffer.from(`${line}\n`);
+  for (let off = 0; off < bytes.length; ) {
+    try {
+      off += writeSync(1, bytes, off);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1); // the pipe is full: wait 1 ms
+    }
+  }
+}
 
 export async function runExecutorChild(largeStack: boolean): Promise<void> {
+  const problem = dieWithSupervisor(Number(process.env[SUPERVISOR_PID_ENV]) || process.ppid);
   // Ctrl-C in a terminal signals the whole process group. The supervisor decides when executors
   // stop (it gives attempts in flight a grace period, then kills them), so they ignore it.
   process.on("SIGINT", () => {});
   process.on("SIGTERM", () => {});
   const sandbox = createSandbox({ largeStack });
-  const out = Bun.stdout.writer();
-  const send = (message: FromExecutor) => {
-    out.write(`${JSON.stringify(message)}\n`);
-    out.flush();
-  };
+  const send = (message: FromExecutor) => writeLine(JSON.stringify(message));
+  if (problem) send({ type: "fatal", message: problem });
   const queue: { id: number; request: SandboxRequest }[] = [];
   const answers = new Map<string, (resultJson: string) => void>();
   let wake: (() => void) | undefined;
@@ -66,9 +84,9 @@ export async function runExecutorChild(largeStack: boolean): Promise<void> {
     }
     // Engines (WASM modules) load asynchronously; once loaded for a memory cap this is instant.
     await sandbox.prepare(job.request.memoryMb);
+    send({ type: "started", id: job.id, at: Date.now() });
     send({ type: "outcome", id: job.id, outcome: await sandbox.run(job.request, host(job.id)) });
   }
   await reading;
   sandbox.close();
-  await out.end();
 }

@@ -1,10 +1,11 @@
 /**
  * The supervised pool of executor processes (SPEC 5 "Where attempts run"). Attempts wait in one
  * queue; each executor holds up to `depth` of them so the pipe round trip overlaps with work.
- * An executor whose current attempt has not answered by twice its deadline (at least deadline
- * + 1 s) is killed with SIGKILL and replaced: native built-ins that never poll the interrupt
- * handler cannot be stopped any other way. The killed attempt ends as TIMEOUT, an executor that
- * died by itself costs its attempt AGENT_CRASH, and attempts queued behind either run elsewhere.
+ * An executor whose running attempt has not answered by its deadline + KILL_GRACE_MS is killed
+ * with SIGKILL and replaced: native built-ins that never poll the interrupt handler (or poll it
+ * too rarely) cannot be stopped any other way, so every attempt ends within deadline + 250 ms.
+ * The killed attempt ends as TIMEOUT, an executor that died by itself costs its attempt
+ * AGENT_CRASH, and attempts queued behind either run elsewhere, uncharged.
  */
 import { BuddyError, type Clock, type Logger } from "../core";
 import type { SandboxHost, SandboxOutcome, SandboxRequest } from "../sandbox/types";
@@ -28,21 +29,39 @@ interface Job {
   request: SandboxRequest;
   /** Answers the attempt's provider calls. */
   host?: SandboxHost;
+  /** performance.now() when the attempt was written to an executor. */
+  sentAt: number;
   resolve: (outcome: SandboxOutcome) => void;
   reject: (error: unknown) => void;
 }
 
+/** The attempt an executor is running, between its `started` and its `outcome`. */
+interface Running {
+  job: Job;
+  /** performance.now() when it started in the executor. */
+  startedAt: number;
+  kill: ReturnType<typeof setTimeout>;
+}
+
 interface Slot {
   proc: ExecutorProcess;
+  /** Attempts written to this executor and not answered, in the order it runs them. */
   inflight: Job[];
-  /** When the head of `inflight` started running (the previous answer, or its dispatch). */
-  headSince: number;
+  running?: Running;
   killed: boolean;
   answered: boolean;
 }
 
-/** The deadline after which a silent executor is killed. */
-export const killAfterMs = (timeoutMs: number) => Math.max(2 * timeoutMs, timeoutMs + 1000);
+/**
+ * How long past its deadline an attempt may go unanswered before its executor is killed. Above
+ * the sandbox's own allowance for reading a result settled just before the deadline
+ * (POST_BUDGET_MS, 200 ms), so an attempt the sandbox stops answers first; below 250 ms by the
+ * time a busy supervisor's timer may fire late, so every attempt ends within deadline + 250 ms.
+ */
+export const KILL_GRACE_MS = 220;
+
+/** When, after an attempt started, its executor is killed. */
+export const killAfterMs = (timeoutMs: number) => timeoutMs + KILL_GRACE_MS;
 
 const failedOutcome = (code: "TIMEOUT" | "AGENT_CRASH", message: string, durationMs: number): SandboxOutcome => ({
   ok: false,
@@ -50,7 +69,7 @@ const failedOutcome = (code: "TIMEOUT" | "AGENT_CRASH", message: string, duratio
   console: [],
   consoleTruncated: false,
   violations: [],
-  durationMs,
+  durationMs: Math.round(durationMs),
 });
 
 export class ExecutorPool {
@@ -61,18 +80,16 @@ export class ExecutorPool {
   private crashesWithoutAnswer = 0;
   private broken: BuddyError | undefined;
   private closing = false;
-  private readonly watchdog: ReturnType<typeof setInterval>;
 
   constructor(private readonly options: PoolOptions) {
     this.depth = options.depth ?? 2;
     for (let i = 0; i < options.size; i++) this.spawn();
-    this.watchdog = setInterval(() => this.killStuck(), 25);
   }
 
   run(request: SandboxRequest, host?: SandboxHost): Promise<SandboxOutcome> {
     if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, request, host, resolve, reject });
+      this.queue.push({ id: this.nextId++, request, host, sentAt: 0, resolve, reject });
       this.dispatch();
     });
   }
@@ -80,7 +97,6 @@ export class ExecutorPool {
   /** Stops every executor: politely (they finish their attempt), or at once with `now`. */
   async close(options: { now?: boolean } = {}): Promise<void> {
     this.closing = true;
-    clearInterval(this.watchdog);
     const exits = [...this.slots].map(async (slot) => {
       if (options.now) slot.proc.kill("SIGKILL");
       this.send(slot, { type: "shutdown" });
@@ -99,7 +115,6 @@ export class ExecutorPool {
     const slot: Slot = {
       proc: spawnExecutor(this.options.command, this.options.env ?? process.env),
       inflight: [],
-      headSince: 0,
       killed: false,
       answered: false,
     };
@@ -132,7 +147,7 @@ export class ExecutorPool {
         if (this.queue.length === 0) break;
         if (slot.killed || slot.inflight.length >= level) continue;
         const job = this.queue.shift()!;
-        if (slot.inflight.length === 0) slot.headSince = this.options.clock.now();
+        job.sentAt = performance.now();
         slot.inflight.push(job);
         this.send(slot, { type: "attempt", id: job.id, request: job.request });
       }
@@ -140,13 +155,19 @@ export class ExecutorPool {
   }
 
   private onMessage(slot: Slot, message: FromExecutor): void {
+    // What a killed executor wrote before it died belongs to attempts already settled or re-queued.
+    if (slot.killed) return;
     switch (message.type) {
+      case "started":
+        this.onStarted(slot, message.id, message.at);
+        break;
       case "outcome": {
         const job = slot.inflight.shift();
         if (job?.id !== message.id) throw new BuddyError("INTERNAL", `executor answered ${message.id}, expected ${job?.id}`);
+        clearTimeout(slot.running?.kill);
+        slot.running = undefined;
         slot.answered = true;
         this.crashesWithoutAnswer = 0;
-        slot.headSince = this.options.clock.now();
         job.resolve(message.outcome);
         this.dispatch();
         break;
@@ -171,28 +192,51 @@ export class ExecutorPool {
     }
   }
 
-  private killStuck(): void {
-    const now = this.options.clock.now();
-    for (const slot of this.slots) {
-      const head = slot.inflight[0];
-      if (head && !slot.killed && now - slot.headSince > killAfterMs(head.request.timeoutMs)) {
-        slot.killed = true;
-        slot.proc.kill("SIGKILL");
-      }
-    }
+  /**
+   * Arms the kill of an attempt that has just started. Its deadline runs from its start in the
+   * executor, which the supervisor cannot see directly: not from when it was written (the
+   * executor may still be finishing the attempt before it, or loading an engine), nor from when
+   * this message is read (it may have waited in the pipe while the supervisor was busy). The
+   * executor's wall clock says how long the message waited; that wait is clamped to what the
+   * monotonic clock allows (not negative, not before the attempt was written), so a wall-clock
+   * step can never make the kill early, and one between two reads a few ms apart is rare.
+   */
+  private onStarted(slot: Slot, id: number, at: number): void {
+    const job = slot.inflight[0];
+    if (job?.id !== id) throw new BuddyError("INTERNAL", `executor started ${id}, expected ${job?.id}`);
+    const now = performance.now();
+    const waited = Math.min(Math.max(Date.now() - at, 0), now - job.sentAt);
+    const startedAt = now - waited;
+    const kill = setTimeout(() => this.killStuck(slot, job), startedAt + killAfterMs(job.request.timeoutMs) - now);
+    slot.running = { job, startedAt, kill };
+  }
+
+  /**
+   * The attempt has not answered by its deadline + KILL_GRACE_MS: a native built-in that never
+   * polls the interrupt handler (or polls it too rarely) holds the executor, and only SIGKILL
+   * stops it. The attempt ends now, as TIMEOUT; the exit handler re-queues the others it held.
+   */
+  private killStuck(slot: Slot, job: Job): void {
+    if (slot.running?.job !== job || slot.killed) return;
+    slot.killed = true;
+    slot.proc.kill("SIGKILL");
+    slot.inflight.shift();
+    const ranFor = performance.now() - slot.running.startedAt;
+    slot.running = undefined;
+    job.resolve(failedOutcome("TIMEOUT", `the task exceeded its deadline of ${job.request.timeoutMs} ms; the executor was killed`, ranFor));
   }
 
   private onExit(slot: Slot): void {
     this.slots.delete(slot);
-    const [head, ...queued] = slot.inflight;
-    slot.inflight = [];
-    this.queue.unshift(...queued);
-    const ranFor = this.options.clock.now() - slot.headSince;
-    if (head && slot.killed) {
-      head.resolve(failedOutcome("TIMEOUT", `no answer within ${killAfterMs(head.request.timeoutMs)} ms; the executor was killed`, ranFor));
-    } else if (head) {
+    clearTimeout(slot.running?.kill);
+    // A killed executor's stuck attempt already ended; what it held behind it runs elsewhere.
+    const head = slot.killed ? undefined : slot.inflight.shift();
+    this.queue.unshift(...slot.inflight.splice(0));
+    if (head) {
+      const ranFor = slot.running ? performance.now() - slot.running.startedAt : 0;
       head.resolve(failedOutcome("AGENT_CRASH", "the executor process died during the attempt", ranFor));
     }
+    slot.running = undefined;
     if (this.closing) return;
     if (!slot.answered && !slot.killed && ++this.crashesWithoutAnswer > 3 * this.options.size) {
       this.fail(new BuddyError("INTERNAL", "executor processes keep exiting before answering; see the messages above"));

@@ -11,6 +11,11 @@ export type ToExecutor =
   | { type: "shutdown" };
 
 export type FromExecutor =
+  /**
+   * Attempt `id` starts running now: its deadline runs from here. `at` is the executor's
+   * `Date.now()`, so the supervisor can subtract the time the message spent in the pipe.
+   */
+  | { type: "started"; id: number; at: number }
   | { type: "outcome"; id: number; outcome: SandboxOutcome }
   /** Attempt `id` calls a provider; the supervisor answers with a provider_result. */
   | { type: "provider_call"; id: number; seq: number; provider: string; method: string; argsJson: string }
@@ -18,6 +23,9 @@ export type FromExecutor =
 
 /** The argument that starts the binary in executor mode (internal, not a user command). */
 export const EXECUTOR_ARG = "__executor";
+
+/** The supervisor's pid, in the executor's environment (see parent-death.ts). */
+export const SUPERVISOR_PID_ENV = "BUDDY_SUPERVISOR_PID";
 
 /**
  * Splits a byte stream into lines, calling `onLine` for each complete one. When `onLine` returns

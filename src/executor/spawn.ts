@@ -5,6 +5,8 @@
  * (sandbox-notes 2.4). JSC is told about the larger stack only when `ulimit` succeeded: telling
  * it about a stack it does not have would turn a clean RangeError into a segfault.
  */
+import { SUPERVISOR_PID_ENV } from "./protocol";
+
 const RAISE_STACK =
   'ulimit -s 262144 2>/dev/null && export BUN_JSC_maxPerThreadStackUsage=209715200 BUDDY_LARGE_STACK=1; exec "$@"';
 
@@ -21,7 +23,9 @@ export function spawnExecutor(command: readonly string[], env: Record<string, st
     stdin: "pipe",
     stdout: "pipe",
     stderr: "pipe",
-    env: { ...passed, BUDDY_LARGE_STACK: "0" },
+    // The supervisor's pid lets the executor see that it was re-parented before it tied its life
+    // to ours (parent-death.ts).
+    env: { ...passed, BUDDY_LARGE_STACK: "0", [SUPERVISOR_PID_ENV]: String(process.pid) },
   });
 }
 

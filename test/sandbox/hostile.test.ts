@@ -4,8 +4,8 @@
  * nothing behind for the next wave; the violation log must hold exactly the violations each case
  * makes; `buddy sandbox eval` must reproduce single cases.
  *
- * The time bounds are the issue's acceptance rules (not benchmarks): a case the sandbox stops
- * by itself within timeout + 250 ms, one only the executor kill stops within 2 × timeout + 1 s.
+ * The time bound is the product's guarantee (SPEC 5), not a benchmark: every case ends within
+ * its timeout + 250 ms, whether the sandbox stops it by itself or only the executor kill can.
  */
 import { Value } from "@sinclair/typebox/value";
 import { beforeAll, describe, expect, test } from "bun:test";
@@ -119,12 +119,14 @@ describe("the hostile suite as one buddy run", () => {
     }
   });
 
-  test("each case is reported within its time bound", () => {
+  test("each case ends within its timeout + 250 ms, and no TIMEOUT before its timeout", () => {
     const late: string[] = [];
     for (const c of CASES) {
-      const bound = (c.interruptible ?? true) ? timeoutOf(c) + 250 : 2 * timeoutOf(c) + 1000;
+      const bound = timeoutOf(c) + 250;
       const duration = tasks.get(c.name)?.duration_ms;
       if (!(duration <= bound)) late.push(`${c.name}: ${duration} ms > ${bound} ms`);
+      // Nor early: a TIMEOUT (the executor kill included) comes only after the whole deadline.
+      if (c.expect === "TIMEOUT" && !(duration >= timeoutOf(c))) late.push(`${c.name}: ${duration} ms < ${timeoutOf(c)} ms`);
     }
     expect(late).toEqual([]);
   });
