@@ -1,6 +1,6 @@
 /** What commands share: where the store is, how to start an executor, the real clock. */
 import { resolve } from "node:path";
-import { systemClock, type Deps, type Logger } from "../core";
+import { BuddyError, systemClock, type Deps, type Logger } from "../core";
 import { EXECUTOR_ARG } from "../executor";
 import { openStore, type Store } from "../store";
 import { warn } from "./io";
@@ -17,6 +17,23 @@ export function dbPath(args: GlobalArgs): string {
 }
 
 export const openDb = (args: GlobalArgs): Store => openStore(dbPath(args));
+
+/** For the commands that only read: nothing is created, and a read-only file system works (SPEC 9.1). */
+export const openReadOnlyDb = (args: GlobalArgs): Store => openStore(dbPath(args), { readonly: true });
+
+/**
+ * `BUDDY_LEASE_MS`: how long a run's lease lives without a heartbeat before another process may
+ * take it over (SPEC 9.1); unset, the harness default (30 s).
+ */
+export function leasePeriodMs(): number | undefined {
+  const text = process.env.BUDDY_LEASE_MS;
+  if (!text) return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 100) {
+    throw new BuddyError("USAGE", `BUDDY_LEASE_MS must be a whole number of milliseconds, at least 100 (got ${JSON.stringify(text)})`);
+  }
+  return ms;
+}
 
 /**
  * The command that starts this same program in executor mode. A compiled binary is its own

@@ -9,7 +9,7 @@
 const BATCH_WINDOW_MS = 50;
 const BATCH_MAX_WRITES = 4000;
 
-import type { Store, StoreWrite } from "../store";
+import type { Lease, Store, StoreWrite } from "../store";
 
 export class Committer {
   private writes: StoreWrite[] = [];
@@ -20,10 +20,17 @@ export class Committer {
   /** The first store error; the run stops on it. */
   failure: unknown;
 
+  /** @param fence the run's lease: every commit is refused once another process took it over. */
   constructor(
     private readonly store: Store,
     private readonly emit: (line: string) => void,
+    private readonly fence: Lease,
   ) {}
+
+  /** Stops the run on an error found outside a commit (the heartbeat lost the lease). */
+  fail(error: unknown): void {
+    this.failure ??= error;
+  }
 
   record(write: StoreWrite): void {
     if (this.failure) throw this.failure;
@@ -61,7 +68,9 @@ export class Committer {
     this.latest.clear();
     this.lines = [];
     try {
-      if (writes.length > 0) this.store.apply(writes);
+      // Lines with no writes (replay) are checked too: nothing is printed unless the lease is
+      // still ours and the store still the one opened, right now.
+      if (writes.length > 0 || lines.length > 0) this.store.apply(writes, this.fence);
     } catch (error) {
       this.failure = error;
       throw error;

@@ -8,6 +8,7 @@ import type { RunRow, Store } from "../store";
 import { executeRun, EXIT_BY_STATUS } from "./execute";
 import { writeArtifacts, type Artifacts } from "./artifacts";
 import { ingest } from "./ingest";
+import { acquireRunLease, DEFAULT_LEASE_PERIOD_MS } from "./lease";
 import type { SummaryRecord } from "./records";
 import { prepareSource } from "./source";
 
@@ -21,6 +22,11 @@ export interface HarnessDeps extends Deps {
   signal?: AbortSignal;
   /** Where provider credentials and base URLs come from (SPEC 6). */
   env: Record<string, string | undefined>;
+  /**
+   * A run's lease not renewed for this long is taken over by another process (SPEC 9.1).
+   * @default DEFAULT_LEASE_PERIOD_MS (30 s)
+   */
+  leasePeriodMs?: number;
 }
 
 export interface RunInput {
@@ -68,7 +74,7 @@ export async function startRun(input: RunInput, deps: HarnessDeps): Promise<RunR
   } finally {
     await source.dispose();
   }
-  return withArtifacts(deps, run_id, input.artifacts, await executeRun(deps.store.getRun(run_id)!, deps));
+  return withArtifacts(deps, run_id, input.artifacts, await executeOwned(run_id, deps, false));
 }
 
 /** `buddy resume RUN_ID`: continue an interrupted or crashed run; a finished one is only reported. */
@@ -79,13 +85,30 @@ export async function resumeRun(run_id: string, deps: HarnessDeps, replay = fals
 }
 
 async function resumeStored(run: RunRow, deps: HarnessDeps, replay: boolean, artifacts?: Artifacts): Promise<RunResult> {
-  const finished = run.status === "completed" || run.status === "failed" || run.status === "halted";
-  if (finished && run.summary) {
-    deps.emit(JSON.stringify(run.summary));
-    const result = { summary: run.summary as SummaryRecord, exitCode: EXIT_BY_STATUS[run.status as keyof typeof EXIT_BY_STATUS] };
-    return withArtifacts(deps, run.run_id, artifacts, result);
+  const result = finishedResult(run, deps) ?? (await executeOwned(run.run_id, deps, replay));
+  return withArtifacts(deps, run.run_id, artifacts, result);
+}
+
+/**
+ * Executes the run as the holder of its lease, reading its state only once the lease is held:
+ * another process may have advanced it, or finished it, in the meantime.
+ */
+async function executeOwned(run_id: string, deps: HarnessDeps, replay: boolean): Promise<RunResult> {
+  const held = acquireRunLease(deps.store, run_id, deps.leasePeriodMs ?? DEFAULT_LEASE_PERIOD_MS, deps.logger);
+  try {
+    const run = deps.store.getRun(run_id)!;
+    return finishedResult(run, deps) ?? (await executeRun(run, deps, held, replay));
+  } finally {
+    held.release();
   }
-  return withArtifacts(deps, run.run_id, artifacts, await executeRun(run, deps, replay));
+}
+
+/** A finished run is only reported: its summary again, with the run's exit code. */
+function finishedResult(run: RunRow, deps: HarnessDeps): RunResult | undefined {
+  const finished = run.status === "completed" || run.status === "failed" || run.status === "halted";
+  if (!finished || !run.summary) return undefined;
+  deps.emit(JSON.stringify(run.summary));
+  return { summary: run.summary as SummaryRecord, exitCode: EXIT_BY_STATUS[run.status as keyof typeof EXIT_BY_STATUS] };
 }
 
 async function withArtifacts(deps: HarnessDeps, run_id: string, artifacts: Artifacts | undefined, result: RunResult): Promise<RunResult> {

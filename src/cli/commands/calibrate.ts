@@ -1,11 +1,11 @@
 /** `buddy calibrate RUN_ID [--apply FILE]`: fit a recalibration; with --apply, rewrite FILE's predictions. */
 import { BuddyError, EXIT } from "../../core";
 import { applyCalibration, recalibrate } from "../../harness";
-import { openDb, type GlobalArgs } from "../context";
+import { openReadOnlyDb, type GlobalArgs } from "../context";
 import { printJson, printLine } from "../io";
 
 export async function calibrateCommand(args: GlobalArgs & { run_id: string; apply?: string }): Promise<number> {
-  const store = openDb(args);
+  const store = openReadOnlyDb(args);
   try {
     if (!store.getRun(args.run_id)) throw new BuddyError("USAGE", `no run ${args.run_id} in ${store.location}`);
     const calibration = recalibrate(store, args.run_id);

@@ -1,7 +1,7 @@
 /** `buddy runs` and `buddy show RUN_ID`: what the store knows, as NDJSON. */
 import { BuddyError, EXIT } from "../../core";
 import type { AttemptRow, RunRow } from "../../store";
-import { openDb, type GlobalArgs } from "../context";
+import { openReadOnlyDb, type GlobalArgs } from "../context";
 import { printJson } from "../io";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -36,7 +36,7 @@ function attemptRecord(a: AttemptRow) {
 }
 
 export function runsCommand(args: GlobalArgs & { limit: number }): number {
-  const store = openDb(args);
+  const store = openReadOnlyDb(args);
   try {
     for (const run of store.listRuns(args.limit)) printJson(runRecord(run));
   } finally {
@@ -46,7 +46,7 @@ export function runsCommand(args: GlobalArgs & { limit: number }): number {
 }
 
 export function showCommand(args: GlobalArgs & { run_id: string; tasks?: boolean; attempts?: boolean }): number {
-  const store = openDb(args);
+  const store = openReadOnlyDb(args);
   try {
     const run = store.getRun(args.run_id);
     if (!run) throw new BuddyError("USAGE", `no run ${args.run_id} in ${store.location}`);

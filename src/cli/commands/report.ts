@@ -2,13 +2,13 @@
 import { BuddyError, EXIT } from "../../core";
 import { loadRunReport } from "../../harness";
 import { htmlReport, jsonReport, markdownReport } from "../../report";
-import { openDb, type GlobalArgs } from "../context";
+import { openReadOnlyDb, type GlobalArgs } from "../context";
 import { printLine } from "../io";
 
 export const REPORT_FORMATS = { md: markdownReport, html: htmlReport, json: jsonReport } as const;
 
 export function reportCommand(args: GlobalArgs & { run_id: string; format: keyof typeof REPORT_FORMATS }): number {
-  const store = openDb(args);
+  const store = openReadOnlyDb(args);
   try {
     if (!store.getRun(args.run_id)) throw new BuddyError("USAGE", `no run ${args.run_id} in ${store.location}`);
     printLine(REPORT_FORMATS[args.format](loadRunReport(store, args.run_id, Date.now())).trimEnd());

@@ -1,11 +1,11 @@
 /** `buddy violations [RUN_ID]`: the sandbox violation log as NDJSON, oldest first. */
 import { BuddyError, EXIT } from "../../core";
 import { violationRecord } from "../../harness";
-import { openDb, type GlobalArgs } from "../context";
+import { openReadOnlyDb, type GlobalArgs } from "../context";
 import { printJson } from "../io";
 
 export function violationsCommand(args: GlobalArgs & { run_id?: string }): number {
-  const store = openDb(args);
+  const store = openReadOnlyDb(args);
   try {
     // An unknown run is a typo worth saying so; a known run without violations prints nothing.
     if (args.run_id !== undefined && !store.getRun(args.run_id)) {
