@@ -5,10 +5,10 @@
  * anything buddy writes.
  */
 import { describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { shape } from "../unit/providers-runner";
-import { fakeGhl, fakeGraph } from "../integration/providers-fakes";
+import { fakeGhl, fakeGraph, pastTheCut, spellings } from "../integration/providers-fakes";
 import { buddy, fixture, ofType, tempDir, type Ran } from "./helpers";
 
 const GHL_TOKEN = "ghl-cli-token-7f3a91";
@@ -132,5 +132,77 @@ describe("live: fixtures/crm-sync-live.jsonl --live against local fakes", async 
     expect(ran.stderr).toContain("GHL_API_TOKEN is not set");
     const runs = await buddy(["runs", "--db", join(dir, "db", "buddy.db")]);
     expect(runs.records.filter((r) => r.type !== "<not json>")).toEqual([]);
+  });
+});
+
+describe("live against upstreams that echo every secret in every spelling (issue 9.7)", async () => {
+  const token = "ghl-echo~token.Zq81";
+  const secret = "graph~echo_secret.tilde-42";
+  const access = "eyJ0eXAi.echoed~access.token9";
+  const every = (s: string) => Object.values(spellings(s)).join(" | ");
+  const echo = () => `${every(token)} ${every(secret)} ${every(access)}`;
+  // One fake for GoHighLevel, Graph and the token endpoint: successes and errors both echo.
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch(req) {
+      const path = new URL(req.url).pathname;
+      if (path === "/token") return Response.json({ access_token: access, expires_in: 3600, note: every(secret) });
+      if (path.startsWith("/contacts/bad")) return Response.json({ message: pastTheCut(echo()) }, { status: 400, statusText: `no ${token}` });
+      if (path.startsWith("/contacts/")) return Response.json({ contact: { id: "c1", firstName: echo(), customFields: [{ value: every(token) }] } });
+      if (path.includes("/messages/")) return new Response(pastTheCut(echo(), 5000), { status: 500 });
+      return Response.json({ id: "user", mail: echo() });
+    },
+  });
+  const url = `http://127.0.0.1:${server.port}`;
+  const dir = tempDir();
+  const code = [
+    // Graph first: an access token is a secret from the moment it is issued, and the fake echoes it everywhere after.
+    "const seen = [await providers.msgraph.testConnection()];",
+    "seen.push(await providers.ghl.getContact('c1'));",
+    "try { await providers.ghl.getContact('bad'); } catch (e) { seen.push(e); console.log(e.message); }",
+    "try { await providers.msgraph.readMessage('m1'); } catch (e) { seen.push(e); console.error(e.message); }",
+    "console.log(JSON.stringify(seen));",
+    "return seen;",
+  ].join("\n");
+  const task = { task_id: "echo", predicted_success_probability: 0.9, uses: ["ghl", "msgraph"], code, max_retries: 0 };
+  writeFileSync(join(dir, "echo.jsonl"), `${JSON.stringify(task)}\n`);
+  const env = {
+    GHL_API_TOKEN: token, GHL_LOCATION_ID: "loc", BUDDY_GHL_BASE_URL: url,
+    MSGRAPH_TENANT_ID: "tenant", MSGRAPH_CLIENT_ID: "client-id", MSGRAPH_CLIENT_SECRET: secret, MSGRAPH_SENDER: "bot@example.com",
+    BUDDY_MSGRAPH_BASE_URL: url, BUDDY_MSGRAPH_TOKEN_URL: `${url}/token`,
+  };
+  const db = join(dir, "db", "buddy.db");
+  const out = join(dir, "out");
+  const ran = await buddy(["run", join(dir, "echo.jsonl"), "--live", "--db", db, "--out", out, "--seed", "1"], { cwd: dir, env });
+  const shown = await buddy(["show", ran.records[0]?.run_id ?? "none", "--attempts", "--db", db], { cwd: dir });
+  const report = await buddy(["report", ran.records[0]?.run_id ?? "none", "--db", db], { cwd: dir });
+  server.stop(true);
+
+  test("the task ran and saw the echoes, redacted", () => {
+    expect(ran.code).toBe(0);
+    const [t] = tasksOf(ran);
+    expect(t.status).toBe("succeeded");
+    expect(JSON.stringify(t.result)).toContain("[redacted]");
+    expect(t.result[2]).toMatchObject({ code: "PROVIDER_ERROR", status: 400 });
+    expect(t.result[3]).toMatchObject({ code: "PROVIDER_ERROR", status: 500 });
+  });
+
+  test("no spelling of any secret is in stdout, stderr, the store's raw files, show, report or --out", () => {
+    const files = [...filesUnder(join(db, "..")), ...filesUnder(out)];
+    expect(files.some((f) => f.endsWith("buddy.db"))).toBe(true);
+    const texts: Array<[string, string]> = [
+      ["stdout", ran.stdout], ["stderr", ran.stderr], ["show", shown.stdout], ["report", report.stdout],
+      ...files.map((f) => [f, readFileSync(f).toString("latin1")] as [string, string]),
+      // The store holds UTF-8 and may compress nothing: read it as UTF-8 too.
+      ...files.map((f) => [`${f} (utf8)`, readFileSync(f).toString("utf8")] as [string, string]),
+    ];
+    const found: string[] = [];
+    for (const s of [token, secret, access]) {
+      for (const [kind, spelled] of Object.entries(spellings(s))) {
+        for (const [where, text] of texts) if (text.includes(spelled)) found.push(`${kind} of ${s} in ${where}`);
+      }
+    }
+    expect(found).toEqual([]);
   });
 });
