@@ -205,4 +205,15 @@ describe("live against upstreams that echo every secret in every spelling (issue
     }
     expect(found).toEqual([]);
   });
+
+  test("a secret too short to redact is refused before anything runs (exit 2), without printing it", async () => {
+    const short = await buddy(["run", join(dir, "echo.jsonl"), "--live", "--db", join(dir, "db2", "buddy.db")], {
+      cwd: dir,
+      env: { ...env, GHL_API_TOKEN: "tok9" },
+    });
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain("GHL_API_TOKEN is shorter than 8 characters");
+    expect(short.stderr + short.stdout).not.toContain("tok9");
+    expect(tasksOf(short)).toEqual([]);
+  });
 });

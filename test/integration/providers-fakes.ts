@@ -195,7 +195,7 @@ export function spellings(secret: string): Record<string, string> {
 export const pastTheCut = (text: string, cut = 300) => `${"filler ".repeat(Math.ceil(cut / 7) + 10)}${text}`;
 
 /** A server whose body never ends (and lies about its length): reading it all would never finish. */
-export function endless(o: { contentLength?: string } = {}): { url: string; sent: () => number; cancelled: () => boolean; stop(): void } {
+export function endless(o: { contentLength?: string; status?: number } = {}): { url: string; sent: () => number; cancelled: () => boolean; stop(): void } {
   let sent = 0;
   let cancelled = false;
   const chunk = new Uint8Array(64 * 1024).fill(0x61);
@@ -216,7 +216,7 @@ export function endless(o: { contentLength?: string } = {}): { url: string; sent
       });
       const headers: Record<string, string> = { "content-type": "application/json" };
       if (o.contentLength !== undefined) headers["content-length"] = o.contentLength;
-      return new Response(body, { headers });
+      return new Response(body, { status: o.status ?? 200, headers });
     },
   });
   return { url: `http://127.0.0.1:${server.port}`, sent: () => sent, cancelled: () => cancelled, stop: () => server.stop(true) };

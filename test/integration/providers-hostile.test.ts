@@ -106,6 +106,14 @@ describe("upstream bodies are read with a cap", () => {
     });
   }
 
+  test("an endless error body keeps upstream's status and quotes none of the body", async () => {
+    const s = endless({ status: 503 });
+    servers.push(s);
+    const r = await call(providers(s.url, {}, 20_000), "ghl", "getContact", ["c1"], 1024 * 1024);
+    expect(r.ok ? null : r.error).toMatchObject({ status: 503, message: "GoHighLevel answered 503: a body over 1048576 bytes, not read" });
+    expect(s.sent()).toBeLessThan(64 * 1024 * 1024);
+  });
+
   test("a declared Content-Length over the cap is refused without reading the body", async () => {
     const s = echoServer(() => new Response("x".repeat(2 * 1024 * 1024), { headers: { "content-type": "application/json" } }));
     servers.push(s);

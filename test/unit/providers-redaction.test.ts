@@ -118,3 +118,15 @@ describe("mock state is bounded per run", () => {
     expect(add.ok ? null : add.error.status).toBe(MOCK_FULL_STATUS);
   });
 });
+
+describe("base64 wrapped in lines", () => {
+  test("MIME's 76-column base64 of a long text holding the secret is found across the break", () => {
+    const secret = "mime~wrapped-secret.value";
+    const r = new Redactor([secret]);
+    for (let pad = 40; pad < 60; pad++) {
+      const wrapped = Buffer.from(`${"p".repeat(pad)}${secret}tail`).toString("base64").replace(/.{76}/g, "$&\r\n");
+      expect(r.finds(r.redact(wrapped))).toBe(false);
+      expect(r.redact(wrapped)).toContain(REDACTED);
+    }
+  });
+});

@@ -3,7 +3,8 @@
  * and hex. Base64 of a longer text (`client_id:secret` in Basic auth, a JSON blob) places the
  * secret at one of three byte alignments, and the characters at its two edges mix its bits with
  * the neighbours': each alignment gets a pattern whose edge characters are classes of every value
- * consistent with the secret's bits, so no character carrying a bit of it survives.
+ * consistent with the secret's bits, so no character carrying a bit of it survives. Line breaks
+ * between characters (MIME's 76-column lines) do not hide it.
  */
 import { escapeClass } from "./spelled";
 
@@ -30,7 +31,7 @@ function base64Pattern(bytes: Uint8Array, align: number, alphabet: string): stri
   const first = align * 8;
   const last = first + bytes.length * 8; // exclusive
   const bit = (i: number) => (bytes[(i - first) >> 3]! >> (7 - ((i - first) & 7))) & 1;
-  let pattern = "";
+  const chars: string[] = [];
   for (let k = Math.floor(first / 6); k * 6 < last; k++) {
     const values: number[] = [];
     for (let v = 0; v < 64; v++) {
@@ -41,9 +42,10 @@ function base64Pattern(bytes: Uint8Array, align: number, alphabet: string): stri
       }
       if (fits) values.push(v);
     }
-    pattern += charPattern(alphabet, values);
+    chars.push(charPattern(alphabet, values));
   }
-  return pattern;
+  // MIME wraps base64 at 76 characters (mail bodies, PEM): a line break may fall anywhere.
+  return chars.join("(?:\\r?\\n)?");
 }
 
 /** Every base64 pattern (3 alignments × 2 alphabets) and the hex pattern of `bytes`. */
