@@ -98,8 +98,8 @@ function withBusyRetry<T>(timeoutMs: number, fn: () => T): T {
  * has no writer. Returns the connection with its schema version (0: an empty file).
  */
 export function openReadOnlyDatabase(path: string, options: Required<SqliteOptions>): { db: Database; version: number } | null {
-  if (statSync(path, { throwIfNoEntry: false }) === undefined) return null;
   try {
+    if (statSync(path, { throwIfNoEntry: false }) === undefined) return null;
     return readOnly(path, path, { readonly: true }, options);
   } catch (error) {
     if (!cannotInitWal(error)) throw storeError(path, error, options.busyTimeoutMs);
