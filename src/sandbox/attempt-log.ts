@@ -4,7 +4,7 @@
  */
 import { cap } from "./classify";
 import type { ConsoleLevel } from "./guest/protocol";
-import { CONSOLE_LIMIT_BYTES, VIOLATION_LIMIT } from "./limits";
+import { CONSOLE_ENTRY_OVERHEAD_BYTES, CONSOLE_LIMIT_BYTES, VIOLATION_LIMIT } from "./limits";
 import { violationForTouch } from "./policy";
 import { capUtf8, utf8Length } from "./text";
 import type { SandboxFailure, SandboxOutcome, SandboxViolation } from "./types";
@@ -33,22 +33,34 @@ export class AttemptLog {
     if (this.violations.length < VIOLATION_LIMIT) this.violations.push(violation);
   }
 
-  /** Characters the next console line may have (bytes ≥ characters, so this never undercounts). */
+  /**
+   * Characters the next console line may have (bytes ≥ characters, so this never undercounts);
+   * 0 when not even an empty entry fits.
+   */
   consoleRoom(): number {
-    return this.consoleTruncated ? 0 : CONSOLE_LIMIT_BYTES - this.consoleBytes;
+    const room = CONSOLE_LIMIT_BYTES - this.consoleBytes - CONSOLE_ENTRY_OVERHEAD_BYTES;
+    return this.consoleTruncated || room < 0 ? 0 : Math.max(1, room);
   }
 
-  /** One entry per console call; levels other than `log` are prefixed, e.g. "[warn] low disk". */
+  /**
+   * One entry per console call; levels other than `log` are prefixed, e.g. "[warn] low disk". An
+   * entry costs its UTF-8 bytes plus the per-entry overhead, so empty lines use up the budget too.
+   */
   addConsole(level: ConsoleLevel, text: string): void {
     if (this.consoleTruncated) return;
+    const room = CONSOLE_LIMIT_BYTES - this.consoleBytes - CONSOLE_ENTRY_OVERHEAD_BYTES;
+    if (room < 0) {
+      this.consoleTruncated = true;
+      return;
+    }
     const entry = level === "log" ? text : `[${level}] ${text}`;
-    const kept = capUtf8(entry, CONSOLE_LIMIT_BYTES - this.consoleBytes);
+    const kept = capUtf8(entry, room);
     if (kept !== entry) {
       this.consoleTruncated = true;
       if (kept.length === 0) return;
     }
     this.console.push(kept);
-    this.consoleBytes += utf8Length(kept);
+    this.consoleBytes += utf8Length(kept) + CONSOLE_ENTRY_OVERHEAD_BYTES;
   }
 
   /** A console call made after the budget was spent: dropped, and the output marked truncated. */

@@ -25,8 +25,13 @@ export interface ThrownDescription {
   huge?: boolean;
 }
 
-const MEMORY_MESSAGES = /out of memory|string too long|invalid array buffer length|invalid string length/i;
-const STACK_MESSAGES = /stack overflow|maximum call stack/i;
+/**
+ * QuickJS's own stack-overflow error (an InternalError; JSON.parse's a SyntaxError). This build
+ * gives the host no fact for it (the check lives in the engine and leaves no trace), so it is
+ * recognised by its class name and exact message; a plain `Error("stack overflow")` is not it. Memory is never judged by text: see blameMemory in
+ * quickjs/attempt.ts.
+ */
+const STACK_MESSAGE = "stack overflow";
 /** Longest provider back-off honoured (SPEC 4.4 caps delays anyway). */
 const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 
@@ -67,16 +72,12 @@ export function describeThrown(d: ThrownDescription): string {
   return cap(text);
 }
 
-export const isMemoryError = (d: ThrownDescription): boolean =>
-  d.primitive === undefined && MEMORY_MESSAGES.test(d.message ?? "");
-
 export const isStackError = (d: ThrownDescription): boolean =>
-  d.primitive === undefined && STACK_MESSAGES.test(d.message ?? "");
+  d.primitive === undefined && (d.name === "InternalError" || d.name === "SyntaxError") && d.message === STACK_MESSAGE;
 
 /** The failure for a value that task code threw (or the engine threw into it) while running. */
 export function failureFromThrown(d: ThrownDescription): SandboxFailure {
   const message = describeThrown(d);
-  if (isMemoryError(d)) return { code: "MEMORY_LIMIT", message };
   if (isStackError(d)) return { code: "STACK_OVERFLOW", message };
   if (d.code === "PROVIDER_ERROR") return providerFailure(d, message);
   const failure: SandboxFailure = { code: "TASK_ERROR", message };
@@ -90,7 +91,7 @@ export function failureFromThrown(d: ThrownDescription): SandboxFailure {
  * like any thrown value.
  */
 export function failureFromCompileError(d: ThrownDescription): SandboxFailure {
-  if (d.name === "SyntaxError" && !isMemoryError(d) && !isStackError(d)) {
+  if (d.name === "SyntaxError") {
     return { code: "SYNTAX_ERROR", message: describeThrown(d) };
   }
   return failureFromThrown(d);

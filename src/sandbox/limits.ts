@@ -6,8 +6,13 @@
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
 
-/** Captured console output per attempt, in UTF-8 bytes (SPEC 5). */
+/**
+ * Captured console output per attempt (SPEC 5): each entry costs its UTF-8 bytes plus
+ * CONSOLE_ENTRY_OVERHEAD_BYTES, 64 KiB in all. The overhead bounds the number of entries too:
+ * a loop of empty `console.log()` keeps at most 4,096 of them, not half a million.
+ */
 export const CONSOLE_LIMIT_BYTES = 64 * KiB;
+export const CONSOLE_ENTRY_OVERHEAD_BYTES = 16;
 /** Largest accepted result, in UTF-8 bytes of its JSON text (SPEC 5). */
 export const RESULT_LIMIT_BYTES = 1 * MiB;
 /** Cap on every text that describes a thrown value (SPEC 5). */

@@ -80,24 +80,6 @@ export const BLOCKED_GLOBALS: Readonly<Record<string, ViolationType>> = {
   InternalError: "GLOBAL_ALLOWLIST_VIOLATION",
 };
 
-/**
- * Text that can reach the global object other than through a blocked name's own identifier:
- * `globalThis`, `this` (a sloppy function's or the task body's `this` is the global object) and
- * unicode escapes (`f\u0065tch` is the identifier `fetch`).
- */
-const GLOBAL_REFERENCE = /this|globalThis|\\u/;
-
-/**
- * The names of `candidates` that need an accessor for this source. A global can only be read by
- * naming it or through a reference to the global object, so when the source has no such
- * reference, names it never mentions cannot be read, and skipping their accessors (1–2 µs each,
- * per attempt) loses no record. The constructor tripwires do not depend on this: a function's
- * `constructor` is reachable from any function.
- */
-export function globalsUsedBy(code: string, candidates: readonly string[]): string[] {
-  return GLOBAL_REFERENCE.test(code) ? [...candidates] : candidates.filter((name) => code.includes(name));
-}
-
 /** Code-generating constructors reachable as `constructor` of a function's prototype chain. */
 export const BLOCKED_CONSTRUCTORS = [
   "Function",

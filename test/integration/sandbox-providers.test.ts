@@ -216,9 +216,10 @@ describe("waiting within the deadline", () => {
     expect(next.seen[0]?.seq).toBe(0);
   });
 
-  test("calls left unanswered when the task returns are abandoned without leaking", async () => {
+  test("calls still in flight when the task returns are work left queued: TIMEOUT, without leaking", async () => {
     const host: SandboxHost = { call: () => new Promise(() => {}) };
-    expect(value(await run("providers.ghl.testConnection(); providers.ghl.testConnection(); return 'early'", host))).toBe("early");
+    const code = "providers.ghl.testConnection(); providers.ghl.testConnection(); return 'early'";
+    expect((await run(code, host, { timeoutMs: 200 })).error?.code).toBe("TIMEOUT");
     expect(value(await run("return 'after'", undefined))).toBe("after");
   });
 });

@@ -95,9 +95,18 @@ describe("globals: input, task, console, Math.random", () => {
     expect(result(outcome)).toBe("done");
     expect(outcome.consoleTruncated).toBe(true);
     const bytes = outcome.console.reduce((sum, line) => sum + Buffer.byteLength(line), 0);
-    expect(bytes).toBeLessThanOrEqual(64 * 1024);
-    expect(bytes).toBeGreaterThan(60 * 1024);
+    // Each entry costs its bytes plus 16 for itself (limits.ts).
+    expect(bytes + 16 * outcome.console.length).toBeLessThanOrEqual(64 * 1024);
+    expect(bytes + 16 * outcome.console.length).toBeGreaterThan(60 * 1024);
     expect(outcome.console[0]).toStartWith("0 yyy");
+  });
+
+  test("the console cap bounds the number of entries: empty lines use it up too", async () => {
+    const outcome = await run("for (let i = 0; i < 500000; i++) console.log(); return 'done'");
+    expect(result(outcome)).toBe("done");
+    expect(outcome.consoleTruncated).toBe(true);
+    expect(outcome.console.length).toBe(4096);
+    expect(outcome.console.every((line) => line === "")).toBe(true);
   });
 
   test("Math.random is seeded per attempt: same seed, same sequence (the run's mulberry32)", async () => {
@@ -207,8 +216,29 @@ describe("memory", () => {
     }
   });
 
-  test("a string doubling to the engine's length cap is MEMORY_LIMIT", async () => {
-    expect((await run("let s = 'x'; for (;;) s += s")).error?.code).toBe("MEMORY_LIMIT");
+  test("a string doubling to the engine's length cap is the engine's length error, not memory: TASK_ERROR", async () => {
+    // Ropes reach the 2^30 length cap with little memory used; no memory fact, so no MEMORY_LIMIT.
+    expect((await run("let s = 'x'; for (;;) s += s", { memoryMb: 64 })).error?.code).toBe("TASK_ERROR");
+  });
+
+  test("an error's text never decides MEMORY_LIMIT or STACK_OVERFLOW; the engine's facts do", async () => {
+    const forged = [
+      "throw new Error('out of memory')",
+      "throw new RangeError('Maximum call stack size exceeded')",
+      "throw new Error('stack overflow')",
+      "const E = (() => { try { null.x } catch (e) { return e.constructor } })(); throw new E('out of memory')",
+      "const f = () => f(); let E; try { f() } catch (e) { E = e.constructor } throw new E('out of memory')",
+      "const f = () => f(); let E; try { f() } catch (e) { E = e.constructor } throw new E('interrupted')",
+      "throw { name: 'InternalError', message: 'out of memory' }",
+    ];
+    for (const code of forged) expect([code, (await run(code)).error?.code]).toEqual([code, "TASK_ERROR"]);
+    expect((await run("return 'x'.repeat(2 ** 28).length", { memoryMb: 64 })).error?.code).toBe("MEMORY_LIMIT");
+    expect((await run("return new ArrayBuffer(2 ** 30).byteLength", { memoryMb: 64 })).error?.code).toBe("MEMORY_LIMIT");
+  });
+
+  test("memory_mb 4096, the documented maximum, runs tasks (the engine's own maximum is 2 GiB)", async () => {
+    await sandbox.prepare(4096);
+    expect(result(await run("const a = []; for (let i = 0; i < 64; i++) a.push(new Uint8Array(1 << 20)); return a.length", { memoryMb: 4096 }))).toBe(64);
   });
 });
 

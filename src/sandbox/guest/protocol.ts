@@ -23,9 +23,18 @@ export type GuestMessage =
 /** Bridge messages are short; anything longer did not come from the bootstrap. */
 const MESSAGE_LIMIT = 200;
 
-/** The message in `text`, or undefined when it is not one the bootstrap sends. */
+/**
+ * The message in `text`, or undefined when it is not one the bootstrap sends. The bootstrap's
+ * accessors, made on every attempt, carry short forms that cost the guest no string building: a
+ * bare touch name, `?name` (a lazy global read) and `=name` (assigned); the rest is JSON.
+ */
 export function parseMessage(text: string): GuestMessage | undefined {
   if (text.length > MESSAGE_LIMIT) return undefined;
+  if (text[0] === "?" || text[0] === "=") {
+    const name = text.slice(1);
+    return isLazy(name) ? { t: text[0] === "?" ? "lazy" : "lazy-set", name } : undefined;
+  }
+  if (text[0] !== "{") return { t: "touch", name: text };
   let raw: unknown;
   try {
     raw = JSON.parse(text);

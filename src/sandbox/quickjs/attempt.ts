@@ -12,7 +12,6 @@ import {
   describeThrown,
   failureFromCompileError,
   failureFromThrown,
-  isMemoryError,
   isStackError,
   type ThrownDescription,
 } from "../classify";
@@ -75,12 +74,14 @@ export async function runAttempt(
 }
 
 /**
- * A failure in a module whose memory reached its cap is a memory failure, whatever surfaced:
- * when even the error object cannot be allocated, QuickJS throws `null` instead.
+ * An attempt whose module reached its cap is a memory failure, whatever surfaced: when even the
+ * error object cannot be allocated, QuickJS throws `null` instead, and an allocation that failed
+ * in a job the task left behind (or one the task caught) still exhausted the task's memory. This
+ * is the engine's fact; the text of an error never decides MEMORY_LIMIT (SPEC 5).
  */
 function blameMemory(ending: Ending, engine: Engine, request: SandboxRequest): Ending {
-  if (!("error" in ending) || !reachedCap(engine)) return ending;
-  const code = ending.error.code;
+  if (!reachedCap(engine)) return ending;
+  const code = "error" in ending ? ending.error.code : undefined;
   if (code === "MEMORY_LIMIT" || code === "TIMEOUT") return ending;
   return { error: { code: "MEMORY_LIMIT", message: `the task exhausted its memory limit of ${request.memoryMb} MiB` } };
 }
@@ -97,6 +98,11 @@ function precheck(request: SandboxRequest, settings: SandboxSettings): SandboxFa
       message: `the task code nests brackets deeper than ${settings.maxNesting} levels`,
     };
   }
+  // The input is parsed inside the guest on first read: nesting the parser cannot take is refused
+  // here, from the host's own count, like nested source.
+  if (nestingDepth(request.inputJson, settings.maxNesting) > settings.maxNesting) {
+    return { code: "STACK_OVERFLOW", message: `the task input nests deeper than ${settings.maxNesting} levels` };
+  }
   // The input is copied into the module; it must fit comfortably under the cap, because a failed
   // host-side allocation near the cap corrupts the module (2.3).
   if (utf8Length(request.inputJson) > (Math.max(1, request.memoryMb) * MiB) / 4) {
@@ -106,6 +112,13 @@ function precheck(request: SandboxRequest, settings: SandboxSettings): SandboxFa
 }
 
 async function execute(session: Session, request: SandboxRequest, log: AttemptLog, settings: SandboxSettings): Promise<Ending> {
+  const ending = await evaluate(session, request, log, settings);
+  // Reading the result or the error ran guest code, which may have queued jobs: the attempt is
+  // finished only when they have run too.
+  return session.finishJobs() ? ending : { error: timeout(request) };
+}
+
+async function evaluate(session: Session, request: SandboxRequest, log: AttemptLog, settings: SandboxSettings): Promise<Ending> {
   const evaluated = session.evalTask(request.code);
   if ("error" in evaluated) {
     const description = takeDescription(session, evaluated.error);
@@ -139,7 +152,7 @@ async function execute(session: Session, request: SandboxRequest, log: AttemptLo
       // The body returned; reading the returned value's `then` failed (guest/wrapper.ts). A limit
       // hit while reading it (a trap that recursed or allocated) keeps its own code.
       if (description === undefined) return { error: notJson("reading it failed") };
-      if (isMemoryError(description) || isStackError(description)) return { error: failureFromThrown(description) };
+      if (isStackError(description)) return { error: failureFromThrown(description) };
       return { error: notJson(`reading it failed: ${describeThrown(description)}`) };
     }
     return { error: thrownFailure(session, description, request, settings) };
@@ -180,7 +193,6 @@ function readResult(session: Session, value: QuickJSHandle, request: SandboxRequ
     const description = takeDescription(session, answer.thrown);
     if (pastDeadline(session, settings)) return { error: timeout(request) };
     if (description === undefined) return { error: notJson("its serialisation failed") };
-    if (isMemoryError(description)) return { error: { code: "MEMORY_LIMIT", message: describeThrown(description) } };
     if (isStackError(description)) return { error: { code: "STACK_OVERFLOW", message: describeThrown(description) } };
     return { error: notJson(describeThrown(description)) };
   }

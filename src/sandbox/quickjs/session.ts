@@ -14,7 +14,7 @@ import {
 } from "quickjs-emscripten-core";
 import type { AttemptLog } from "../attempt-log";
 import { parseDescription, type ThrownDescription } from "../classify";
-import { bootstrapArgs, BOOTSTRAP_FILENAME, BOOTSTRAP_SOURCE, Primordial } from "../guest/bootstrap";
+import { BOOTSTRAP_ARGS, BOOTSTRAP_FILENAME, BOOTSTRAP_SOURCE, Primordial } from "../guest/bootstrap";
 import { HELPERS_FILENAME, HELPERS_SOURCE, HelperCall } from "../guest/helpers";
 import { parseMessage, type ConsoleLevel } from "../guest/protocol";
 import { isDeclaredCall, PROVIDERS_FILENAME, PROVIDERS_SOURCE, providersSpec } from "../guest/providers";
@@ -60,8 +60,6 @@ export class Session {
    * could not be read (a revoked proxy, a throwing trap or getter). See guest/wrapper.ts.
    */
   resultRefused = false;
-  /** The "returned" job ran (see checkReturned). */
-  private returnChecked = false;
   /** The task's promise, once evaluation started it. */
   private taskPromise: QuickJSHandle | undefined;
   /** Built on first use; null when building failed (e.g. the deadline had already passed). */
@@ -78,7 +76,10 @@ export class Session {
     this.deadline = settings.now() + request.timeoutMs;
     this.uses = request.uses ?? [];
     const runtime = (this.runtime = module.newRuntime());
-    runtime.setMemoryLimit(Math.max(1, request.memoryMb) * MiB);
+    // No setMemoryLimit: the WASM cap fails a single huge allocation just as fast (its growth is
+    // refused at once), and only that failure is a fact the host can see; the runtime limit's
+    // "out of memory" looks exactly like one the task throws itself (SPEC 5: codes come from
+    // the engine's facts). It also took a 32-bit size, so 4096 MiB wrapped to 0.
     runtime.setMaxStackSize(settings.stackBytes);
     runtime.setInterruptHandler(() => settings.now() > this.deadline);
     runtime.setModuleLoader((name) => {
@@ -91,7 +92,8 @@ export class Session {
     this.calls = new HostCalls(ctx, host, (Math.max(1, request.memoryMb) * MiB) / 4);
     const bridge = (this.bridge = manage(ctx.newFunction("bridge", (message, ...args) => this.onBridge(message, args))));
     const boot = manage(expectValue(ctx.evalCode(BOOTSTRAP_SOURCE, BOOTSTRAP_FILENAME, { type: "global" })));
-    const bootArgs = [bridge, ...bootstrapArgs(request.code, this.uses.length > 0).map((text) => manage(ctx.newString(text)))];
+    const lists = this.uses.length > 0 ? BOOTSTRAP_ARGS.withProviders : BOOTSTRAP_ARGS.withoutProviders;
+    const bootArgs = [bridge, ...lists.map((text) => manage(ctx.newString(text)))];
     this.primordials = manage(expectValue(ctx.callFunction(boot, ctx.undefined, bootArgs)));
     this.globals = new LazyGlobals(ctx, {
       primordials: this.primordials,
@@ -119,7 +121,6 @@ export class Session {
           this.globals.assign(message.name, args[0] ?? this.context.undefined);
           return undefined;
         case "returned":
-          this.returnChecked = true;
           this.checkReturned();
           return undefined;
         case "call":
@@ -148,16 +149,18 @@ export class Session {
     }
   }
 
-  /** The body returned (the marker set its flag) and the "returned" job has not run yet. */
-  private returnCheckPending(): boolean {
-    if (this.returnChecked) return false;
+  /**
+   * The body may have returned while the task started: no job has run yet, so the promise's state
+   * now is what the marker's job would report. From now on the marker reports by itself.
+   */
+  private checkSynchronousReturn(): void {
     const ctx = this.context;
     const flags = ctx.getProp(this.primordials, Primordial.returnFlag);
     const flag = ctx.getProp(flags, "r");
-    const set = ctx.typeof(flag) === "number";
+    if (ctx.typeof(flag) === "number") this.checkReturned();
+    ctx.setProp(flags, "s", ctx.false);
     flag.dispose();
     flags.dispose();
-    return set;
   }
 
   /**
@@ -292,16 +295,22 @@ export class Session {
     wrapper.value.dispose();
     if (started.error) return { error: started.error };
     this.taskPromise = this.scope.manage(started.value);
+    this.checkSynchronousReturn();
     return { promise: this.taskPromise };
   }
 
   /**
-   * Runs promise jobs in bounded batches until the task's promise settles, nothing is left to
-   * run or wait for, or the host clock passes the deadline. Interrupts inside jobs turn into
-   * ordinary rejections and `executePendingJobs` reports success (sandbox-notes 2.2), so only the
-   * clock check between batches decides TIMEOUT. With no job left but provider calls in flight,
-   * it waits for the first answer or the deadline (waiting on providers is the attempt's time),
-   * delivers what arrived, and runs jobs again. When it returns, the attempt's calls are closed.
+   * Runs the attempt to its end (SPEC 5, "When an attempt is finished"): until the task's promise
+   * has settled *and* nothing is left to run or wait for (no job queued, no provider call in
+   * flight), or the host clock passes the deadline. Work the task left behind (a job still
+   * spinning after `return`, a job that schedules jobs, a call never awaited) runs inside the
+   * same deadline, and a queue not empty at the deadline is TIMEOUT whatever the task returned.
+   * Jobs run in bounded batches: interrupts inside jobs turn into ordinary rejections and
+   * `executePendingJobs` reports success (sandbox-notes 2.2), so only the clock check between
+   * batches decides TIMEOUT. With no job left but calls in flight, it waits for the first answer
+   * or the deadline (waiting on providers is the attempt's time), delivers what arrived, and runs
+   * jobs again. A pending promise with nothing left that could settle it is `stuck`. When it
+   * returns, the attempt's calls are closed.
    */
   async drain(promise: QuickJSHandle): Promise<DrainResult> {
     try {
@@ -312,21 +321,9 @@ export class Session {
   }
 
   private async drainLoop(promise: QuickJSHandle): Promise<DrainResult> {
+    let settled = false;
     for (;;) {
-      const state = this.context.getPromiseState(promise);
-      if (state.type === "fulfilled") {
-        return { type: "settled", state: "fulfilled", value: state.value, owned: state.notAPromise !== true };
-      }
-      if (state.type === "rejected") {
-        // A body that returned in the same job as the rejection: run jobs up to the "returned"
-        // check first, so that it can tell a refused result from a thrown error.
-        if (!this.returnCheckPending() || !this.runtime.hasPendingJob() || this.settings.now() > this.deadline) {
-          return { type: "settled", state: "rejected", value: state.error, owned: true };
-        }
-        state.error.dispose();
-        this.runtime.executePendingJobs(JOB_BATCH).dispose();
-        continue;
-      }
+      if (!settled) settled = this.isSettled(promise);
       const now = this.settings.now();
       if (now > this.deadline) return { type: "timeout" };
       if (this.calls.hasArrived) {
@@ -335,10 +332,39 @@ export class Session {
         this.runtime.executePendingJobs(JOB_BATCH).dispose();
       } else if (this.calls.outstanding) {
         await this.calls.wait(this.deadline - now);
+      } else if (settled) {
+        break;
       } else {
         return { type: "stuck" };
       }
     }
+    const state = this.context.getPromiseState(promise);
+    if (state.type === "fulfilled") {
+      return { type: "settled", state: "fulfilled", value: state.value, owned: state.notAPromise !== true };
+    }
+    if (state.type === "rejected") return { type: "settled", state: "rejected", value: state.error, owned: true };
+    return { type: "stuck" };
+  }
+
+  private isSettled(promise: QuickJSHandle): boolean {
+    const state = this.context.getPromiseState(promise);
+    if (state.type === "pending") return false;
+    if (state.type === "rejected") state.error.dispose();
+    else if (state.notAPromise !== true) state.value.dispose();
+    return true;
+  }
+
+  /**
+   * Runs the jobs that reading the result or the error queued (a getter, `toJSON` or a trap may
+   * schedule work) until none is left: false if the deadline passed first. Provider calls are
+   * closed by then, so nothing is waited for.
+   */
+  finishJobs(): boolean {
+    while (this.runtime.hasPendingJob()) {
+      if (this.settings.now() > this.deadline) return false;
+      this.runtime.executePendingJobs(JOB_BATCH).dispose();
+    }
+    return true;
   }
 
   /** Disposes handles, context and runtime in reverse order; throws if any dispose throws. */
