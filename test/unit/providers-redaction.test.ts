@@ -58,8 +58,17 @@ describe("whole texts, overlaps and neighbours", () => {
   });
 
   test("a secret whose own text looks like an escape is found with the rest encoded", () => {
-    const odd = new Redactor(["a%41b\\u0042&amp;cdef"]);
-    expect(odd.redact(`<${"a%41b\\u0042&amp;cdef".replace("c", "%63")}>`)).toBe(`<${REDACTED}>`);
+    const secret = "a%41b\\u0042&amp;cdef";
+    const odd = new Redactor([secret]);
+    const echoes = [
+      secret.replace("c", "%63"),
+      secret.replace("d", "\\u0064"),
+      encodeURIComponent(secret),
+      secret.replace("%41", "%2541").replace("e", "%65"),
+      JSON.stringify(encodeURIComponent(secret)).slice(1, -1),
+      new URLSearchParams({ s: secret }).toString().slice(2),
+    ];
+    for (const echo of echoes) expect([echo, odd.redact(`<${echo}>`)]).toEqual([echo, `<${REDACTED}>`]);
   });
 
   test("access tokens added later are redacted from then on", () => {

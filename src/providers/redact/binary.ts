@@ -6,7 +6,8 @@
  * consistent with the secret's bits, so no character carrying a bit of it survives. Line breaks
  * between characters (MIME's 76-column lines) do not hide it.
  */
-import { escapeClass } from "./spelled";
+/** `chars` made safe inside a RegExp character class. */
+const escapeClass = (chars: string) => chars.replace(/[\\\]\[^\-]/g, "\\$&");
 
 const STANDARD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const URL_SAFE = `${STANDARD.slice(0, 62)}-_`;

@@ -8,7 +8,6 @@
  * or two that overlap, leave no piece behind.
  */
 import { binaryPatterns } from "./binary";
-import { spelledSpans } from "./spelled";
 import { originalSpan, viewsOf } from "./views";
 
 export const REDACTED = "[redacted]";
@@ -29,15 +28,13 @@ function byteForms(secret: string): Uint8Array[] {
 }
 
 interface Compiled {
-  /** The secret as a pattern: a space may also be written `+` (form encoding). */
-  plain: RegExp;
-  binary: RegExp;
   /**
-   * A secret holding an escape character (`%`, `\`, `&`) may be echoed with its own escape-like
-   * text raw and the rest encoded, which no decoded view shows whole: such secrets are also
-   * matched character by character against every mix of spellings (slower, so only for them).
+   * The secret as patterns (a space may also be written `+`, as forms do): itself, and as each
+   * decoding round reads it. A secret whose own text looks like an escape (`a%41b`) and is echoed
+   * with the rest encoded reads, in a decoded view, as the secret decoded the same number of times.
    */
-  mixed: boolean;
+  plain: RegExp[];
+  binary: RegExp;
 }
 
 export class Redactor {
@@ -51,9 +48,10 @@ export class Redactor {
   add(secret: string): void {
     for (const s of new Set([secret, secret.trim()])) {
       if (s.trim() === "" || this.secrets.has(s)) continue;
-      const plain = new RegExp(s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&").replace(/ /g, "[ +]"), "g");
+      const literal = (t: string) => new RegExp(t.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&").replace(/ /g, "[ +]"), "g");
+      const plain = [...new Set(viewsOf(s).map((v) => v.text))].map(literal);
       const binary = new RegExp(byteForms(s).flatMap(binaryPatterns).join("|"), "g");
-      this.secrets.set(s, { plain, binary, mixed: /[%\\&]/.test(s) });
+      this.secrets.set(s, { plain, binary });
     }
   }
 
@@ -78,9 +76,9 @@ export class Redactor {
   private spans(text: string): Array<[number, number]> {
     const spans: Array<[number, number]> = [];
     const views = viewsOf(text);
-    for (const [secret, { plain, binary, mixed }] of this.secrets) {
+    for (const { plain, binary } of this.secrets.values()) {
       for (const view of views) {
-        for (const re of [plain, binary]) {
+        for (const re of [...plain, binary]) {
           re.lastIndex = 0;
           // Every start, overlapping ones included ("abab" twice in "ababab").
           for (let m = re.exec(view.text); m !== null; m = re.exec(view.text)) {
@@ -89,7 +87,6 @@ export class Redactor {
           }
         }
       }
-      if (mixed) spans.push(...spelledSpans(text, secret));
     }
     return spans;
   }
