@@ -30,32 +30,37 @@ const strict = new TextDecoder("utf-8", { fatal: true });
 /** `view` with every escape decoded once; the same object when it has none. */
 export function decodeOnce(view: View): View {
   const src = view.text;
-  if (!/[%\\&]/.test(src)) return view;
-  const out: string[] = [];
-  const from: number[] = [];
-  const to: number[] = [];
-  // Emits `text` as coming from source units [a, b) of this view.
-  const emit = (text: string, a: number, b: number) => {
-    for (let k = 0; k < text.length; k++) {
-      out.push(text[k]!);
-      const [start, end] = originalSpan(view, a, b);
-      from.push(start);
-      to.push(end);
+  // A decoded text is never longer than its source, so the maps fit in arrays of its length.
+  const from = new Int32Array(src.length);
+  const to = new Int32Array(src.length);
+  const parts: string[] = [];
+  let length = 0;
+  let decoded = false;
+  // Emits `text` as coming from source units [a, b) of this view (each unit its own when `own`).
+  const emit = (text: string, a: number, b: number, own: boolean) => {
+    parts.push(text);
+    for (let k = 0; k < text.length; k++, length++) {
+      const [start, end] = own ? originalSpan(view, a + k, a + k + 1) : originalSpan(view, a, b);
+      from[length] = start;
+      to[length] = end;
     }
   };
-  let i = 0;
-  while (i < src.length) {
+  const escapes = /[%\\&]/g;
+  let at = 0;
+  for (let m = escapes.exec(src); m !== null; m = escapes.exec(src)) {
+    const i = m.index;
     const c = src[i]!;
-    const n = c === "%" ? percentRun(src, i) : c === "\\" ? jsonEscape(src, i) : c === "&" ? htmlReference(src, i) : undefined;
-    if (n === undefined) {
-      emit(c, i, i + 1);
-      i++;
-    } else {
-      emit(n.text, i, n.end);
-      i = n.end;
-    }
+    const n = c === "%" ? percentRun(src, i) : c === "\\" ? jsonEscape(src, i) : htmlReference(src, i);
+    if (n === undefined) continue;
+    emit(src.slice(at, i), at, i, true);
+    emit(n.text, i, n.end, false);
+    decoded = true;
+    at = n.end;
+    escapes.lastIndex = n.end;
   }
-  return { text: out.join(""), from: Int32Array.from(from), to: Int32Array.from(to) };
+  if (!decoded) return view;
+  emit(src.slice(at), at, src.length, true);
+  return { text: parts.join(""), from: from.subarray(0, length), to: to.subarray(0, length) };
 }
 
 interface Decoded {
