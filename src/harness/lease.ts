@@ -4,11 +4,12 @@
  * releases it when it ends. A second process exits 4 naming the holder; a holder that is dead
  * is taken over at once, one that has gone silent after a lease period.
  *
- * Dead is decided on this host only, where it can be known: the holder's pid is gone, is a
- * zombie, or belongs to a process that started at another time (the pid was reused, or the
- * machine rebooted). Another host's holder is judged by its heartbeat alone.
+ * Dead is decided only where it can be known, on this host in this pid namespace: the
+ * holder's pid is gone, is a zombie, or belongs to a process that started at another time
+ * (the pid was reused). A holder elsewhere (another host, container or boot) is judged by its
+ * heartbeat alone.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import type { Logger } from "../core";
 import type { Lease, LeaseHolder, LeaseRow, Store } from "../store";
@@ -23,9 +24,12 @@ export const DEFAULT_LEASE_PERIOD_MS = 30_000;
 let me: LeaseHolder | undefined;
 /** This process as a lease holder; one owner id per process. */
 function self(): LeaseHolder {
-  me ??= { owner: crypto.randomUUID(), host: hostname(), pid: process.pid, process_started: processStart(process.pid)?.started ?? null };
+  me ??= { owner: crypto.randomUUID(), host: hostname(), pid: process.pid, process_started: processStarted(process.pid) };
   return me;
 }
+
+/** The `process_started` of a process on this host, as a holder would record it; null if unknown. */
+export const processStarted = (pid: number): string | null => processStart(pid)?.started ?? null;
 
 export interface HeldLease {
   readonly lease: Lease;
@@ -71,10 +75,19 @@ export function acquireRunLease(store: Store, run_id: string, periodMs: number, 
 
 const isRetryable = (error: unknown) => typeof error === "object" && error !== null && (error as { retryable?: unknown }).retryable === true;
 
-/** Whether the holder is known to be dead: only a holder on this host can be. */
+/** Whether the holder is known to be dead: only a holder in this host's pid namespace can be. */
 export function holderIsDead(holder: LeaseRow | LeaseHolder): boolean {
   const me = self();
   if (holder.host !== me.host) return false;
+  if (holder.process_started !== null && me.process_started !== null) {
+    const [theirBoot, theirSpace] = spaceOf(holder.process_started);
+    const [myBoot, mySpace] = spaceOf(me.process_started);
+    // The machine has rebooted since: every process of that boot is gone.
+    if (theirBoot !== myBoot) return true;
+    // Another pid namespace (a container sharing the file and the host name): its pids mean
+    // nothing here, so only its heartbeat can tell.
+    if (theirSpace !== mySpace) return false;
+  }
   // Our own pid under another owner id: the holder was an earlier process with this pid.
   if (holder.pid === me.pid) return holder.owner !== me.owner;
   try {
@@ -89,10 +102,17 @@ export function holderIsDead(holder: LeaseRow | LeaseHolder): boolean {
   return holder.process_started !== null && now.started !== holder.process_started;
 }
 
+/** The boot id and the pid namespace of a `process_started` value ("BOOT:NS/TICKS"). */
+function spaceOf(started: string): [string, string] {
+  const space = started.slice(0, started.lastIndexOf("/"));
+  const colon = space.indexOf(":");
+  return colon < 0 ? [space, ""] : [space.slice(0, colon), space.slice(colon + 1)];
+}
+
 /**
- * When a process started, from /proc (Linux): the boot id and the start time in clock ticks
- * since boot (field 22 of /proc/PID/stat), so neither a reused pid nor a reboot looks like the
- * same process. Null where there is no /proc.
+ * When a process started, from /proc (Linux): boot id, pid namespace, and the start time in
+ * clock ticks since boot (field 22 of /proc/PID/stat), so neither a reused pid nor a reboot
+ * looks like the same process. Null where there is no /proc.
  */
 function processStart(pid: number): { started: string; zombie: boolean } | null {
   try {
@@ -101,20 +121,31 @@ function processStart(pid: number): { started: string; zombie: boolean } | null 
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const state = fields[0] ?? "";
     const ticks = fields[19] ?? "";
-    return { started: `${bootId()}:${ticks}`, zombie: state === "Z" || state === "X" };
+    return { started: `${space()}/${ticks}`, zombie: state === "Z" || state === "X" };
   } catch {
     return null;
   }
 }
 
-let cachedBootId: string | undefined;
-function bootId(): string {
-  if (cachedBootId === undefined) {
-    try {
-      cachedBootId = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
-    } catch {
-      cachedBootId = "";
-    }
+let cachedSpace: string | undefined;
+/** This boot of this machine, and this process's pid namespace. */
+function space(): string {
+  cachedSpace ??= `${readOr("/proc/sys/kernel/random/boot_id")}:${linkOr("/proc/self/ns/pid")}`;
+  return cachedSpace;
+}
+
+function readOr(path: string): string {
+  try {
+    return readFileSync(path, "utf8").trim();
+  } catch {
+    return "";
   }
-  return cachedBootId;
+}
+
+function linkOr(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return "";
+  }
 }
