@@ -114,6 +114,19 @@ describe("upstream bodies are read with a cap", () => {
     expect(s.sent()).toBeLessThan(64 * 1024 * 1024);
   });
 
+  test("pages gathered for one answer share its cap: a huge skip over endless pages is a 413, soon", async () => {
+    let pages = 0;
+    const page = Array.from({ length: 100 }, (_, i) => ({ id: `c${i}`, firstName: "x".repeat(200) }));
+    const s = echoServer(() => {
+      pages++;
+      return Response.json({ contacts: page, meta: { total: 1e9, startAfterId: `c${pages}`, startAfter: pages } });
+    });
+    servers.push(s);
+    const r = await call(providers(s.url), "ghl", "listContacts", [{ limit: 10, skip: 1_000_000 }], 256 * 1024);
+    expect(r.ok ? null : r.error.status).toBe(413);
+    expect(pages).toBeLessThan(20);
+  });
+
   test("a declared Content-Length over the cap is refused without reading the body", async () => {
     const s = echoServer(() => new Response("x".repeat(2 * 1024 * 1024), { headers: { "content-type": "application/json" } }));
     servers.push(s);

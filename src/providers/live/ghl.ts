@@ -6,7 +6,7 @@
 import { type JsonObject, type MethodTable, MAX_PAGE } from "../args";
 import { contactNotFound, ghlEnvelope, sameContact } from "../envelopes";
 import { ProviderFailure } from "../failure";
-import { type HttpOptions, joinUrl, send } from "./http";
+import { type HttpOptions, joinUrl, send, tooLarge } from "./http";
 import { ghlContactBody, ghlContactFromApi } from "./shapes";
 
 export const GHL_DEFAULT_BASE_URL = "https://services.leadconnectorhq.com";
@@ -23,7 +23,7 @@ export interface GhlContext {
 
 type Query = Record<string, string | number | undefined>;
 
-async function request(ctx: GhlContext, method: "GET" | "POST" | "PUT" | "DELETE", path: string, query?: Query, json?: unknown) {
+async function request(ctx: GhlContext, method: "GET" | "POST" | "PUT" | "DELETE", path: string, query?: Query, json?: unknown, sizes?: { read: number }) {
   const res = await send(ctx.http, {
     method,
     url: joinUrl(ctx.base, path, query),
@@ -31,6 +31,8 @@ async function request(ctx: GhlContext, method: "GET" | "POST" | "PUT" | "DELETE
     json,
     signal: ctx.signal,
   });
+  // Pages gathered for one answer share its cap: a large `skip` must not pile up the whole CRM.
+  if (sizes && (sizes.read += res.size) > ctx.http.bodyLimitBytes) throw tooLarge(ctx.http);
   return (res.body ?? {}) as Record<string, unknown>;
 }
 
@@ -61,6 +63,7 @@ async function firstContacts(ctx: GhlContext, want: number, query?: string) {
   const contacts: JsonObject[] = [];
   let total: number | undefined;
   let after: { id?: string; at?: string | number } = {};
+  const sizes = { read: 0 };
   while (contacts.length < want) {
     const body = await request(ctx, "GET", "/contacts/", {
       locationId: ctx.locationId,
@@ -68,7 +71,7 @@ async function firstContacts(ctx: GhlContext, want: number, query?: string) {
       limit: Math.min(MAX_PAGE, want - contacts.length),
       startAfterId: after.id,
       startAfter: after.at,
-    });
+    }, undefined, sizes);
     const page = Array.isArray(body.contacts) ? body.contacts : [];
     contacts.push(...page.map(ghlContactFromApi));
     const meta = (body.meta ?? {}) as Record<string, unknown>;

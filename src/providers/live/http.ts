@@ -46,6 +46,8 @@ export interface HttpResponse {
   headers: Headers;
   /** Parsed JSON when the body is JSON, else its text; null when empty. */
   body: unknown;
+  /** Length of the body as read, in UTF-16 units: what it costs in memory, for callers that gather pages. */
+  size: number;
 }
 
 /** Sends `req`; resolves on 2xx, throws a ProviderFailure otherwise. */
@@ -67,7 +69,7 @@ export async function send(opts: HttpOptions, req: HttpRequest): Promise<HttpRes
     const ok = res.status >= 200 && res.status < 300;
     const text = await readCapped(res, opts.bodyLimitBytes);
     if (text === undefined && ok) throw tooLarge(opts);
-    if (ok) return { status: res.status, headers: res.headers, body: parseBody(req.secretAnswer ? text! : opts.redactor.redact(text!)) };
+    if (ok) return { status: res.status, headers: res.headers, body: parseBody(req.secretAnswer ? text! : opts.redactor.redact(text!)), size: text!.length };
     // An error body past the cap is not quoted at all: a cut could leave part of a secret.
     const details = text === undefined ? `a body over ${opts.bodyLimitBytes} bytes, not read` : upstreamMessage(parseBody(opts.redactor.redact(text)));
     throw new ProviderFailure(
@@ -85,7 +87,7 @@ export async function send(opts: HttpOptions, req: HttpRequest): Promise<HttpRes
   }
 }
 
-const tooLarge = (opts: HttpOptions) =>
+export const tooLarge = (opts: HttpOptions) =>
   new ProviderFailure(413, `${opts.label} answered with a body over ${opts.bodyLimitBytes} bytes, the task's share of its memory_mb for one answer; the rest was not read`);
 
 /**
