@@ -18,6 +18,7 @@ export type OutcomeClass =
   | "STACK_OVERFLOW"
   | "OUTPUT_LIMIT"
   | "RESULT_NOT_JSON"
+  | "TASK_ERROR"
   | "VIOLATION";
 
 export interface HostileCase {
@@ -97,7 +98,6 @@ const LEGITIMATE: HostileCase[] = [
   ok("ok-feature-detection", "return [typeof fetch === 'undefined', typeof require]", [true, "undefined"], {
     violations: ["NETWORK_ACCESS_ATTEMPT", "IMPORT_ALLOWLIST_VIOLATION"],
   }),
-  ok("ok-job-after-return-dropped", "Promise.resolve().then(() => { for (;;) {} }); return 'returned first'", "returned first", { timeout_ms: 300 }),
   ok("ok-stack-has-no-host-paths", "const s = new Error('x').stack; return /task\\.js/.test(s) && !/\\/(work|home|usr|tmp|src)\\//.test(s) && !/node_modules|\\.ts\\b/.test(s)", true),
   ok("ok-strict-mode-kept", "'use strict'; return (function () { return typeof this })()", "undefined"),
   ok("ok-returns-thenable", "return { then(resolve) { resolve(42) } }", 42),
@@ -149,10 +149,8 @@ const MEMORY: HostileCase[] = [
   memory("mem-single-huge-string", "return 'x'.repeat(2 ** 28).length"),
   memory("mem-many-objects", "const keep = []; for (;;) keep.push({ i: keep.length, s: 'abc' + keep.length })"),
   memory("mem-typed-array-chunks", "const keep = []; for (;;) keep.push(new Float64Array(1 << 13))"),
-  memory("mem-string-doubling", "let s = 'x'; for (;;) s += s"),
   memory("mem-key-flood", "const o = {}; for (let i = 0; ; i++) o['key' + i] = i"),
   memory("mem-map-growth", "const m = new Map(); for (let i = 0; ; i++) m.set(i, [i])"),
-  memory("mem-array-buffer-2gb", "return new ArrayBuffer(2 ** 31).byteLength"),
   memory("mem-in-promise-jobs", "const keep = []; const grow = async () => { for (;;) { keep.push(new Array(1000).fill(keep.length)); await null } }; await grow()"),
   memory("mem-closures", "let f = () => 0; for (let i = 0; ; i++) { const g = f; const pad = [i, i, i, i]; f = () => g() + pad[0] }"),
   memory("mem-100mb-string-64mb-cap", "return 'x'.repeat(100 * 1024 * 1024)", { memory_mb: 64 }),
@@ -247,6 +245,98 @@ const POLLUTERS: HostileCase[] = [
   ok("pollute-errors-and-symbols", "Error = function () {}; TypeError.prototype.name = 'Forged'; Symbol.iterator.description; Object.defineProperty(Array.prototype, Symbol.iterator, { value: function* () { yield 'forged' } }); return [...[1, 2]]", ["forged"]),
 ];
 
+
+/**
+ * Issue 9, point 1: the global object reached without naming it, by every route, for every kind
+ * of blocked name. Each touch is recorded and reads as `undefined`, whatever the source says.
+ */
+const G = "GLOBAL_ALLOWLIST_VIOLATION" as const;
+const ROUTES: Record<string, string> = {
+  getter: `Object.defineProperty(Object.prototype, "gg", { get: Object.prototype.valueOf }); const g = gg;`,
+  "define-getter": `Object.prototype.__defineGetter__("gg", Object.prototype.valueOf); const g = gg;`,
+  concat: `Object.defineProperty(Object.prototype, "gg", { get: Array.prototype.concat }); const g = gg[0];`,
+  "proxy-proto": `__proto__ = new Proxy({}, { get: (t, k, r) => r }); const g = gg;`,
+  "sloppy-this": `const g = (function () { return this })();`,
+  "call-trick": `Object.defineProperty(Object.prototype, "gg", { get: Function.prototype.call.bind(Object.prototype.valueOf) }); const g = (function () { return this })(); void gg;`,
+};
+const ROUTE_NAMES: Array<[string, ViolationType]> = [
+  ["eval", G], ["Function", G], ["SharedArrayBuffer", G], ["WeakRef", G], ["FinalizationRegistry", G],
+  ["fetch", "NETWORK_ACCESS_ATTEMPT"], ["process", "SUBPROCESS_ATTEMPT"], ["Atomics", G], ["WebAssembly", G],
+];
+/** Spelled so that the name never appears in the source. */
+const spelled = (name: string) => `${JSON.stringify(name.slice(0, 2))} + ${JSON.stringify(name.slice(2))}`;
+const GLOBAL_ROUTES: HostileCase[] = Object.entries(ROUTES).flatMap(([route, prelude], r) =>
+  ROUTE_NAMES.filter((_, i) => (i + r) % 3 === 0 || route === "getter").map(([name, type]) =>
+    // Calls the blocked value: the touch is recorded, the call fails, so the attempt is VIOLATION.
+    violation(`route-${route}-${name}`, `${prelude} return g[${spelled(name)}]("1 + 2")`, type),
+  ),
+);
+
+const ROUTE_VARIANTS: HostileCase[] = [
+  ok("route-typeof-unrecorded-never", `Object.defineProperty(Object.prototype, "gg", { get: Object.prototype.valueOf }); return typeof gg[${spelled("eval")}]`, "undefined", { violations: [G] }),
+  violation("route-reflect-get-this", `return Reflect.get(this, ${spelled("eval")})("1")`, G),
+  ok("route-descriptors-hold-no-real-value", `const d = Object.getOwnPropertyDescriptors(globalThis); return ["eval", "Function", "WeakRef", "SharedArrayBuffer"].map((k) => "value" in d[k] || d[k].configurable)`, [false, false, false, false]),
+  violation("route-descriptor-getter-called", `return Object.getOwnPropertyDescriptor(globalThis, ${spelled("eval")}).get()("1")`, G),
+  violation("route-with-global", `with (globalThis) { return eval("1") }`, G),
+  violation("route-delete-then-read", `delete globalThis[${spelled("eval")}]; return globalThis[${spelled("eval")}]("1")`, G),
+  violation("route-redefine-then-read", `try { Object.defineProperty(globalThis, "eval", { value: 1 }) } catch {} return eval("1")`, G),
+  ok("route-strict-delete-refused", `"use strict"; try { delete globalThis[${spelled("fetch")}]; return "deleted" } catch (e) { return e instanceof TypeError }`, true),
+  violation("route-async-generator-ctor", `return Object.getPrototypeOf(async function* () {}).constructor("yield 1")`, G),
+  violation("route-ctor-after-delete", `try { delete Function.prototype.constructor } catch {} return (() => 0).constructor("return 1")()`, G, { violations: [G, G] }),
+  violation("route-indirect-eval-comma", `return (0, globalThis[${spelled("eval")}])("1")`, G),
+  violation("route-indirect-eval-array", `return [globalThis][0][${spelled("eval")}]("1")`, G),
+  violation("route-function-via-bind", `return Function.prototype.bind.call(Object.getPrototypeOf(() => 0).constructor, null, "return 1")()`, G),
+  ok("route-callee-caller-sloppy", `return (function () { try { return typeof arguments.callee.caller } catch (e) { return e.name } })()`, "undefined"),
+  violation("route-lazy-console-via-getter", `Object.defineProperty(Object.prototype, "gg", { get: Object.prototype.valueOf }); gg[${spelled("console")}].log("hi"); return gg[${spelled("Bun")}].version`, "SUBPROCESS_ATTEMPT"),
+  ok("route-lazy-globals-reachable", `Object.defineProperty(Object.prototype, "gg", { get: Object.prototype.valueOf }); return [typeof gg[${spelled("console")}].log, gg[${spelled("task")}].attempt]`, ["function", 1]),
+];
+
+/** Issue 9, point 2: an attempt is finished when its promise settled *and* its job queue is empty. */
+const LEFT_QUEUED: HostileCase[] = [
+  timeout("queue-job-spins-after-return", "Promise.resolve().then(() => { for (;;) {} }); return 'done'"),
+  timeout("queue-job-chain-after-return", "const f = () => Promise.resolve().then(f); f(); return 'done'", { memory_mb: 256 }),
+  timeout("queue-fanout-after-return", "const f = () => { const p = Promise.resolve(); p.then(f); p.then(f) }; f(); return 'done'", { memory_mb: 256 }),
+  timeout("queue-await-loop-after-return", "(async () => { for (;;) await null })(); return 'done'"),
+  timeout("queue-spins-after-throw", "Promise.resolve().then(() => { for (;;) {} }); throw new Error('early')"),
+  // Rejection chains allocate as they go: a cap well above what 300 ms can fill keeps them TIMEOUT.
+  timeout("queue-catch-reschedules-after-return", "const spin = () => Promise.reject(1).catch(spin); spin(); return 'done'", { memory_mb: 256 }),
+  timeout("queue-unawaited-rejection-chain", "const f = (n) => Promise.reject(n).catch((e) => f(e + 1)); f(0); return 'done'", { memory_mb: 256 }),
+  timeout("queue-job-from-result-getter", "return { get x() { Promise.resolve().then(() => { for (;;) {} }); return 1 } }"),
+  timeout("queue-job-from-tojson", "return { toJSON() { const f = () => Promise.resolve().then(f); f(); return 1 } }"),
+  timeout("queue-job-from-thrown-proxy", "throw new Proxy({}, { getOwnPropertyDescriptor() { Promise.resolve().then(() => { for (;;) {} }) } })"),
+  memory("queue-memory-after-return", "Promise.resolve().then(() => { const k = []; for (;;) k.push(new Float64Array(8192)) }); return 'done'"),
+  ok("queue-finite-jobs-run-to-end", "let n = 0; const f = () => { if (++n < 5000) Promise.resolve().then(f) }; f(); return 'done'", "done"),
+];
+
+/** Issue 9, point 4: codes from the engine's facts, never from a message the task wrote. */
+const task = as("TASK_ERROR");
+const FORGED: HostileCase[] = [
+  task("forged-error-out-of-memory", "throw new Error('out of memory')"),
+  task("forged-rangeerror-call-stack", "throw new RangeError('Maximum call stack size exceeded')"),
+  task("forged-error-stack-overflow", "throw new Error('stack overflow')"),
+  task("forged-internal-oom-from-typeerror-ctor", "try { null.x } catch (e) { throw new e.constructor('out of memory') }"),
+  task("forged-internal-oom-from-overflow-ctor", "const f = () => f(); try { f() } catch (e) { throw new e.constructor('out of memory') }"),
+  task("forged-internal-interrupted", "const f = () => f(); try { f() } catch (e) { throw new e.constructor('interrupted') }"),
+  task("forged-plain-object-oom", "throw { name: 'InternalError', message: 'out of memory' }"),
+  task("forged-string-oom", "throw 'out of memory'"),
+  task("engine-string-length-cap", "let s = 'x'; for (;;) s += s"),
+  task("engine-array-buffer-length", "return new ArrayBuffer(2 ** 31).byteLength"),
+  memory("mem-repeat-2-28-at-64", "return 'x'.repeat(2 ** 28).length", { memory_mb: 64 }),
+  memory("mem-array-buffer-1gb-at-64", "return new ArrayBuffer(2 ** 30).byteLength", { memory_mb: 64 }),
+  memory("mem-caught-oom-then-return", "try { const k = []; for (;;) k.push(new Float64Array(8192)) } catch (e) {} return 'survived'"),
+];
+
+/** Issue 9, point 5: limits at their edges. */
+const EDGES: HostileCase[] = [
+  ok("edge-memory-4096", "const a = []; for (let i = 0; i < 32; i++) a.push(new Uint8Array(1 << 20)); return a.length", 32, { memory_mb: 4096 }),
+  ok("edge-memory-1", "return [1, 2, 3].length", 3, { memory_mb: 1 }),
+  ok("edge-console-empty-flood", "for (let i = 0; i < 500000; i++) console.log(); return 'done'", "done"),
+  ok("edge-console-long-lines", "for (let i = 0; i < 100; i++) console.log('x'.repeat(100000)); return 'done'", "done"),
+  ok("edge-console-levels-flood", "for (let i = 0; i < 200000; i++) console.warn(''); return 'done'", "done"),
+  // A native built-in that polls the interrupt handler too rarely: only the executor kill ends it.
+  timeout("native-copywithin-loop", "const b = new Uint8Array(16 * 1024 * 1024); for (;;) b.copyWithin(1, 0)", { memory_mb: 64, interruptible: false }),
+];
+
 export const CASES: readonly HostileCase[] = [
   ...LEGITIMATE,
   ...CPU,
@@ -257,6 +347,11 @@ export const CASES: readonly HostileCase[] = [
   ...NOT_JSON,
   ...VIOLATIONS,
   ...POLLUTERS,
+  ...GLOBAL_ROUTES,
+  ...ROUTE_VARIANTS,
+  ...LEFT_QUEUED,
+  ...FORGED,
+  ...EDGES,
 ];
 
 /** The violations a case's attempt must record, in order. */

@@ -69,9 +69,14 @@ function watchGrowth(memory: WebAssembly.Memory): () => boolean {
   return () => failed;
 }
 
-/** A module whose memory hit its cap: some allocation failed, so its heap is suspect. */
+/**
+ * A module whose memory hit its cap: some allocation failed, so its heap is suspect. A memory that
+ * never grew past its initial size (a cap of 16 MiB, the module's minimum) is not near its cap
+ * by being that size: there only a failed growth counts.
+ */
 export function reachedCap(engine: Engine): boolean {
-  return engine.growFailed() || engine.memory.buffer.byteLength >= engine.maximumBytes - NEAR_CAP_BYTES;
+  const size = engine.memory.buffer.byteLength;
+  return engine.growFailed() || (size > MODULE_INITIAL_BYTES && size >= engine.maximumBytes - NEAR_CAP_BYTES);
 }
 
 /** A module with the variant's default memory, for the bare benchmark cycle. */

@@ -364,7 +364,8 @@ export class Session {
       if (this.settings.now() > this.deadline) return false;
       this.runtime.executePendingJobs(JOB_BATCH).dispose();
     }
-    return true;
+    // A job that ran into the deadline was interrupted, not finished.
+    return this.settings.now() <= this.deadline;
   }
 
   /** Disposes handles, context and runtime in reverse order; throws if any dispose throws. */
