@@ -217,3 +217,27 @@ describe("live against upstreams that echo every secret in every spelling (issue
     expect(tasksOf(short)).toEqual([]);
   });
 });
+
+describe("dry run: the mock providers of a run are bounded (issue 9.7)", async () => {
+  const dir = tempDir();
+  // ~100 KiB per contact: the 8 MiB bound is reached after about 80 calls; the loop is bounded too.
+  const fill = [
+    "const note = 'n'.repeat(100 * 1024);",
+    "for (let i = 0; i < 200; i++) {",
+    "  try { await providers.ghl.createContact({ first_name: 'F' + i, last_name: 'L', email: 'f' + i + '@example.com', note }); }",
+    "  catch (e) { if (e.status === 507) { console.log('full after', i); throw e; } throw e; }",
+    "}",
+    "return 'never full';",
+  ].join("\n");
+  const task = { task_id: "fill", predicted_success_probability: 0.9, uses: ["ghl"], code: fill, max_retries: 3 };
+  writeFileSync(join(dir, "fill.jsonl"), `${JSON.stringify(task)}\n`);
+  const db = join(dir, "db", "buddy.db");
+  const ran = await buddy(["run", join(dir, "fill.jsonl"), "--db", db, "--seed", "1", "--mock-error-rate", "0"], { cwd: dir });
+
+  test("a full mock answers PROVIDER_ERROR 507, which is not retried", () => {
+    expect(ran.code).toBe(1);
+    const [t] = tasksOf(ran);
+    expect(t).toMatchObject({ status: "failed", attempts: 1, error: { code: "PROVIDER_ERROR", status: 507, retryable: false } });
+    expect(statSync(db).size).toBeLessThan(64 * 1024 * 1024);
+  });
+});
