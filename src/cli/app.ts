@@ -48,6 +48,7 @@ function cli(argv: string[]): Argv {
         .option("replay", { type: "boolean", default: false, describe: "print the records of tasks that had finished already" })
         .option("out", artifactOptions.out)
         .option("junit", artifactOptions.junit)
+        .option("force", artifactOptions.force)
         .example("$0 resume 20261124-211500-abc123", "finish a run that was killed"),
       handle(resumeCommand),
     )

@@ -5,5 +5,6 @@ export * from "./records";
 export { violationRecord } from "./violation-record";
 export { runSnippet, type SnippetOptions } from "./snippet";
 export { loadRunReport } from "./report-data";
-export type { Artifacts } from "./artifacts";
+export { checkArtifacts, type Artifacts } from "./artifacts";
 export { recalibrate, applyCalibration, type Recalibration } from "./recalibrate";
+export { prepareSource, type PreparedSource } from "./source";

@@ -21,10 +21,12 @@ export async function ingest(store: Store, input: PreparedSource, options: Inges
   const problems: string[] = [];
   const usesProviders: { task_id: string; uses: Provider[] }[] = [];
   try {
-    // Spooled stdin is still read as stdin: problems name it that, and scripts resolve from the cwd.
-    const items = input.isStdin
-      ? readTasks("-", { simulate: options.simulate, stdin: Bun.file(input.path).stream(), stdinBaseDir: process.cwd() })
-      : readTasks(input.path, { simulate: options.simulate });
+    // A spooled source is still named as given in problems, and its scripts resolve as for it.
+    const { spooled } = input;
+    const items = readTasks(input.source, {
+      simulate: options.simulate,
+      ...(spooled ? { spooled: { chunks: spooled.chunks(), baseDir: spooled.baseDir } } : {}),
+    });
     for await (const item of items) {
       if (item.kind === "problem") problems.push(formatProblem(item.problem));
       else if (problems.length === 0) {

@@ -6,11 +6,11 @@ import type { RunOptions } from "../config";
 import { BuddyError, randomSeed, type Deps } from "../core";
 import type { RunRow, Store } from "../store";
 import { executeRun, EXIT_BY_STATUS } from "./execute";
-import { writeArtifacts, type Artifacts } from "./artifacts";
+import { checkArtifacts, writeArtifacts, type Artifacts } from "./artifacts";
 import { ingest } from "./ingest";
 import { acquireRunLease, DEFAULT_LEASE_PERIOD_MS } from "./lease";
 import type { SummaryRecord } from "./records";
-import { prepareSource } from "./source";
+import type { PreparedSource } from "./source";
 
 export interface HarnessDeps extends Deps {
   store: Store;
@@ -30,8 +30,8 @@ export interface HarnessDeps extends Deps {
 }
 
 export interface RunInput {
-  source: string;
-  stdin?: ReadableStream<Uint8Array>;
+  /** The input, read and hashed before the store was opened; the caller disposes of it. */
+  source: PreparedSource;
   options: RunOptions;
   /** Files to write when the run ends (`--out`, `--junit`). */
   artifacts?: Artifacts;
@@ -55,25 +55,21 @@ function newRunId(now: number): string {
 export async function startRun(input: RunInput, deps: HarnessDeps): Promise<RunResult> {
   const { options } = input;
   const run_id = options.run_id ?? newRunId(deps.clock.now());
-  const source = await prepareSource(input.source, input.stdin);
-  try {
-    const existing = deps.store.getRun(run_id);
-    if (existing) {
-      if (existing.input_hash !== source.hash) {
-        throw new BuddyError("INPUT", `run ${run_id} exists with a different input (${existing.input}); choose another --run-id`);
-      }
-      deps.logger.info(`run ${run_id} exists with this input: resuming it`);
-      return resumeStored(existing, deps, false, input.artifacts);
+  const { source } = input;
+  const existing = deps.store.getRun(run_id);
+  if (existing) {
+    if (existing.input_hash !== source.hash) {
+      throw new BuddyError("INPUT", `run ${run_id} exists with a different input (${existing.input}); choose another --run-id`);
     }
-    await ingest(deps.store, source, { simulate: options.simulate, live: options.live, env: deps.env }, {
-      run_id,
-      created_at: deps.clock.now(),
-      seed: options.seed ?? randomSeed(),
-      options: { ...options, run_id },
-    });
-  } finally {
-    await source.dispose();
+    deps.logger.info(`run ${run_id} exists with this input: resuming it`);
+    return resumeStored(existing, deps, false, input.artifacts);
   }
+  await ingest(deps.store, source, { simulate: options.simulate, live: options.live, env: deps.env }, {
+    run_id,
+    created_at: deps.clock.now(),
+    seed: options.seed ?? randomSeed(),
+    options: { ...options, run_id },
+  });
   return withArtifacts(deps, run_id, input.artifacts, await executeOwned(run_id, deps, false));
 }
 
@@ -81,6 +77,7 @@ export async function startRun(input: RunInput, deps: HarnessDeps): Promise<RunR
 export async function resumeRun(run_id: string, deps: HarnessDeps, replay = false, artifacts?: Artifacts): Promise<RunResult> {
   const run = deps.store.getRun(run_id);
   if (!run) throw new BuddyError("USAGE", `no run ${run_id} in ${deps.store.location}`);
+  if (artifacts) await checkArtifacts(artifacts, run_id);
   return resumeStored(run, deps, replay, artifacts);
 }
 

@@ -1,57 +1,100 @@
 /**
- * The input as a file with a known hash. Stdin can be read only once, but the hash must be known
- * before the run row is written (`--run-id` compares it) and the tasks must stream: stdin is
- * spooled to a private temporary file first and streamed from there.
+ * The input as bytes with a known hash, read before the store is opened (a blocked pipe must not
+ * hold the store). A regular file or a Phase 20 tree is hashed in place and streamed again at
+ * ingest; anything that can be read only once (stdin, a FIFO, process substitution, a device) is
+ * spooled while it is hashed.
+ *
+ * The spool file is unlinked as soon as it is created and used through its descriptor only, so
+ * a process killed at any point leaves no copy of the input behind. Only the instant between
+ * creating and unlinking it leaves a trace: its directory carries the creator's pid, and the next
+ * start removes any whose process is gone.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { closeSync, createReadStream, openSync, rmdirSync, unlinkSync, writeSync } from "node:fs";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BuddyError } from "../core";
+import { hashInput, type ByteStream } from "../input";
+import { fsReason, scriptBaseDir } from "../input/source";
 
 export interface PreparedSource {
   /** What the user gave: a path, or "-". */
   source: string;
-  /** Where to read it: the path itself, or the spool file of stdin. */
-  path: string;
-  isStdin: boolean;
-  /** sha256 of the input bytes. */
+  /** sha256 of the input (see input/hash.ts). */
   hash: string;
-  dispose(): Promise<void>;
+  /** For a source read once: its bytes again, and where its scripts resolve from. */
+  spooled?: { chunks(): ByteStream; baseDir: string };
+  dispose(): void;
 }
 
-async function hashOf(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const hasher = new Bun.CryptoHasher("sha256");
-  for await (const chunk of stream) hasher.update(chunk);
-  return hasher.digest("hex");
+const SPOOL_PREFIX = "buddy-stdin-";
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, owned by someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+/** Removes spool directories whose process is gone; another user's are left to them. */
+async function sweepStaleSpools(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = /^buddy-stdin-(\d+)-/.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || isAlive(Number(pid))) continue;
+    await rm(join(dir, name), { recursive: true, force: true }).catch(() => {});
+  }
 }
 
-async function spool(stdin: ReadableStream<Uint8Array>): Promise<{ path: string; dispose(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), "buddy-stdin-"));
+/** Copies `bytes` into an unlinked file, hashing them on the way. */
+async function spool(bytes: AsyncIterable<Uint8Array>, name: string): Promise<{ fd: number; hash: string }> {
+  const root = tmpdir();
+  await sweepStaleSpools(root);
+  const dir = await mkdtemp(join(root, `${SPOOL_PREFIX}${process.pid}-`));
   const path = join(dir, "stdin.jsonl");
-  const writer = Bun.file(path).writer();
-  for await (const chunk of stdin) writer.write(chunk);
-  await writer.end();
-  return { path, dispose: () => rm(dir, { recursive: true, force: true }) };
-}
-
-/** A directory (Phase 20 tree) is hashed by its file list and contents, in sorted order. */
-async function hashDirectory(dir: string): Promise<string> {
+  const fd = openSync(path, "wx+", 0o600);
+  unlinkSync(path);
+  rmdirSync(dir);
   const hasher = new Bun.CryptoHasher("sha256");
-  const files = [...new Bun.Glob("**/*.jsonl").scanSync({ cwd: dir })].sort();
-  for (const file of files) {
-    hasher.update(`${file}\n`);
-    hasher.update(await Bun.file(join(dir, file)).bytes());
+  try {
+    for await (const chunk of bytes) {
+      hasher.update(chunk);
+      for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off);
+    }
+  } catch (cause) {
+    closeSync(fd);
+    if (cause instanceof BuddyError) throw cause;
+    throw new BuddyError("INPUT", `cannot read input ${name}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
-  return hasher.digest("hex");
+  return { fd, hash: hasher.digest("hex") };
 }
 
-export async function prepareSource(source: string, stdin?: ReadableStream<Uint8Array>): Promise<PreparedSource> {
-  if (source === "-") {
-    const spooled = await spool(stdin ?? Bun.stdin.stream());
-    return { source, path: spooled.path, isStdin: true, hash: await hashOf(Bun.file(spooled.path).stream()), dispose: spooled.dispose };
-  }
-  const stat = await Bun.file(source).stat().catch(() => undefined);
-  if (!stat) throw new BuddyError("INPUT", `${source}: no such file or directory`);
-  const hash = stat.isDirectory() ? await hashDirectory(source) : await hashOf(Bun.file(source).stream());
-  return { source, path: source, isStdin: false, hash, dispose: async () => {} };
+async function spooled(source: string, bytes: AsyncIterable<Uint8Array>): Promise<PreparedSource> {
+  const baseDir = await scriptBaseDir(source, false);
+  const { fd, hash } = await spool(bytes, source === "-" ? "<stdin>" : source);
+  let open = true;
+  return {
+    source,
+    hash,
+    spooled: { baseDir, chunks: () => createReadStream("", { fd, start: 0, autoClose: false, highWaterMark: 64 * 1024 }) },
+    dispose: () => {
+      if (open) closeSync(fd);
+      open = false;
+    },
+  };
+}
+
+export async function prepareSource(source: string, stdin?: ByteStream): Promise<PreparedSource> {
+  if (source === "-") return spooled(source, stdin ?? Bun.stdin.stream());
+  const info = await stat(source).catch((cause: unknown) => {
+    throw new BuddyError("INPUT", `input ${source} ${fsReason(cause)}`, { cause });
+  });
+  if (!info.isFile() && !info.isDirectory()) return spooled(source, createReadStream(source, { highWaterMark: 64 * 1024 }));
+  const hash = await hashInput(source).catch((cause: unknown) => {
+    throw new BuddyError("INPUT", `input ${source} ${fsReason(cause)}`, { cause });
+  });
+  return { source, hash, dispose: () => {} };
 }

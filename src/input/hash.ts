@@ -3,12 +3,14 @@
  * tree hashes the files buddy reads from it (relative path and bytes, in a fixed order), so
  * unrelated files beside them do not change the hash.
  */
+import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { discoverTree, PREDICTIONS_FILE, SCHEDULE_FILE } from "./phase20/tree";
 
 async function hashInto(hasher: Bun.CryptoHasher, path: string): Promise<void> {
-  for await (const chunk of Bun.file(path).stream()) hasher.update(chunk);
+  // node's stream, not Bun.file: Bun.file cannot read /dev/null or other non-pollable files.
+  for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 })) hasher.update(chunk as Uint8Array);
 }
 
 /** Hex sha256 of a JSONL file's bytes, or of a Phase 20 tree's input files. */

@@ -4,6 +4,7 @@
  * never with the size of the file.
  */
 import type { Task } from "../core";
+import { parseStrictJson } from "./json";
 import { toTask } from "./normalize";
 import { type FieldProblem, LINE_FIELD, schemaProblems, show } from "./problems";
 import { crossFieldProblems } from "./rules";
@@ -24,20 +25,15 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? "an array" : `a ${typeof value}`;
 }
 
-/** Parses one line; a string result is the reason it is not a JSON object. */
-export function parseObject(text: string): Record<string, unknown> | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    // Bun prefixes every message with "JSON Parse error: ", which the problem already says.
-    const why = (error as Error).message.replace(/^JSON Parse error: /, "");
-    return `is not valid JSON (${why})`;
-  }
+/** Parses one line into an object, or the problems that stop it from being one (json.ts rules). */
+export function parseObject(text: string): Record<string, unknown> | FieldProblem[] {
+  const parsed = parseStrictJson(text);
+  if (!parsed.ok) return parsed.problems;
+  const { value } = parsed;
   if (typeof value === "object" && value !== null && !Array.isArray(value)) {
     return value as Record<string, unknown>;
   }
-  return `must be a JSON object, got ${describe(value)}`;
+  return [{ field: LINE_FIELD, message: `must be a JSON object, got ${describe(value)}` }];
 }
 
 /**
@@ -56,7 +52,7 @@ export function lineIngester(options: IngestOptions): LineIngester {
 
   return (text, line) => {
     const object = parseObject(text);
-    if (typeof object === "string") return [{ field: LINE_FIELD, message: object }];
+    if (Array.isArray(object)) return object;
     const found = [...schemaProblems(object), ...crossFieldProblems(object, options.simulate)];
     const id = object.task_id;
     if (typeof id === "string" && id !== "") {

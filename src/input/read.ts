@@ -38,7 +38,7 @@ const lineProblem = (message: string): FieldProblem => ({ field: LINE_FIELD, mes
  * Throws BuddyError("INPUT") when the source itself cannot be opened or read.
  */
 export async function* readTasks(source: string, options: ReadOptions = {}): AsyncGenerator<InputItem> {
-  const items = (await isDirectory(source)) ? readPhase20Tree(source, options) : readJsonl(source, options);
+  const items = !options.spooled && (await isDirectory(source)) ? readPhase20Tree(source, options) : readJsonl(source, options);
   yield* capProblems(items, options.maxProblems ?? MAX_PROBLEMS);
 }
 

@@ -4,7 +4,7 @@
  * no line to point at.
  */
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { BuddyError } from "../core";
 
@@ -30,19 +30,35 @@ export interface SourceOptions {
   stdin?: ByteStream;
   /** Directory `script` paths are relative to when reading stdin. @default process.cwd() */
   stdinBaseDir?: string;
+  /**
+   * The source's bytes, read once already (a spool of stdin or of a pipe): read these instead,
+   * while problems still name the source and scripts resolve from `baseDir`.
+   */
+  spooled?: { chunks: ByteStream; baseDir: string };
 }
 
 /** 64 KiB reads: few enough syscalls for a big file, small enough to never matter in memory. */
 const READ_SIZE = 64 * 1024;
 
+/**
+ * The real directory `script` paths of `source` resolve from (SPEC 2.1, 5): the directory of a
+ * regular input file as it was named (symlinks in it resolved); for input that is a stream
+ * (stdin, a pipe, process substitution, a device) the working directory, since the path of a
+ * pipe says nothing about where its scripts are.
+ */
+export async function scriptBaseDir(source: string, isFile: boolean, stdinBaseDir?: string): Promise<string> {
+  const dir = source === "-" || !isFile ? (stdinBaseDir ?? process.cwd()) : dirname(resolve(source));
+  return realpath(dir).catch((cause: unknown) => {
+    throw new BuddyError("INPUT", `script directory ${dir} ${fsReason(cause)}`, { cause });
+  });
+}
+
 export async function openSource(source: string, options: SourceOptions = {}): Promise<OpenedSource> {
+  const file = source === "-" ? STDIN_NAME : source;
+  if (options.spooled) return { file, baseDir: options.spooled.baseDir, chunks: guarded(options.spooled.chunks, file) };
   if (source === "-") {
     const stream = options.stdin ?? Bun.stdin.stream();
-    return {
-      file: STDIN_NAME,
-      baseDir: options.stdinBaseDir ?? process.cwd(),
-      chunks: guarded(stream, STDIN_NAME),
-    };
+    return { file, baseDir: await scriptBaseDir(source, false, options.stdinBaseDir), chunks: guarded(stream, file) };
   }
   const info = await stat(source).catch((cause: unknown) => {
     throw new BuddyError("INPUT", `input file ${source} ${fsReason(cause)}`, { cause });
@@ -52,8 +68,8 @@ export async function openSource(source: string, options: SourceOptions = {}): P
     throw new BuddyError("INPUT", `input ${source} is a directory; expected a JSONL file`);
   }
   return {
-    file: source,
-    baseDir: dirname(resolve(source)),
+    file,
+    baseDir: await scriptBaseDir(source, info.isFile()),
     chunks: guarded(createReadStream(source, { highWaterMark: READ_SIZE }), source),
   };
 }
@@ -63,6 +79,9 @@ export function fsReason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "ENOENT") return "not found";
   if (code === "EISDIR") return "is a directory";
+  if (code === "EACCES" || code === "EPERM") return "cannot be read (permission denied)";
+  if (code === "ELOOP") return "cannot be read (a symlink where none may be)";
+  if (code === "ENOTDIR") return "not found (a part of the path is not a directory)";
   return `cannot be read (${code ?? String(error)})`;
 }
 

@@ -55,7 +55,7 @@ describe("fixtures/invalid", () => {
 
   test("missing-script.jsonl names the file it looked for", async () => {
     const { lines } = await fixtureProblems("missing-script.jsonl");
-    expect(lines).toEqual([`:2: script: file not found: ${join(FIXTURES, "scripts/does-not-exist.js")}`]);
+    expect(lines).toEqual([`:2: script: file not found: ${join(FIXTURES, "invalid/scripts/does-not-exist.js")}`]);
   });
 
   test("bad-types.jsonl reports every bad field of the line, with input field names", async () => {

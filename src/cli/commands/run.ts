@@ -3,10 +3,11 @@ import { cpus } from "node:os";
 import type { Argv } from "yargs";
 import { parseRunOptions, STRATEGY_NAMES } from "../../config";
 import { RETRY_STRATEGIES } from "../../core";
-import { startRun, type Artifacts } from "../../harness";
+import { checkArtifacts, prepareSource, startRun, type Artifacts } from "../../harness";
 import { isLiveMode } from "../../providers";
 import { inputArg, type GlobalArgs } from "../context";
 import { runSession } from "../session";
+import { exitOnSignalDuring } from "../signals";
 
 export const runOptions = (y: Argv) =>
   y
@@ -30,17 +31,20 @@ export const runOptions = (y: Argv) =>
     .option("mock-error-rate", { type: "number", default: 1, describe: "scale the dry-run mocks' error rates (0: no injected errors)" })
     .option("live", { type: "boolean", default: false, describe: "real provider clients instead of mocks" })
     .option("out", artifactOptions.out)
-    .option("junit", artifactOptions.junit);
+    .option("junit", artifactOptions.junit)
+    .option("force", artifactOptions.force);
 
 /** Where a run's files go when it ends; `resume` takes the same. */
 export const artifactOptions = {
   out: { type: "string", describe: "write the original's file layout (SPEC 9.2) and report.html here" },
   junit: { type: "string", describe: "write JUnit XML (a testcase per task) to this file" },
+  force: { type: "boolean", default: false, describe: "--out into a directory that is not empty: replace buddy's files there, keep the others" },
 } as const;
 
-export const artifactsOf = (args: { out?: unknown; junit?: unknown } & object): Artifacts => ({
+export const artifactsOf = (args: { out?: unknown; junit?: unknown; force?: unknown } & object): Artifacts => ({
   ...(typeof args.out === "string" ? { out: args.out } : {}),
   ...(typeof args.junit === "string" ? { junit: args.junit } : {}),
+  ...(args.force === true ? { force: true } : {}),
 });
 
 type RunArgs = GlobalArgs & { input: string } & Record<string, unknown>;
@@ -67,6 +71,13 @@ export async function runCommand(args: RunArgs): Promise<number> {
     mock_error_rate: args["mock-error-rate"],
     live: isLiveMode(args.live === true, process.env),
   });
-  const artifacts = artifactsOf({ out: args.out, junit: args.junit });
-  return runSession(args, (deps) => startRun({ source: inputArg(args.input), options, artifacts }, deps));
+  const artifacts = artifactsOf(args);
+  // Everything that can be refused is refused before the input is read and the store opened.
+  await checkArtifacts(artifacts, options.run_id);
+  const source = await exitOnSignalDuring(() => prepareSource(inputArg(args.input)));
+  try {
+    return await runSession(args, (deps) => startRun({ source, options, artifacts }, deps));
+  } finally {
+    source.dispose();
+  }
 }

@@ -33,7 +33,7 @@ async function* rowsOf<T>(
       }
       if (raw.text.trim() === "") continue;
       const object = parseObject(raw.text);
-      const checked = typeof object === "string" ? [{ field: LINE_FIELD, message: object }] : check(object, raw.line);
+      const checked = Array.isArray(object) ? object : check(object, raw.line);
       yield Array.isArray(checked) ? { line: raw.line, problems: checked } : { line: raw.line, row: checked };
     }
   }

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { ReportTask, RunReport } from "../types";
 import { agentFiles } from "./agent-files";
+import { clearOutDir } from "./layout";
 import { runFiles } from "./run-files";
 import type { OutFile } from "./types";
 import { waveFiles } from "./wave-files";
@@ -16,9 +17,13 @@ export function outDirFiles(r: RunReport): OutFile[] {
   return [...r.waves.flatMap((w) => [...agentFiles(w, tasksById), ...waveFiles(w)]), ...runFiles(r)];
 }
 
-/** Writes every file under `dir` (created as needed); returns the relative paths written. */
+/**
+ * Writes every file under `dir` (created as needed) after removing buddy's files of an earlier
+ * write (layout.ts); returns the relative paths written.
+ */
 export async function writeOutDir(dir: string, r: RunReport): Promise<string[]> {
   const files = outDirFiles(r);
+  await clearOutDir(dir);
   const dirs = new Set(files.map((f) => dirname(join(dir, f.path))));
   for (const d of dirs) await mkdir(d, { recursive: true });
   for (const f of files) await writeFile(join(dir, f.path), f.content);
