@@ -136,7 +136,18 @@ function cli(argv: string[]): Argv {
     });
 }
 
+/**
+ * An error that escapes every command (thrown from a timer or an event handler) would make Bun
+ * print it and exit 1, a code that claims "some tasks failed"; it becomes one message and the
+ * documented code for a bug instead (SPEC 3).
+ */
+function onEscapedError(error: unknown): void {
+  process.exit(reportError(error));
+}
+
 export async function runCli(args: string[]): Promise<void> {
+  process.on("uncaughtException", onEscapedError);
+  process.on("unhandledRejection", onEscapedError);
   await cli(args.map((a) => (a === "-" ? STDIN_ARG : a))).parseAsync();
   await endOutput();
 }

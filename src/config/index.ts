@@ -56,9 +56,20 @@ export const RunOptionsSchema = z.object({
 
 export type RunOptions = z.infer<typeof RunOptionsSchema>;
 
+/**
+ * The limits of one attempt, as `run` takes them; `buddy sandbox eval` parses its flags with
+ * this, so a snippet is refused exactly where a run would be.
+ */
+export const AttemptOptionsSchema = RunOptionsSchema.pick({ timeout_ms: true, memory_mb: true, seed: true });
+
 /** Turns raw values (from flags) into RunOptions, or a USAGE error naming each bad flag. */
 export function parseRunOptions(raw: Record<string, unknown>): RunOptions {
-  const parsed = RunOptionsSchema.safeParse(raw);
+  return parseFlags(RunOptionsSchema, raw);
+}
+
+/** Raw flag values checked by `schema`, or a USAGE error naming each bad flag. */
+export function parseFlags<T extends z.ZodTypeAny>(schema: T, raw: Record<string, unknown>): z.infer<T> {
+  const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => {
     const flag = issue.path.length > 0 ? `--${String(issue.path[0]).replaceAll("_", "-")}` : "options";

@@ -69,7 +69,9 @@ const EXIT_BY_CODE: Record<ProcessErrorCode, number> = {
   USAGE: EXIT.INPUT,
   INPUT: EXIT.INPUT,
   STORE: EXIT.STORE,
-  INTERNAL: 70,
+  // SPEC 3 allows no other code. A bug is reported as 4 (store or backend error), the code under
+  // which a user resumes the run later, since it stays resumable whatever failed.
+  INTERNAL: EXIT.STORE,
 };
 
 export class BuddyError extends Error {
