@@ -29,6 +29,9 @@ describe("values JSON.parse would change", () => {
   test("overflowing numbers are named by path; large finite ones pass", () => {
     expect(parseStrictJson('{"a":[1,{"b":-1e309}]}')).toEqual({ ok: false, problems: [{ field: "a[1].b", message: "is a number too large for a double (beyond ±1.8e308)" }] });
     expect(parseStrictJson("1.7976931348623157e308")).toEqual({ ok: true, value: 1.7976931348623157e308 });
+    // A long mantissa overflows with a two-digit exponent, and leading zeros pad the exponent.
+    expect(parseStrictJson(`{"m":1${"0".repeat(210)}e99}`)).toMatchObject({ ok: false, problems: [{ field: "m" }] });
+    expect(parseStrictJson('{"z":1e0309}')).toMatchObject({ ok: false, problems: [{ field: "z" }] });
     expect(parseStrictJson('{"n":"1e999"}').ok).toBe(true); // a string, not a number
   });
 
