@@ -6,8 +6,8 @@
  */
 import { writeSync } from "node:fs";
 import { createSandbox, type SandboxHost, type SandboxRequest } from "../sandbox";
-import { dieWithSupervisor } from "./parent-death";
-import { readLines, SUPERVISOR_PID_ENV, type FromExecutor, type ToExecutor } from "./protocol";
+import { canAlarm, dieWithSupervisor, setAlarm } from "./kernel";
+import { killAfterMs, readLines, SUPERVISOR_PID_ENV, type FromExecutor, type ToExecutor } from "./protocol";
 
 /**
  * Writes one message completely before returning. A buffered writer would keep what the pipe
@@ -35,7 +35,13 @@ export async function runExecutorChild(largeStack: boolean): Promise<void> {
   process.on("SIGTERM", () => {});
   const sandbox = createSandbox({ largeStack });
   const send = (message: FromExecutor) => writeLine(JSON.stringify(message));
-  if (problem) send({ type: "fatal", message: problem });
+  const reported = new Set<string>();
+  const report = (problem: string | undefined) => {
+    if (problem === undefined || reported.has(problem)) return;
+    reported.add(problem);
+    send({ type: "fatal", message: problem });
+  };
+  report(problem);
   const queue: { id: number; request: SandboxRequest }[] = [];
   const answers = new Map<string, (resultJson: string) => void>();
   let wake: (() => void) | undefined;
@@ -84,8 +90,14 @@ export async function runExecutorChild(largeStack: boolean): Promise<void> {
     }
     // Engines (WASM modules) load asynchronously; once loaded for a memory cap this is instant.
     await sandbox.prepare(job.request.memoryMb);
-    send({ type: "started", id: job.id, at: Date.now() });
-    send({ type: "outcome", id: job.id, outcome: await sandbox.run(job.request, host(job.id)) });
+    send({ type: "started", id: job.id, at: Date.now(), alarm: canAlarm });
+    // From here the kernel ends this process at the attempt's deadline + KILL_GRACE_MS, even if
+    // the attempt never lets this thread run again. Armed after the message is written, which
+    // may wait for the pipe: the attempt starts only now.
+    report(setAlarm(killAfterMs(job.request.timeoutMs)));
+    const outcome = await sandbox.run(job.request, host(job.id));
+    setAlarm(0);
+    send({ type: "outcome", id: job.id, outcome });
   }
   await reading;
   sandbox.close();

@@ -1,4 +1,5 @@
-export { ExecutorPool, killAfterMs, type PoolOptions } from "./pool";
+export { ExecutorPool, type PoolOptions } from "./pool";
+export { KILL_GRACE_MS, killAfterMs } from "./protocol";
 export { runExecutorChild } from "./child";
 export { EXECUTOR_ARG } from "./protocol";
 export { BACKOFFS, retryDelay, effectivePolicy } from "./retry";

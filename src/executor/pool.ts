@@ -1,15 +1,18 @@
 /**
  * The supervised pool of executor processes (SPEC 5 "Where attempts run"). Attempts wait in one
  * queue; each executor holds up to `depth` of them so the pipe round trip overlaps with work.
- * An executor whose running attempt has not answered by its deadline + KILL_GRACE_MS is killed
- * with SIGKILL and replaced: native built-ins that never poll the interrupt handler (or poll it
- * too rarely) cannot be stopped any other way, so every attempt ends within deadline + 250 ms.
- * The killed attempt ends as TIMEOUT, an executor that died by itself costs its attempt
- * AGENT_CRASH, and attempts queued behind either run elsewhere, uncharged.
+ *
+ * Every attempt ends within its deadline + 250 ms. Native built-ins that never poll the interrupt
+ * handler (or poll it too rarely) cannot be stopped but by ending their process: the executor's
+ * kernel alarm does that at deadline + KILL_GRACE_MS on the executor's own clock (kernel.ts),
+ * however busy this process is. Where no alarm can be armed, this pool kills the executor at the
+ * same time by its own timer (and, as a backstop, later when an alarm failed). Either way the
+ * stuck attempt ends as TIMEOUT and the executor is replaced; an executor that died by itself
+ * costs its attempt AGENT_CRASH; attempts queued behind either run elsewhere, uncharged.
  */
 import { BuddyError, type Clock, type Logger } from "../core";
 import type { SandboxHost, SandboxOutcome, SandboxRequest } from "../sandbox/types";
-import { readLines, type FromExecutor, type ToExecutor } from "./protocol";
+import { KILL_GRACE_MS, killAfterMs, readLines, type FromExecutor, type ToExecutor } from "./protocol";
 import { spawnExecutor, type ExecutorProcess } from "./spawn";
 
 export interface PoolOptions {
@@ -40,7 +43,9 @@ interface Running {
   job: Job;
   /** performance.now() when it started in the executor. */
   startedAt: number;
-  kill: ReturnType<typeof setTimeout>;
+  backstop: ReturnType<typeof setTimeout>;
+  /** performance.now() when the backstop killed the executor. */
+  killedAt?: number;
 }
 
 interface Slot {
@@ -53,15 +58,10 @@ interface Slot {
 }
 
 /**
- * How long past its deadline an attempt may go unanswered before its executor is killed. Above
- * the sandbox's own allowance for reading a result settled just before the deadline
- * (POST_BUDGET_MS, 200 ms), so an attempt the sandbox stops answers first; below 250 ms by the
- * time a busy supervisor's timer may fire late, so every attempt ends within deadline + 250 ms.
+ * When an executor has armed its kernel alarm, the supervisor's kill is only a backstop against
+ * an alarm that did not end it; it must not race the alarm, whose timing is exact.
  */
-export const KILL_GRACE_MS = 220;
-
-/** When, after an attempt started, its executor is killed. */
-export const killAfterMs = (timeoutMs: number) => timeoutMs + KILL_GRACE_MS;
+const BACKSTOP_AFTER_ALARM_MS = 1000;
 
 const failedOutcome = (code: "TIMEOUT" | "AGENT_CRASH", message: string, durationMs: number): SandboxOutcome => ({
   ok: false,
@@ -119,9 +119,11 @@ export class ExecutorPool {
       answered: false,
     };
     this.slots.add(slot);
-    void readLines(slot.proc.stdout, (line) => this.onMessage(slot, JSON.parse(line) as FromExecutor));
+    // Settled once the process has exited *and* everything it wrote has been read: an outcome
+    // written just before it died still counts.
+    const messages = readLines(slot.proc.stdout, (line) => this.onMessage(slot, JSON.parse(line) as FromExecutor));
     void readLines(slot.proc.stderr, (line) => this.options.logger.warn(`executor: ${line.slice(0, 500)}`));
-    void slot.proc.exited.then(() => this.onExit(slot));
+    void Promise.all([slot.proc.exited, messages]).then(() => this.onExit(slot), (error) => this.fail(error));
   }
 
   /**
@@ -155,16 +157,16 @@ export class ExecutorPool {
   }
 
   private onMessage(slot: Slot, message: FromExecutor): void {
-    // What a killed executor wrote before it died belongs to attempts already settled or re-queued.
+    // Once the supervisor has killed an executor, its exit decides: what it wrote since is moot.
     if (slot.killed) return;
     switch (message.type) {
       case "started":
-        this.onStarted(slot, message.id, message.at);
+        this.onStarted(slot, message.id, message.at, message.alarm);
         break;
       case "outcome": {
         const job = slot.inflight.shift();
         if (job?.id !== message.id) throw new BuddyError("INTERNAL", `executor answered ${message.id}, expected ${job?.id}`);
-        clearTimeout(slot.running?.kill);
+        clearTimeout(slot.running?.backstop);
         slot.running = undefined;
         slot.answered = true;
         this.crashesWithoutAnswer = 0;
@@ -183,6 +185,7 @@ export class ExecutorPool {
         break;
       }
       case "fatal":
+        // A problem the executor reports and survives (e.g. it could not arm its alarm).
         this.options.logger.warn(`executor: ${message.message}`);
         break;
       default: {
@@ -193,52 +196,46 @@ export class ExecutorPool {
   }
 
   /**
-   * Arms the kill of an attempt that has just started. Its deadline runs from its start in the
-   * executor, which the supervisor cannot see directly: not from when it was written (the
+   * Arms the backstop kill of an attempt that has just started. Its deadline runs from its start
+   * in the executor, which the supervisor cannot see directly: not from when it was written (the
    * executor may still be finishing the attempt before it, or loading an engine), nor from when
    * this message is read (it may have waited in the pipe while the supervisor was busy). The
    * executor's wall clock says how long the message waited; that wait is clamped to what the
    * monotonic clock allows (not negative, not before the attempt was written), so a wall-clock
-   * step can never make the kill early, and one between two reads a few ms apart is rare.
+   * step can never make the kill early.
    */
-  private onStarted(slot: Slot, id: number, at: number): void {
+  private onStarted(slot: Slot, id: number, at: number, alarm: boolean): void {
     const job = slot.inflight[0];
     if (job?.id !== id) throw new BuddyError("INTERNAL", `executor started ${id}, expected ${job?.id}`);
     const now = performance.now();
-    const waited = Math.min(Math.max(Date.now() - at, 0), now - job.sentAt);
+    const skew = Date.now() - at;
+    const waited = Number.isFinite(skew) ? Math.min(Math.max(skew, 0), now - job.sentAt) : 0;
     const startedAt = now - waited;
-    const kill = setTimeout(() => this.killStuck(slot, job), startedAt + killAfterMs(job.request.timeoutMs) - now);
-    slot.running = { job, startedAt, kill };
+    const killAt = startedAt + killAfterMs(job.request.timeoutMs) + (alarm ? BACKSTOP_AFTER_ALARM_MS : 0);
+    const backstop = setTimeout(() => this.killStuck(slot), killAt - now);
+    slot.running = { job, startedAt, backstop };
   }
 
-  /**
-   * The attempt has not answered by its deadline + KILL_GRACE_MS: a native built-in that never
-   * polls the interrupt handler (or polls it too rarely) holds the executor, and only SIGKILL
-   * stops it. The attempt ends now, as TIMEOUT; the exit handler re-queues the others it held.
-   */
-  private killStuck(slot: Slot, job: Job): void {
-    if (slot.running?.job !== job || slot.killed) return;
+  /** Its alarm did not end the executor, or it has none: SIGKILL does. The exit settles the attempt. */
+  private killStuck(slot: Slot): void {
+    if (!slot.running || slot.killed) return;
     slot.killed = true;
+    slot.running.killedAt = performance.now();
     slot.proc.kill("SIGKILL");
-    slot.inflight.shift();
-    const ranFor = performance.now() - slot.running.startedAt;
-    slot.running = undefined;
-    job.resolve(failedOutcome("TIMEOUT", `the task exceeded its deadline of ${job.request.timeoutMs} ms; the executor was killed`, ranFor));
   }
 
   private onExit(slot: Slot): void {
     this.slots.delete(slot);
-    clearTimeout(slot.running?.kill);
-    // A killed executor's stuck attempt already ended; what it held behind it runs elsewhere.
-    const head = slot.killed ? undefined : slot.inflight.shift();
-    this.queue.unshift(...slot.inflight.splice(0));
-    if (head) {
-      const ranFor = slot.running ? performance.now() - slot.running.startedAt : 0;
-      head.resolve(failedOutcome("AGENT_CRASH", "the executor process died during the attempt", ranFor));
-    }
+    const { running } = slot;
+    clearTimeout(running?.backstop);
     slot.running = undefined;
+    // The attempt the executor was running (or about to run) pays; the others run elsewhere.
+    const head = slot.inflight.shift();
+    this.queue.unshift(...slot.inflight.splice(0));
+    if (head) head.resolve(this.exitOutcome(slot, head, running));
     if (this.closing) return;
-    if (!slot.answered && !slot.killed && ++this.crashesWithoutAnswer > 3 * this.options.size) {
+    // Executors that die before they ever ran an attempt cannot start at all: stop respawning them.
+    if (!slot.answered && !running && !slot.killed && ++this.crashesWithoutAnswer > 3 * this.options.size) {
       this.fail(new BuddyError("INTERNAL", "executor processes keep exiting before answering; see the messages above"));
       return;
     }
@@ -246,7 +243,26 @@ export class ExecutorPool {
     this.dispatch();
   }
 
-  private fail(error: BuddyError): void {
+  /**
+   * What an executor's death means for the attempt it held. Its alarm (SIGALRM) fired exactly
+   * KILL_GRACE_MS past the deadline on the executor's clock, so that is the attempt's duration;
+   * after the backstop, it is the time of the kill. Anything else is a crash.
+   */
+  private exitOutcome(slot: Slot, job: Job, running: Running | undefined): SandboxOutcome {
+    const { timeoutMs } = job.request;
+    const now = performance.now();
+    if (running?.job === job && slot.proc.signalCode === "SIGALRM") {
+      return failedOutcome("TIMEOUT", `the task exceeded its deadline of ${timeoutMs} ms; its executor was stopped ${KILL_GRACE_MS} ms later`, killAfterMs(timeoutMs));
+    }
+    if (running?.job === job && running.killedAt !== undefined) {
+      return failedOutcome("TIMEOUT", `the task exceeded its deadline of ${timeoutMs} ms; the supervisor killed its executor`, running.killedAt - running.startedAt);
+    }
+    const how = slot.proc.signalCode ? `by ${slot.proc.signalCode}` : `with exit code ${slot.proc.exitCode}`;
+    return failedOutcome("AGENT_CRASH", `the executor process died during the attempt (${how})`, running ? now - running.startedAt : 0);
+  }
+
+  private fail(cause: unknown): void {
+    const error = cause instanceof BuddyError ? cause : new BuddyError("INTERNAL", `executor pool: ${String(cause)}`);
     this.broken = error;
     for (const job of this.queue.splice(0)) job.reject(error);
     for (const slot of this.slots) for (const job of slot.inflight.splice(0)) job.reject(error);

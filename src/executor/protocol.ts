@@ -13,9 +13,10 @@ export type ToExecutor =
 export type FromExecutor =
   /**
    * Attempt `id` starts running now: its deadline runs from here. `at` is the executor's
-   * `Date.now()`, so the supervisor can subtract the time the message spent in the pipe.
+   * `Date.now()`, so the supervisor can subtract the time the message spent in the pipe;
+   * `alarm` says whether the executor's kernel alarm will end it if it gets stuck.
    */
-  | { type: "started"; id: number; at: number }
+  | { type: "started"; id: number; at: number; alarm: boolean }
   | { type: "outcome"; id: number; outcome: SandboxOutcome }
   /** Attempt `id` calls a provider; the supervisor answers with a provider_result. */
   | { type: "provider_call"; id: number; seq: number; provider: string; method: string; argsJson: string }
@@ -23,6 +24,17 @@ export type FromExecutor =
 
 /** The argument that starts the binary in executor mode (internal, not a user command). */
 export const EXECUTOR_ARG = "__executor";
+
+/**
+ * How long past its deadline an attempt may run before its executor is ended (kernel.ts). Above
+ * the sandbox's allowance for reading a result settled just before the deadline (POST_BUDGET_MS,
+ * 200 ms), so an attempt the sandbox stops by itself answers first; with the time an exit takes
+ * to be seen, within the promised deadline + 250 ms.
+ */
+export const KILL_GRACE_MS = 220;
+
+/** How long after its start an attempt's executor is ended, if it has not answered. */
+export const killAfterMs = (timeoutMs: number) => timeoutMs + KILL_GRACE_MS;
 
 /** The supervisor's pid, in the executor's environment (see parent-death.ts). */
 export const SUPERVISOR_PID_ENV = "BUDDY_SUPERVISOR_PID";

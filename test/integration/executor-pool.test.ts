@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { join, resolve } from "node:path";
 import { silentLogger, systemClock } from "../../src/core";
-import { ExecutorPool, EXECUTOR_ARG, spawnExecutor } from "../../src/executor";
+import { ExecutorPool, EXECUTOR_ARG, KILL_GRACE_MS, spawnExecutor } from "../../src/executor";
 import type { SandboxRequest } from "../../src/sandbox";
 
 const MAIN = resolve(import.meta.dir, "../../src/cli/main.ts");
@@ -39,10 +39,66 @@ test("an executor stuck in a native built-in that never polls is killed; the att
   const outcome = await stuck;
   expect(outcome.ok).toBe(false);
   expect(outcome.error?.code).toBe("TIMEOUT");
-  expect(outcome.error?.message).toContain("executor was killed");
+  // Its own kernel alarm ended it, exactly KILL_GRACE_MS past the deadline on its clock.
+  expect(outcome.error?.message).toContain(`its executor was stopped ${KILL_GRACE_MS} ms later`);
+  expect(outcome.durationMs).toBe(200 + KILL_GRACE_MS);
   const next = await after;
   expect(next.ok).toBe(true);
   expect(JSON.parse(next.resultJson!)).toBe("after");
+});
+
+/**
+ * A stand-in executor that answers an attempt with `started` after `waitMs`, dated `backdateMs`
+ * earlier (a message that waited in the pipe), says whether it armed an alarm, and then hangs.
+ * It also prints the date it sent on stderr, which the pool logs.
+ */
+const hangingExecutor = (o: { waitMs: number; backdateMs: number; alarm: boolean }) => [
+  process.execPath,
+  "-e",
+  `for await (const chunk of Bun.stdin.stream()) {
+     const line = new TextDecoder().decode(chunk).split("\\n").find((l) => l.includes('"attempt"'));
+     if (!line) continue;
+     await Bun.sleep(${o.waitMs});
+     const at = Date.now() - ${o.backdateMs};
+     process.stderr.write("dated " + at + "\\n");
+     process.stdout.write(JSON.stringify({ type: "started", id: JSON.parse(line).id, at, alarm: ${o.alarm} }) + "\\n");
+   }`,
+];
+
+test("without an alarm, the supervisor kills a silent executor at deadline + KILL_GRACE_MS, counted from the attempt's start as the executor dated it", async () => {
+  const logged: string[] = [];
+  const p = new ExecutorPool({
+    size: 1,
+    // It starts 150 ms after it got the attempt; its message says it started 100 ms before it was read.
+    command: hangingExecutor({ waitMs: 150, backdateMs: 100, alarm: false }),
+    clock: systemClock,
+    logger: { info: () => {}, warn: (m) => logged.push(m) },
+  });
+  pools.push(p);
+  const outcome = await p.run(request("return 1", { timeoutMs: 200 }));
+  const ended = Date.now();
+  const dated = Number(/dated (\d+)/.exec(logged.join("\n"))?.[1]);
+  expect(outcome.error?.code).toBe("TIMEOUT");
+  expect(outcome.error?.message).toContain("the supervisor killed its executor");
+  // Counted from when the message was read, it would end 100 ms later than this.
+  expect(ended - dated).toBeGreaterThanOrEqual(200 + KILL_GRACE_MS);
+  expect(ended - dated).toBeLessThanOrEqual(200 + 250);
+});
+
+test("a start dated before the attempt was even sent cannot make the kill early", async () => {
+  const p = pool(1, hangingExecutor({ waitMs: 0, backdateMs: 10_000, alarm: false }));
+  const sent = performance.now();
+  const outcome = await p.run(request("return 1", { timeoutMs: 200 }));
+  expect(outcome.error?.code).toBe("TIMEOUT");
+  expect(performance.now() - sent).toBeGreaterThanOrEqual(200 + KILL_GRACE_MS);
+});
+
+test("with an alarm armed, the supervisor's kill is only a later backstop: it does not race the alarm", async () => {
+  const p = pool(1, hangingExecutor({ waitMs: 0, backdateMs: 0, alarm: true }));
+  const sent = performance.now();
+  const outcome = await p.run(request("return 1", { timeoutMs: 100 }));
+  expect(outcome.error?.code).toBe("TIMEOUT");
+  expect(performance.now() - sent).toBeGreaterThanOrEqual(100 + KILL_GRACE_MS + 1000);
 });
 
 test("deep recursion ends as STACK_OVERFLOW inside the large-stack executor, not as a crash", async () => {

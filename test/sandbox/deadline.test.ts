@@ -66,7 +66,7 @@ describe("the executor kill ends every stuck attempt on time", () => {
       const t = tasks.get(task_id);
       const over = t?.duration_ms - timeout_ms;
       if (t?.error?.code !== "TIMEOUT" || !(over >= 0 && over <= BOUND_MS)) {
-        wrong.push(`${task_id}: ${t?.error?.code ?? t?.status} after ${t?.duration_ms} ms`);
+        wrong.push(`${task_id}: ${t?.error?.code ?? t?.status} after ${t?.duration_ms} ms (${t?.error?.message})`);
       }
     }
     expect(wrong).toEqual([]);
