@@ -3,28 +3,29 @@
  * interrupted and stays resumable. A second signal exits at once; the store is still
  * consistent because every state change was committed in its own transaction.
  */
-import { EXIT } from "../core";
+import { EXIT_BY_SIGNAL, Interruption, type StopSignal } from "../core";
 
+const STOP_SIGNALS = Object.keys(EXIT_BY_SIGNAL) as StopSignal[];
+
+/** The abort reason names the first signal, so the run exits 130 (SIGINT) or 143 (SIGTERM). */
 export function onInterrupt(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const handler = () => {
-    if (controller.signal.aborted) process.exit(EXIT.INTERRUPTED);
-    process.stderr.write("buddy: interrupted; finishing attempts in flight (again to quit now)\n");
-    controller.abort(new Error("interrupted"));
-  };
-  process.on("SIGINT", handler);
-  process.on("SIGTERM", handler);
+  const handlers = STOP_SIGNALS.map((name) => {
+    const handler = () => {
+      if (controller.signal.aborted) process.exit(EXIT_BY_SIGNAL[name]);
+      process.stderr.write("buddy: interrupted; finishing attempts in flight (again to quit now)\n");
+      controller.abort(new Interruption(name));
+    };
+    process.on(name, handler);
+    return () => process.off(name, handler);
+  });
   return {
     signal: controller.signal,
     dispose: () => {
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
+      for (const off of handlers) off();
     },
   };
 }
-
-/** Exit codes of a process ended by a signal before a run exists (SPEC 3). */
-const EXIT_BY_SIGNAL = { SIGINT: EXIT.INTERRUPTED, SIGTERM: 143 } as const;
 
 /**
  * Runs `work` (reading the input, before any store is open) so that the first SIGINT/SIGTERM

@@ -63,7 +63,29 @@ export const EXIT = {
   HALTED: 3,
   STORE: 4,
   INTERRUPTED: 130,
+  TERMINATED: 143,
 } as const;
+
+/** The exit code of a process stopped by a signal (SPEC 3): 130 for SIGINT, 143 for SIGTERM. */
+export const EXIT_BY_SIGNAL = { SIGINT: EXIT.INTERRUPTED, SIGTERM: EXIT.TERMINATED } as const;
+export type StopSignal = keyof typeof EXIT_BY_SIGNAL;
+
+/**
+ * Why a run was asked to stop: the reason of the abort signal the CLI hands the harness, so the
+ * harness can exit with the code of the signal that stopped it.
+ */
+export class Interruption extends Error {
+  constructor(readonly signal: StopSignal) {
+    super(`interrupted by ${signal}`);
+  }
+  get exitCode(): number {
+    return EXIT_BY_SIGNAL[this.signal];
+  }
+}
+
+/** The exit code of an interrupted run: that of its signal, SIGINT's when it is unknown. */
+export const interruptedExitCode = (signal: AbortSignal | undefined): number =>
+  signal?.reason instanceof Interruption ? signal.reason.exitCode : EXIT.INTERRUPTED;
 
 const EXIT_BY_CODE: Record<ProcessErrorCode, number> = {
   USAGE: EXIT.INPUT,

@@ -5,7 +5,7 @@
  * whole run.
  */
 import type { RunOptions } from "../config";
-import { EXIT, type Task } from "../core";
+import { EXIT, interruptedExitCode, type Task } from "../core";
 import { ExecutorPool, type TaskContext } from "../executor";
 import { calibrate } from "../feedback";
 import { createAgents, evaluateGates, rejected, type AgentState } from "../manager";
@@ -110,7 +110,7 @@ export async function executeRun(run: RunRow, deps: HarnessDeps, held: HeldLease
   const summary = summaryRecord(run, status, totals, monitor, deps.clock.now() - started, deps.store.location);
   committer.report({ kind: "run_ended", run_id, status, at: deps.clock.now(), summary }, JSON.stringify(summary));
   committer.flush();
-  return { summary, exitCode: EXIT_BY_STATUS[status] };
+  return { summary, exitCode: status === "interrupted" ? interruptedExitCode(deps.signal) : EXIT_BY_STATUS[status] };
 }
 
 function taskContext(run: RunRow, deps: HarnessDeps, committer: Committer, attempt: TaskContext["attempt"]): TaskContext {
