@@ -1,4 +1,5 @@
 import { afterEach, expect, test } from "bun:test";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { silentLogger, systemClock } from "../../src/core";
 import { ExecutorPool, EXECUTOR_ARG, KILL_GRACE_MS, spawnExecutor } from "../../src/executor";
@@ -34,7 +35,7 @@ test("attempts run in executor processes and come back as JSON", async () => {
 
 test("an executor stuck in a native built-in that never polls is killed; the attempt is a TIMEOUT and the next one runs", async () => {
   const p = pool(1);
-  const stuck = p.run(request("'a'.repeat(2**22).indexOf('a'.repeat(2**21) + 'b'); return 1", { timeoutMs: 200 }));
+  const stuck = p.run(request("return Array.prototype.includes.call({ length: 2 ** 32 - 1 }, 'x')", { timeoutMs: 200 }));
   const after = p.run(request("return 'after'"));
   const outcome = await stuck;
   expect(outcome.ok).toBe(false);
@@ -45,6 +46,37 @@ test("an executor stuck in a native built-in that never polls is killed; the att
   const next = await after;
   expect(next.ok).toBe(true);
   expect(JSON.parse(next.resultJson!)).toBe("after");
+});
+
+/** Pids of this process's children that have not exited (a zombie has: nobody reaped it yet). */
+function liveChildren(): number[] {
+  const live: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(ppid) === process.pid && state !== "Z" && state !== "X") live.push(Number(entry));
+    } catch {}
+  }
+  return live;
+}
+
+test("a stuck executor ends at its deadline + KILL_GRACE_MS even while the supervisor's own thread is blocked", async () => {
+  const p = pool(1);
+  await p.run(request("return 1")); // the executor is up and its engine loaded
+  const [executor] = liveChildren();
+  const started = performance.now();
+  const stuck = p.run(request("return Array.prototype.includes.call({ length: 2 ** 32 - 1 }, 'x')", { timeoutMs: 100 }));
+  // Block this thread (no timer, no pipe read, no exit handling) past the kill time, watching
+  // for the executor's death from here.
+  let diedAfter: number | undefined;
+  while (performance.now() - started < 800) {
+    if (diedAfter === undefined && !liveChildren().includes(executor!)) diedAfter = performance.now() - started;
+  }
+  expect(executor).toBeDefined();
+  expect(diedAfter).toBeGreaterThanOrEqual(100 + KILL_GRACE_MS);
+  expect(diedAfter).toBeLessThanOrEqual(100 + 250);
+  expect((await stuck).error?.code).toBe("TIMEOUT");
 });
 
 /**
