@@ -4,6 +4,7 @@
  * plain data that is type-checked again, because task code can throw anything.
  */
 import { ERROR_TEXT_LIMIT } from "./limits";
+import { unmark } from "./quickjs/overflow-mark";
 import { capUtf8 } from "./text";
 import type { SandboxFailure } from "./types";
 
@@ -23,15 +24,13 @@ export interface ThrownDescription {
   accessor?: boolean;
   /** A text field was longer than the cap and was cut. */
   huge?: boolean;
+  /**
+   * Set by the host only (never parsed from the guest): the message is the engine's overflow
+   * mark of this attempt (quickjs/overflow-mark.ts), so the engine's stack check fired.
+   */
+  engineOverflow?: boolean;
 }
 
-/**
- * QuickJS's own stack-overflow error (an InternalError; JSON.parse's a SyntaxError). This build
- * gives the host no fact for it (the check lives in the engine and leaves no trace), so it is
- * recognised by its class name and exact message; a plain `Error("stack overflow")` is not it. Memory is never judged by text: see blameMemory in
- * quickjs/attempt.ts.
- */
-const STACK_MESSAGE = "stack overflow";
 /** Longest provider back-off honoured (SPEC 4.4 caps delays anyway). */
 const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 
@@ -61,6 +60,21 @@ export function parseDescription(text: string): ThrownDescription {
   return d;
 }
 
+/**
+ * The description as the user sees it: the attempt's overflow token read back as the engine's
+ * real message, and `engineOverflow` when the message is exactly the token. Memory is never
+ * judged by text either: see blameMemory in quickjs/attempt.ts.
+ */
+export function readOverflowMark(d: ThrownDescription, token: string): ThrownDescription {
+  const read: ThrownDescription = { ...d };
+  if (d.primitive === undefined && d.message === token) read.engineOverflow = true;
+  for (const key of ["name", "message", "code"] as const) {
+    const v = d[key];
+    if (v !== undefined) read[key] = unmark(v, token);
+  }
+  return read;
+}
+
 /** "Name: message", capped at 1 KiB, with a note when fields were hidden behind accessors. */
 export function describeThrown(d: ThrownDescription): string {
   let text: string;
@@ -72,8 +86,8 @@ export function describeThrown(d: ThrownDescription): string {
   return cap(text);
 }
 
-export const isStackError = (d: ThrownDescription): boolean =>
-  d.primitive === undefined && (d.name === "InternalError" || d.name === "SyntaxError") && d.message === STACK_MESSAGE;
+/** The engine's own stack overflow (see `readOverflowMark`); no text decides it. */
+export const isStackError = (d: ThrownDescription): boolean => d.engineOverflow === true;
 
 /** The failure for a value that task code threw (or the engine threw into it) while running. */
 export function failureFromThrown(d: ThrownDescription): SandboxFailure {
@@ -91,7 +105,7 @@ export function failureFromThrown(d: ThrownDescription): SandboxFailure {
  * like any thrown value.
  */
 export function failureFromCompileError(d: ThrownDescription): SandboxFailure {
-  if (d.name === "SyntaxError") {
+  if (d.name === "SyntaxError" && !isStackError(d)) {
     return { code: "SYNTAX_ERROR", message: describeThrown(d) };
   }
   return failureFromThrown(d);

@@ -230,6 +230,9 @@ describe("memory", () => {
       "const f = () => f(); let E; try { f() } catch (e) { E = e.constructor } throw new E('out of memory')",
       "const f = () => f(); let E; try { f() } catch (e) { E = e.constructor } throw new E('interrupted')",
       "throw { name: 'InternalError', message: 'out of memory' }",
+      "const f = () => f(); let E; try { f() } catch (e) { E = e.constructor } throw new E('stack overflow')",
+      "throw { name: 'InternalError', message: 'stack overflow' }",
+      "throw new SyntaxError('stack overflow')",
     ];
     for (const code of forged) expect([code, (await run(code)).error?.code]).toEqual([code, "TASK_ERROR"]);
     expect((await run("return 'x'.repeat(2 ** 28).length", { memoryMb: 64 })).error?.code).toBe("MEMORY_LIMIT");

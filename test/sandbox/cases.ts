@@ -169,6 +169,11 @@ const STACK: HostileCase[] = [
   stack("stack-deep-result", "let a = []; for (let i = 0; i < 100000; i++) a = [a]; return a"),
   stack("stack-deep-source", `return ${"[".repeat(5000)}${"]".repeat(5000)}`),
   stack("stack-deep-array-tostring", "let a = []; for (let i = 0; i < 100000; i++) a = [a]; return String(a)"),
+  stack("stack-deep-regexp-source", "return new RegExp('(?:'.repeat(100000) + ')'.repeat(100000)).source.length"),
+  stack("stack-recursion-in-job", "await null; const f = () => f() + 1; return f()"),
+  stack("stack-caught-and-rethrown", "try { (function f() { f() })() } catch (e) { throw e }"),
+  stack("stack-then-getter-recursion", "const o = { get then() { return o.then } }; return o"),
+  stack("stack-message-carried-on", "let m; try { (function f() { f() })() } catch (e) { m = e.message } throw { message: m }"),
 ];
 
 /** Results too large for the 1 MiB limit. */
@@ -319,6 +324,16 @@ const FORGED: HostileCase[] = [
   task("forged-internal-interrupted", "const f = () => f(); try { f() } catch (e) { throw new e.constructor('interrupted') }"),
   task("forged-plain-object-oom", "throw { name: 'InternalError', message: 'out of memory' }"),
   task("forged-string-oom", "throw 'out of memory'"),
+  task("forged-overflow-from-real-ctor", "let C; try { (function f() { f() })() } catch (e) { C = e.constructor } throw new C('stack overflow')"),
+  task("forged-overflow-real-prototype", "let P; try { (function f() { f() })() } catch (e) { P = Object.getPrototypeOf(e) } throw Object.setPrototypeOf(new Error('stack overflow'), P)"),
+  task("forged-overflow-length-cap-proto", "let P; try { let s = 'x'; for (;;) s += s } catch (e) { P = Object.getPrototypeOf(e) } function G() {} G.prototype = P; throw Reflect.construct(Error, ['stack overflow'], G)"),
+  task("forged-overflow-plain-object", "throw { name: 'InternalError', message: 'stack overflow' }"),
+  task("forged-overflow-syntaxerror", "throw new SyntaxError('stack overflow')"),
+  task("forged-overflow-proxy", "throw new Proxy({}, { getOwnPropertyDescriptor: (t, k) => ({ value: k === 'name' ? 'InternalError' : 'stack overflow', configurable: true }) })"),
+  task("forged-overflow-in-job", "await null; throw { name: 'InternalError', message: 'stack overflow' }"),
+  task("forged-overflow-after-real-one", "try { (function f() { f() })() } catch {} throw { name: 'InternalError', message: 'stack overflow' }"),
+  task("forged-overflow-after-deep-calls", "const f = (n) => n ? f(n - 1) + 1 : 0; f(4000); throw { name: 'InternalError', message: 'stack overflow' }", { timeout_ms: 2000 }),
+  task("forged-overflow-message-mutated", "try { (function f() { f() })() } catch (e) { e.message += ''; e.message = 'stack overflow'; throw e }"),
   task("engine-string-length-cap", "let s = 'x'; for (;;) s += s"),
   task("engine-array-buffer-length", "return new ArrayBuffer(2 ** 31).byteLength"),
   memory("mem-repeat-2-28-at-64", "return 'x'.repeat(2 ** 28).length", { memory_mb: 64 }),

@@ -27,6 +27,7 @@ import { isImportSyntaxError, violationForStaticImport } from "../policy";
 import { utf8Length } from "../text";
 import type { SandboxFailure, SandboxHost, SandboxOutcome, SandboxRequest } from "../types";
 import { reachedCap, type Engine } from "./engine";
+import { unmark } from "./overflow-mark";
 import { Session } from "./session";
 
 type Ending = { resultJson: string } | { error: SandboxFailure };
@@ -56,7 +57,7 @@ export async function runAttempt(
   let session: Session | undefined;
   let ending: Ending;
   try {
-    session = new Session(engine.module, settings, request, log, host);
+    session = new Session(engine.module, settings, request, log, engine.overflowMark.arm(), host);
     ending = blameMemory(await execute(session, request, log, settings), engine, request);
     if (session.hostFault !== undefined) throw session.hostFault;
   } catch (error) {
@@ -183,7 +184,7 @@ function readResult(session: Session, value: QuickJSHandle, request: SandboxRequ
     case "string": {
       // A string of n characters is at least n + 2 bytes of JSON: a long one is never copied out.
       if ((ctx.getLength(value) ?? 0) > RESULT_LIMIT_BYTES) return { error: outputLimit() };
-      return checkedSize(JSON.stringify(ctx.getString(value)));
+      return checkedSize(unmark(JSON.stringify(ctx.getString(value)), session.overflowToken));
     }
     default:
       return { error: notJson(`a ${type} is not JSON`) };
@@ -211,7 +212,7 @@ function readResult(session: Session, value: QuickJSHandle, request: SandboxRequ
         return answer.refused satisfies never;
     }
   }
-  return checkedSize(answer.text);
+  return checkedSize(unmark(answer.text, session.overflowToken));
 }
 
 const checkedSize = (json: string): Ending =>

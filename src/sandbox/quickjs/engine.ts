@@ -12,6 +12,7 @@ import {
   type QuickJSWASMModule,
 } from "quickjs-emscripten-core";
 import { MODULE_INITIAL_BYTES, NEAR_CAP_BYTES, wasmMemoryBytes } from "../limits";
+import { OverflowMark } from "./overflow-mark";
 
 const WASM_PAGE = 64 * 1024;
 
@@ -31,6 +32,8 @@ export interface Engine {
   readonly maximumBytes: number;
   /** The last attempt to grow the memory failed: an allocation found no room under the cap. */
   readonly growFailed: () => boolean;
+  /** Marks the engine's own stack-overflow errors, attempt by attempt. */
+  readonly overflowMark: OverflowMark;
 }
 
 /** Loads a module whose memory cannot grow past what a task of `memoryMb` MiB may use. */
@@ -44,7 +47,7 @@ export async function loadEngine(memoryMb: number): Promise<Engine> {
   const module = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmMemory: memory }));
   // The cap is the only real bound on a task's memory: never run without it (see `variant`).
   if (module.getWasmMemory() !== memory) throw new Error("the sandbox engine did not take its capped memory");
-  return { module, memory, maximumBytes, growFailed };
+  return { module, memory, maximumBytes, growFailed, overflowMark: OverflowMark.find(module, memory) };
 }
 
 /**

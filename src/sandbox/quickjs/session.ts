@@ -13,7 +13,7 @@ import {
   type QuickJSWASMModule,
 } from "quickjs-emscripten-core";
 import type { AttemptLog } from "../attempt-log";
-import { parseDescription, type ThrownDescription } from "../classify";
+import { parseDescription, readOverflowMark, type ThrownDescription } from "../classify";
 import { BOOTSTRAP_ARGS, BOOTSTRAP_FILENAME, BOOTSTRAP_SOURCE, Primordial } from "../guest/bootstrap";
 import { HELPERS_FILENAME, HELPERS_SOURCE, HelperCall } from "../guest/helpers";
 import { parseMessage, type ConsoleLevel } from "../guest/protocol";
@@ -27,6 +27,7 @@ import type { SandboxHost, SandboxRequest } from "../types";
 import { HostCalls } from "./calls";
 import { LazyGlobals, type Built } from "./globals";
 import { expectValue, readString, readText, type CallResult } from "./handles";
+import { unmark } from "./overflow-mark";
 
 /** Text the guest sees when it tries to load a module; ours, never host error text. */
 const IMPORT_REFUSED = "module loading is not available in the sandbox";
@@ -66,11 +67,16 @@ export class Session {
   private helper: QuickJSHandle | null | undefined;
   private serialiser: QuickJSHandle | null | undefined;
 
+  /**
+   * @param overflowToken the message the engine's own stack overflows carry in this attempt
+   *   (overflow-mark.ts); it is read back as "stack overflow" wherever the host reads text.
+   */
   constructor(
     module: QuickJSWASMModule,
     private readonly settings: SandboxSettings,
     request: SandboxRequest,
     private readonly log: AttemptLog,
+    readonly overflowToken: string,
     host: SandboxHost = NO_PROVIDERS_HOST,
   ) {
     this.deadline = settings.now() + request.timeoutMs;
@@ -196,7 +202,7 @@ export class Session {
       const line = this.callHelper(HelperCall.format, [budget, ...args]);
       budget.dispose();
       // A call stopped by the deadline or by memory logs nothing; the attempt ends soon anyway.
-      if ("text" in line) this.log.addConsole(level, line.text);
+      if ("text" in line) this.log.addConsole(level, unmark(line.text, this.overflowToken));
       else if ("thrown" in line) line.thrown.dispose();
     } catch (error) {
       this.hostFault ??= error;
@@ -255,7 +261,7 @@ export class Session {
   /** Describes a thrown value inside the guest; undefined if even that failed. */
   describe(thrown: QuickJSHandle): ThrownDescription | undefined {
     const result = this.callHelper(HelperCall.describe, [thrown]);
-    if ("text" in result) return parseDescription(result.text);
+    if ("text" in result) return readOverflowMark(parseDescription(result.text), this.overflowToken);
     if ("thrown" in result) result.thrown.dispose();
     return undefined;
   }
