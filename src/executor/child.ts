@@ -28,7 +28,7 @@ function writeLine(line: string): void {
 }
 
 export async function runExecutorChild(largeStack: boolean): Promise<void> {
-  const problem = dieWithSupervisor(Number(process.env[SUPERVISOR_PID_ENV]) || process.ppid);
+  const untied = dieWithSupervisor(Number(process.env[SUPERVISOR_PID_ENV]) || process.ppid);
   // Ctrl-C in a terminal signals the whole process group. The supervisor decides when executors
   // stop (it gives attempts in flight a grace period, then kills them), so they ignore it.
   process.on("SIGINT", () => {});
@@ -41,7 +41,7 @@ export async function runExecutorChild(largeStack: boolean): Promise<void> {
     reported.add(problem);
     send({ type: "fatal", message: problem });
   };
-  report(problem);
+  report(untied);
   const queue: { id: number; request: SandboxRequest }[] = [];
   const answers = new Map<string, (resultJson: string) => void>();
   let wake: (() => void) | undefined;
