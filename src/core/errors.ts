@@ -121,3 +121,6 @@ export function exitCodeOf(error: unknown): number {
   }
   return EXIT_BY_CODE.INTERNAL;
 }
+
+/** A RUN_ID that names no run in the store: a usage error, whichever command was given it. */
+export const noSuchRun = (runId: string, location: string): BuddyError => new BuddyError("USAGE", `no run ${runId} in ${location}`);

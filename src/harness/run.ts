@@ -3,7 +3,7 @@
  * `executeRun`, which works from the store's state.
  */
 import type { RunOptions } from "../config";
-import { BuddyError, randomSeed, type Deps } from "../core";
+import { BuddyError, noSuchRun, randomSeed, type Deps } from "../core";
 import type { RunRow, Store } from "../store";
 import { executeRun, EXIT_BY_STATUS } from "./execute";
 import { checkArtifacts, writeArtifacts, type Artifacts } from "./artifacts";
@@ -76,7 +76,7 @@ export async function startRun(input: RunInput, deps: HarnessDeps): Promise<RunR
 /** `buddy resume RUN_ID`: continue an interrupted or crashed run; a finished one is only reported. */
 export async function resumeRun(run_id: string, deps: HarnessDeps, replay = false, artifacts?: Artifacts): Promise<RunResult> {
   const run = deps.store.getRun(run_id);
-  if (!run) throw new BuddyError("USAGE", `no run ${run_id} in ${deps.store.location}`);
+  if (!run) throw noSuchRun(run_id, deps.store.location);
   if (artifacts) await checkArtifacts(artifacts, run_id);
   return resumeStored(run, deps, replay, artifacts);
 }

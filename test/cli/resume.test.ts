@@ -118,3 +118,14 @@ test("a database locked by another process for longer than the busy timeout: one
   }
   expect((await buddy(["runs", "--db", db])).records).toEqual([]);
 });
+
+test("resume of a run the store does not know: exit 2 naming it, and no store is created", async () => {
+  const dir = tempDir();
+  const ran = await buddy(["resume", "no-such-run"], { cwd: dir });
+  expect(ran.code).toBe(2);
+  expect(ran.stderr).toContain(`no run no-such-run in ${join(dir, ".buddy/buddy.db")}`);
+  expect(await Bun.file(join(dir, ".buddy/buddy.db")).exists()).toBe(false);
+  const known = await buddy(["run", fixture("demo.jsonl"), "--quiet"], { cwd: dir });
+  const other = await buddy(["resume", "no-such-run"], { cwd: dir });
+  expect([known.code, other.code]).toEqual([1, 2]);
+});

@@ -1,5 +1,5 @@
 /** `buddy runs` and `buddy show RUN_ID`: what the store knows, as NDJSON. */
-import { BuddyError, EXIT } from "../../core";
+import { EXIT, noSuchRun } from "../../core";
 import type { AttemptRow, RunRow } from "../../store";
 import { openReadOnlyDb, type GlobalArgs } from "../context";
 import { printJson } from "../io";
@@ -49,7 +49,7 @@ export function showCommand(args: GlobalArgs & { run_id: string; tasks?: boolean
   const store = openReadOnlyDb(args);
   try {
     const run = store.getRun(args.run_id);
-    if (!run) throw new BuddyError("USAGE", `no run ${args.run_id} in ${store.location}`);
+    if (!run) throw noSuchRun(args.run_id, store.location);
     printJson(runRecord(run));
     for (const wave of store.waveRecords(run.run_id)) printJson(wave.record);
     if (args.tasks) {

@@ -1,5 +1,5 @@
 /** `buddy report RUN_ID --format md|html|json`: the run report (SPEC 9.3) from the store. */
-import { BuddyError, EXIT } from "../../core";
+import { EXIT, noSuchRun } from "../../core";
 import { loadRunReport } from "../../harness";
 import { htmlReport, jsonReport, markdownReport } from "../../report";
 import { openReadOnlyDb, type GlobalArgs } from "../context";
@@ -10,7 +10,7 @@ export const REPORT_FORMATS = { md: markdownReport, html: htmlReport, json: json
 export function reportCommand(args: GlobalArgs & { run_id: string; format: keyof typeof REPORT_FORMATS }): number {
   const store = openReadOnlyDb(args);
   try {
-    if (!store.getRun(args.run_id)) throw new BuddyError("USAGE", `no run ${args.run_id} in ${store.location}`);
+    if (!store.getRun(args.run_id)) throw noSuchRun(args.run_id, store.location);
     printLine(REPORT_FORMATS[args.format](loadRunReport(store, args.run_id, Date.now())).trimEnd());
   } finally {
     store.close();
