@@ -4,7 +4,7 @@
  * their values before it goes anywhere.
  */
 import type { Provider } from "../core";
-import { MIN_SECRET_LENGTH, REDACTED, Redactor } from "./redact";
+import { MIN_SECRET_LENGTH, REDACTED, Redactor, visible } from "./redact";
 
 export { REDACTED } from "./redact";
 
@@ -73,11 +73,24 @@ export function checkProviderCredentials(
       for (const name of BASE_URL_ENV[provider]) {
         if (reported.has(name) || !isSet(options.env, name) || isHttpUrl(options.env[name]!)) continue;
         reported.add(name);
-        problems.push(`${name} is not an http(s) URL: ${JSON.stringify(options.env[name])}`);
+        problems.push(`${name} is not an http(s) URL${urlHint(options.env[name]!, options.env)}`);
       }
     }
   }
   return problems;
+}
+
+/**
+ * What of a bad base URL a message may show: its scheme and host, scrubbed of secrets, never its
+ * path or query (where a token pasted by mistake would sit); nothing when it is not a URL at all.
+ */
+function urlHint(text: string, env: Env): string {
+  try {
+    const url = new URL(text.trim());
+    return `: ${redact(JSON.stringify(`${url.protocol}//${url.host}`), env)} (path and query not shown)`;
+  } catch {
+    return " (value not shown: it may hold a secret)";
+  }
 }
 
 function isHttpUrl(text: string): boolean {
@@ -103,7 +116,8 @@ export function redact(text: string, env: Env, extra: Iterable<string> = []): st
  * ordinary text (or part of the redaction marker itself) could not be kept out of outputs.
  */
 export function secretProblem(value: string): string | undefined {
-  const v = value.trim();
+  // Invisible characters do not count: the matcher skips them.
+  const v = visible(value).trim();
   if (v.length < MIN_SECRET_LENGTH) return `is shorter than ${MIN_SECRET_LENGTH} characters, too short to be kept out of outputs`;
   if (REDACTED.includes(v)) return `is part of the redaction marker ${JSON.stringify(REDACTED)}`;
   return undefined;

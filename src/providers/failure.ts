@@ -9,6 +9,9 @@ import type { ProviderCall, ProviderResult } from "./types";
 /** Longest message handed to task code; upstream bodies can be whole HTML pages. */
 const MESSAGE_LIMIT = 500;
 
+/** Longest wait a failure may ask for (a day, the retry policy's own cap), in seconds. */
+export const MAX_RETRY_AFTER_S = 24 * 60 * 60;
+
 export class ProviderFailure extends Error {
   constructor(
     readonly status: number,
@@ -51,7 +54,7 @@ export async function settle(
       method: c.method,
       status: failure.status,
       message: clip(scrub(failure.message)),
-      ...(failure.retryAfter === undefined ? {} : { retry_after: failure.retryAfter }),
+      ...(failure.retryAfter === undefined ? {} : { retry_after: Math.min(MAX_RETRY_AFTER_S, failure.retryAfter) }),
     };
     return { ok: false, error };
   }

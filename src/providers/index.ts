@@ -31,7 +31,7 @@ export { FAULTS, type Fault } from "./mock/draw";
 export { createMockProviders, MOCK_EPOCH_MS, type MockProvidersOptions } from "./mock";
 export { MockStateSchema, type MockSnapshot } from "./mock/state";
 export { MOCK_LIMITS, MOCK_FULL_STATUS } from "./mock/quota";
-export { Redactor, MIN_SECRET_LENGTH } from "./redact";
+export { Redactor, MIN_SECRET_LENGTH, visible } from "./redact";
 export { createLiveProviders, DEFAULT_REQUEST_TIMEOUT_MS, type LiveProvidersOptions } from "./live";
 export { GHL_API_VERSION, GHL_DEFAULT_BASE_URL } from "./live/ghl";
 export { GRAPH_DEFAULT_BASE_URL } from "./live/msgraph";

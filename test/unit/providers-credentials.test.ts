@@ -44,7 +44,19 @@ describe("checkProviderCredentials", () => {
 
   test("a base-URL override must be an http(s) URL", () => {
     const problems = checkProviderCredentials(tasks(["msgraph"]), { live: true, env: { ...FULL, BUDDY_MSGRAPH_BASE_URL: "graph.local" } });
-    expect(problems).toEqual(['BUDDY_MSGRAPH_BASE_URL is not an http(s) URL: "graph.local"']);
+    expect(problems).toEqual(["BUDDY_MSGRAPH_BASE_URL is not an http(s) URL (value not shown: it may hold a secret)"]);
+  });
+
+  test("a bad base URL's message shows its scheme and host, never a token in its path, query or user part", () => {
+    const token = FULL.MSGRAPH_CLIENT_SECRET;
+    for (const url of [`ftp://127.0.0.1/${token}`, `ftp://u:${token}@127.0.0.1/?t=${encodeURIComponent(token)}`, `ftp://${token}/`, `${token}`]) {
+      const [problem] = checkProviderCredentials(tasks(["msgraph"]), { live: true, env: { ...FULL, BUDDY_MSGRAPH_BASE_URL: url } });
+      expect(problem).toStartWith("BUDDY_MSGRAPH_BASE_URL is not an http(s) URL");
+      expect(problem).not.toContain(token);
+      expect(problem).not.toContain(encodeURIComponent(token));
+    }
+    const [shown] = checkProviderCredentials(tasks(["msgraph"]), { live: true, env: { ...FULL, BUDDY_MSGRAPH_BASE_URL: `ftp://127.0.0.1/${token}` } });
+    expect(shown).toBe('BUDDY_MSGRAPH_BASE_URL is not an http(s) URL: "ftp://127.0.0.1" (path and query not shown)');
   });
 
   test("problems never contain a secret value", () => {

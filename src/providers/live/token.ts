@@ -53,11 +53,12 @@ export function createTokenSource(o: TokenSourceOptions): TokenSource {
     if (typeof token !== "string" || token === "") {
       throw new ProviderFailure(502, `${o.http.label} token endpoint answered without an access_token`);
     }
-    // Before anything else can quote it; a token too short to redact is not used at all.
-    o.http.redactor.add(token);
+    // A token too short to redact is not used at all, and not added: it would redact every answer.
     if (secretProblem(token) !== undefined) {
       throw new ProviderFailure(502, `${o.http.label} token endpoint issued an access token too short to be kept out of outputs`);
     }
+    // Before anything else can quote it.
+    o.http.redactor.add(token);
     issued.push(token);
     const expiresIn = typeof body.expires_in === "number" ? body.expires_in : Number(body.expires_in) || DEFAULT_EXPIRES_IN_S;
     const margin = Math.min(EXPIRY_MARGIN_S, expiresIn / 2);

@@ -3,8 +3,8 @@
  * and hex. Base64 of a longer text (`client_id:secret` in Basic auth, a JSON blob) places the
  * secret at one of three byte alignments, and the characters at its two edges mix its bits with
  * the neighbours': each alignment gets a pattern whose edge characters are classes of every value
- * consistent with the secret's bits, so no character carrying a bit of it survives. Line breaks
- * between characters (MIME's 76-column lines) do not hide it.
+ * consistent with the secret's bits, so no character carrying a bit of it survives. Whitespace
+ * between characters (MIME's 76-column lines, folded headers) does not hide it.
  */
 /** `chars` made safe inside a RegExp character class. */
 const escapeClass = (chars: string) => chars.replace(/[\\\]\[^\-]/g, "\\$&");
@@ -45,8 +45,9 @@ function base64Pattern(bytes: Uint8Array, align: number, alphabet: string): stri
     }
     chars.push(charPattern(alphabet, values));
   }
-  // MIME wraps base64 at 76 characters (mail bodies, PEM): a line break may fall anywhere.
-  return chars.join("(?:\\r?\\n)?");
+  // MIME wraps base64 at 76 characters, headers fold with "\r\n ", some tools group by spaces:
+  // whitespace may fall anywhere.
+  return chars.join("\\s*");
 }
 
 /** Every base64 pattern (3 alignments × 2 alphabets) and the hex pattern of `bytes`. */
@@ -54,6 +55,8 @@ export function binaryPatterns(bytes: Uint8Array): string[] {
   const patterns: string[] = [];
   for (const alphabet of [STANDARD, URL_SAFE]) for (const align of [0, 1, 2]) patterns.push(base64Pattern(bytes, align, alphabet));
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  patterns.push(hex.replace(/[a-f]/g, (c) => `[${c}${c.toUpperCase()}]`));
+  // Either case, bytes apart or joined by a colon, space or dash (as fingerprints are shown).
+  const pairs = hex.match(/../g) ?? [];
+  patterns.push(pairs.map((h) => h.replace(/[a-f]/g, (c) => `[${c}${c.toUpperCase()}]`)).join("[:\\s-]?"));
   return [...new Set(patterns)];
 }

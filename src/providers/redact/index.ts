@@ -2,13 +2,15 @@
  * The one redactor of secrets (SPEC 6): every text that leaves the provider layer (answer
  * bodies, error messages, fetch failures) goes through `Redactor.redact` whole, before anything
  * cuts it short. A secret is found spelled raw or in any mix of URL, JSON and HTML escapes, nested
- * up to three deep (see views.ts), and in base64 and hex of its usual byte forms (see binary.ts);
- * every span found is
- * merged with its neighbours and replaced by one `[redacted]`, so a secret that contains another,
- * or two that overlap, leave no piece behind.
+ * up to MAX_DEPTH deep, with invisible characters anywhere in it (see views.ts), and in base64 and
+ * hex of its usual byte forms (see binary.ts); every span found is merged with its neighbours and
+ * replaced by one `[redacted]`, so a secret that contains another, or two that overlap, leave no
+ * piece behind. A text nested deeper than the views see is withheld whole.
  */
 import { binaryPatterns } from "./binary";
-import { originalSpan, viewsOf } from "./views";
+import { UNKNOWN_REFERENCE } from "./html";
+import { isInvisible } from "./invisible";
+import { forEachView, originalSpan, viewTexts } from "./views";
 
 export const REDACTED = "[redacted]";
 
@@ -18,20 +20,48 @@ export const REDACTED = "[redacted]";
  */
 export const MIN_SECRET_LENGTH = 8;
 
-/** The byte strings whose base64 or hex could carry `secret`: raw, and as forms encode it. */
+/** `text` without its invisible characters (what a reader sees of it). */
+export function visible(text: string): string {
+  let out = "";
+  for (const ch of text) if (!isInvisible(ch.codePointAt(0)!)) out += ch;
+  return out;
+}
+
+const latin1 = (s: string) => ([...s].every((c) => c.codePointAt(0)! < 0x100) ? Uint8Array.from(s, (c) => c.charCodeAt(0)) : undefined);
+
+/** The byte strings whose base64 or hex could carry `secret`: raw, as forms encode it, as JSON quotes it, in UTF-16 and Latin-1. */
 function byteForms(secret: string): Uint8Array[] {
   const utf8 = new TextEncoder();
   const component = encodeURIComponent(secret);
   const form = new URLSearchParams({ s: secret }).toString().slice(2);
-  const texts = new Set([secret, component, form, encodeURI(secret), component.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase())]);
-  return [...texts].map((t) => utf8.encode(t));
+  const json = JSON.stringify(secret).slice(1, -1);
+  const texts = new Set([secret, visible(secret), component, form, encodeURI(secret), component.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()), json, json.replace(/\//g, "\\/")]);
+  const forms = [...texts].map((t) => utf8.encode(t));
+  forms.push(new Uint8Array(Buffer.from(secret, "utf16le")));
+  const l1 = latin1(secret);
+  if (l1 !== undefined) forms.push(l1);
+  return forms;
+}
+
+/**
+ * A literal pattern of `text`: a space may also be written `+` (as forms do), and a non-ASCII
+ * character may stand as an HTML reference the views do not know (UNKNOWN_REFERENCE).
+ */
+function literal(text: string): RegExp {
+  let source = "";
+  for (const ch of text) {
+    if (ch === " ") source += "[ +]";
+    else if (ch.codePointAt(0)! < 0x80) source += ch.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+    else source += `(?:${ch}|${UNKNOWN_REFERENCE})`;
+  }
+  return new RegExp(source, "g");
 }
 
 interface Compiled {
   /**
-   * The secret as patterns (a space may also be written `+`, as forms do): itself, and as each
-   * decoding round reads it. A secret whose own text looks like an escape (`a%41b`) and is echoed
-   * with the rest encoded reads, in a decoded view, as the secret decoded the same number of times.
+   * The secret as literal patterns: itself and how each view reads it (a secret whose own text
+   * looks like an escape, `a%41b`, echoed with the rest encoded reads in a decoded view as the
+   * secret decoded the same way), each also in Unicode's composed and decomposed forms.
    */
   plain: RegExp[];
   binary: RegExp;
@@ -47,9 +77,9 @@ export class Redactor {
   /** Adds `secret` (and its trimmed form, which is what a client sends); blank values are ignored. */
   add(secret: string): void {
     for (const s of new Set([secret, secret.trim()])) {
-      if (s.trim() === "" || this.secrets.has(s)) continue;
-      const literal = (t: string) => new RegExp(t.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&").replace(/ /g, "[ +]"), "g");
-      const plain = [...new Set(viewsOf(s).map((v) => v.text))].map(literal);
+      if (visible(s).trim() === "" || this.secrets.has(s)) continue;
+      const texts = viewTexts(s).flatMap((t) => [t, t.normalize("NFC"), t.normalize("NFD")]);
+      const plain = [...new Set(texts)].filter((t) => t !== "").map(literal);
       const binary = new RegExp(byteForms(s).flatMap(binaryPatterns).join("|"), "g");
       this.secrets.set(s, { plain, binary });
     }
@@ -60,24 +90,25 @@ export class Redactor {
     if (this.secrets.size === 0) return text;
     // A replacement could join two pieces into a new spelling; a few passes reach a fixed point.
     for (let pass = 0; pass < 4; pass++) {
-      const spans = this.spans(text);
-      if (spans.length === 0) return text;
-      text = replaceSpans(text, spans);
+      const found = this.spans(text);
+      if (found === undefined) return REDACTED;
+      if (found.length === 0) return text;
+      text = replaceSpans(text, found);
     }
     // Still not clean after four passes: withhold the text rather than risk a piece of a secret.
-    return this.spans(text).length === 0 ? text : REDACTED;
+    return this.spans(text)?.length === 0 ? text : REDACTED;
   }
 
-  /** True when `text` holds a spelling of a secret. */
+  /** True when `text` holds a spelling of a secret (or is nested too deep to tell). */
   finds(text: string): boolean {
-    return this.secrets.size > 0 && this.spans(text).length > 0;
+    return this.secrets.size > 0 && this.spans(text)?.length !== 0;
   }
 
-  private spans(text: string): Array<[number, number]> {
+  /** Where secrets are; undefined when escapes nest deeper than the views see. */
+  private spans(text: string): Array<[number, number]> | undefined {
     const spans: Array<[number, number]> = [];
-    const views = viewsOf(text);
-    for (const { plain, binary } of this.secrets.values()) {
-      for (const view of views) {
+    const complete = forEachView(text, (view) => {
+      for (const { plain, binary } of this.secrets.values()) {
         for (const re of [...plain, binary]) {
           re.lastIndex = 0;
           // Every start, overlapping ones included ("abab" twice in "ababab").
@@ -87,22 +118,23 @@ export class Redactor {
           }
         }
       }
-    }
-    return spans;
+    });
+    return complete ? spans : undefined;
   }
 }
 
 /** `text` with each union of overlapping or touching spans replaced by one `[redacted]`. */
 function replaceSpans(text: string, spans: Array<[number, number]>): string {
   spans.sort((a, b) => a[0] - b[0]);
-  let out = "";
+  const out: string[] = [];
   let at = 0;
   let i = 0;
   while (i < spans.length) {
     let [start, end] = spans[i]!;
     for (i++; i < spans.length && spans[i]![0] <= end; i++) end = Math.max(end, spans[i]![1]);
-    out += text.slice(at, start) + REDACTED;
+    out.push(text.slice(at, start), REDACTED);
     at = end;
   }
-  return out + text.slice(at);
+  out.push(text.slice(at));
+  return out.join("");
 }
