@@ -241,3 +241,85 @@ describe("dry run: the mock providers of a run are bounded (issue 9.7)", async (
     expect(statSync(db).size).toBeLessThan(64 * 1024 * 1024);
   });
 });
+
+describe("live through the binary: hostile transports (issue 9.7)", async () => {
+  const dir = tempDir();
+  const token = "ghl-hostile-31415926";
+  const digits = "31415926535897932";
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch(req) {
+      const path = new URL(req.url).pathname;
+      // The token endpoint issues a 1-character access token: not usable, and it must not poison the redactor.
+      if (path === "/token") return Response.json({ access_token: "e", expires_in: 3600 });
+      const id = path.split("/").pop();
+      if (id === "utf16") return new Response(Buffer.from(`invalid token ${token}`, "utf16le"), { status: 401, headers: { "content-type": "text/plain; charset=utf-16le" } });
+      if (id === "utf16ok") return new Response(Buffer.from(JSON.stringify({ contact: { id, firstName: token } }), "utf16le"), { headers: { "content-type": "application/json; charset=utf-16le" } });
+      if (id === "retry") return new Response("slow down", { status: 429, headers: { "retry-after": digits } });
+      if (id === "retrybig") return new Response("slow down", { status: 429, headers: { "retry-after": "99999999999" } });
+      if (id === "ff") return new Response("%FF".repeat(50_000), { status: 400 });
+      return Response.json({ contact: { id, firstName: "e-mail me at eve@example.com" } });
+    },
+  });
+  const url = `http://127.0.0.1:${server.port}`;
+  const code = [
+    "const out = {};",
+    "try { await providers.msgraph.testConnection(); } catch (e) { out.graph = e; }",
+    "for (const id of ['utf16', 'utf16ok', 'retry', 'retrybig', 'ff', 'plain']) {",
+    "  try { out[id] = await providers.ghl.getContact(id); } catch (e) { out[id] = e; }",
+    "}",
+    "return out;",
+  ].join("\n");
+  const task = { task_id: "t", predicted_success_probability: 0.9, uses: ["ghl", "msgraph"], code, max_retries: 0 };
+  writeFileSync(join(dir, "t.jsonl"), `${JSON.stringify(task)}\n`);
+  const env = {
+    GHL_API_TOKEN: digits, GHL_LOCATION_ID: "loc", BUDDY_GHL_BASE_URL: url,
+    MSGRAPH_TENANT_ID: "tenant", MSGRAPH_CLIENT_ID: "client-id", MSGRAPH_CLIENT_SECRET: token, MSGRAPH_SENDER: "bot@example.com",
+    BUDDY_MSGRAPH_BASE_URL: url, BUDDY_MSGRAPH_TOKEN_URL: `${url}/token`,
+  };
+  const ran = await buddy(["run", join(dir, "t.jsonl"), "--live", "--db", join(dir, "db", "buddy.db"), "--seed", "1"], { cwd: dir, env });
+  const badUrl = await buddy(["run", join(dir, "t.jsonl"), "--live", "--db", join(dir, "db2", "buddy.db")], {
+    cwd: dir,
+    env: { ...env, BUDDY_GHL_BASE_URL: `ftp://127.0.0.1/${token}?t=${digits}` },
+  });
+  server.stop(true);
+  const result = tasksOf(ran)[0]?.result ?? {};
+
+  test("nothing secret in what the run printed, NULs removed or not", () => {
+    expect(ran.code).toBe(0);
+    const printed = (ran.stdout + ran.stderr).replace(/\\u0000|\u0000/g, "");
+    expect(printed).not.toContain(token);
+    expect(printed).not.toContain(digits);
+  });
+
+  test("a UTF-16 error body is not quoted; a UTF-16 success body is read in its charset and redacted", () => {
+    expect(result.utf16).toMatchObject({ code: "PROVIDER_ERROR", status: 401 });
+    expect(result.utf16.message).toBe('GoHighLevel answered 401: a body that is not UTF-8 text (charset "utf-16le"), not shown');
+    expect(result.utf16ok.data.first_name).toBe("[redacted]");
+  });
+
+  test("a Retry-After that spells a secret is dropped; any other is at most a day", () => {
+    expect(result.retry).toMatchObject({ code: "PROVIDER_ERROR", status: 429 });
+    expect(result.retry.retry_after).toBeUndefined();
+    expect(result.retrybig.retry_after).toBe(86_400);
+  });
+
+  test("a hostile error body of %FF escapes is handled at once, and the task goes on", () => {
+    expect(result.ff).toMatchObject({ code: "PROVIDER_ERROR", status: 400 });
+    expect(result.plain.data.first_name).toBe("e-mail me at eve@example.com");
+  });
+
+  test("a 1-character access token is a 502 and does not redact the rest of the run", () => {
+    expect(result.graph).toMatchObject({ code: "PROVIDER_ERROR", status: 502 });
+    expect(result.graph.message).toContain("too short to be kept out of outputs");
+    expect(JSON.stringify(result.plain)).not.toContain("[redacted]");
+  });
+
+  test("a bad base URL is an input error that quotes neither a secret nor the URL's path", () => {
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toContain('BUDDY_GHL_BASE_URL is not an http(s) URL: "ftp://127.0.0.1" (path and query not shown)');
+    expect(badUrl.stderr + badUrl.stdout).not.toContain(token);
+    expect(badUrl.stderr + badUrl.stdout).not.toContain(digits);
+  });
+});

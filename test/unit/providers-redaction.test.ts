@@ -139,3 +139,78 @@ describe("base64 wrapped in lines", () => {
     }
   });
 });
+
+describe("spellings a hostile review found (issue 9.7)", () => {
+  const T = "ghl~!*'()%41+ /\\\"tok-9Zq";
+  const C = "Gr4ph~s3cr!*'()% +/\\\"é€😀-xy";
+  const L = "pässwörd_é.ok!"; // Latin-1 only
+  const te = new TextEncoder();
+  const b64 = (u: Uint8Array | Buffer) => Buffer.from(u).toString("base64");
+  const wrap = (s: string, n: number, sep: string) => s.replace(new RegExp(`(.{${n}})`, "g"), `$1${sep}`);
+  const latin1 = (s: string) => Uint8Array.from([...s], (c) => c.codePointAt(0)! & 0xff);
+  const pct = (u: Uint8Array) => Array.from(u, (b) => `%${b.toString(16).padStart(2, "0").toUpperCase()}`).join("");
+  const named: Record<string, string> = { "!": "&excl;", "*": "&ast;", "(": "&lpar;", ")": "&rpar;", "%": "&percnt;", "+": "&plus;", "/": "&sol;", "\\": "&bsol;", '"': "&quot;", é: "&eacute;", "€": "&euro;", ".": "&period;", _: "&lowbar;", ä: "&auml;", ö: "&ouml;", "😀": "&grinning;" };
+  const forms = (s: string): Record<string, string> => ({
+    escapeJs: escape(s),
+    latin1Pct: pct(latin1(s)),
+    quad: encodeURIComponent(encodeURIComponent(encodeURIComponent(encodeURIComponent(s)))),
+    htmlNoSemi: [...s].map((c) => `&#${c.codePointAt(0)}`).join(""),
+    htmlZeros: [...s].map((c) => `&#${String(c.codePointAt(0)).padStart(12, "0")};`).join(""),
+    htmlHexNoSemi: [...s].map((c) => `&#x0000${c.codePointAt(0)!.toString(16)}`).join(""),
+    htmlNamed: [...s].map((c) => named[c] ?? c).join(""),
+    b64wrapSpace: wrap(b64(te.encode(s)), 4, " "),
+    b64wrapCR: wrap(b64(te.encode(s)), 5, "\r"),
+    b64wrapFold: wrap(b64(te.encode(`x${s}`)), 10, "\r\n "),
+    b64json: b64(te.encode(JSON.stringify({ sub: s }))),
+    b64jsonurl: Buffer.from(JSON.stringify({ sub: s })).toString("base64url"),
+    b64utf16: b64(Buffer.from(s, "utf16le")),
+    b64latin1: b64(latin1(s)),
+    basicLatin1: b64(Uint8Array.from([...te.encode("client:"), ...latin1(s)])),
+    hexColon: Buffer.from(s).toString("hex").replace(/(..)(?!$)/g, "$1:"),
+    pyrepr: Array.from(te.encode(s), (b) => (b >= 0x20 && b < 0x7f && b !== 0x5c && b !== 0x27 ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`)).join(""),
+    zeroWidth: [...s].join("\u200b"),
+    nulSeparated: [...s].join("\u0000"),
+    bomInside: `${s.slice(0, 3)}\uFEFF${s.slice(3)}`,
+    pctBomInside: encodeURIComponent(`${s.slice(0, 3)}\uFEFF${s.slice(3)}`),
+    nfd: s.normalize("NFD"),
+    jsonEatsNeighbour: `\\u00${encodeURIComponent(s)}`,
+  });
+  for (const [kind, secret] of Object.entries({ T, C, L })) {
+    const r = new Redactor([secret]);
+    for (const [name, spelled] of Object.entries(forms(secret))) {
+      test(`${kind}: ${name}`, () => {
+        const out = r.redact(`before <${spelled}> after`);
+        expect(out).toContain(REDACTED);
+        expect(r.finds(out)).toBe(false);
+        expect(out.replace(/[\u0000\u200b\uFEFF]/g, "")).not.toContain(secret);
+      });
+    }
+  }
+
+  test("an unknown HTML name, a longest legacy name and ordinary ampersands are read as a browser would", () => {
+    const r = new Redactor(["Gr4ph-s€cr€t-xy"]);
+    expect(r.redact("Gr4ph-s&frobnicate;cr&euro;t-xy")).toBe(REDACTED);
+    expect(r.redact("a=1&b=2&copy=3 &amp; more")).toBe("a=1&b=2&copy=3 &amp; more");
+  });
+
+  test("escapes nested deeper than the views see withhold the whole text", () => {
+    const r = new Redactor([T]);
+    let deep = "x";
+    for (let i = 0; i < 7; i++) deep = encodeURIComponent(`%${deep}`);
+    expect(r.redact(`plain ${deep}`)).toBe(REDACTED);
+    expect(r.redact("%2541 four levels: %25252541")).toBe("%2541 four levels: %25252541");
+  });
+
+  test("hostile escape runs are handled in time linear in their size (the suite's 5 s per test bounds it)", () => {
+    const r = new Redactor([T, C]);
+    expect(r.redact("%FF".repeat(50_000))).toBe("%FF".repeat(50_000));
+    const pct2541 = "%2541".repeat(600_000);
+    expect(r.redact(pct2541)).toBe(pct2541);
+    const hex = `&#${"0".repeat(1_000_000)}`;
+    expect(r.redact(hex)).toBe(hex);
+  });
+
+  test("a secret of invisible characters and a few visible ones is too short", () => {
+    expect(checkProviderCredentials([{ task_id: "t", uses: ["ghl"] }], { live: true, env: { GHL_API_TOKEN: "ab\u200b\u200b\u200b\u200b\u200b\u200b\u200bcd", GHL_LOCATION_ID: "l" } })[0]).toStartWith("GHL_API_TOKEN is shorter than 8 characters");
+  });
+});

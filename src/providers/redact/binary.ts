@@ -28,7 +28,7 @@ function charPattern(alphabet: string, values: readonly number[]): string {
  * The base64 pattern of `bytes` preceded by `align` unknown bytes in the encoded data: the
  * characters whose 6 bits overlap the secret's, each a literal where all 6 are the secret's.
  */
-function base64Pattern(bytes: Uint8Array, align: number, alphabet: string): string {
+function base64Pattern(bytes: Uint8Array, align: number, alphabet: string, unknown?: ReadonlySet<number>): string {
   const first = align * 8;
   const last = first + bytes.length * 8; // exclusive
   const bit = (i: number) => (bytes[(i - first) >> 3]! >> (7 - ((i - first) & 7))) & 1;
@@ -39,7 +39,8 @@ function base64Pattern(bytes: Uint8Array, align: number, alphabet: string): stri
       let fits = true;
       for (let b = 0; b < 6 && fits; b++) {
         const i = k * 6 + b;
-        if (i >= first && i < last) fits = ((v >> (5 - b)) & 1) === bit(i);
+        // A byte a lossy encoder may have written any way (`unknown`) constrains nothing.
+        if (i >= first && i < last && !unknown?.has((i - first) >> 3)) fits = ((v >> (5 - b)) & 1) === bit(i);
       }
       if (fits) values.push(v);
     }
@@ -51,9 +52,10 @@ function base64Pattern(bytes: Uint8Array, align: number, alphabet: string): stri
 }
 
 /** Every base64 pattern (3 alignments × 2 alphabets) and the hex pattern of `bytes`. */
-export function binaryPatterns(bytes: Uint8Array): string[] {
+export function binaryPatterns(bytes: Uint8Array, unknown?: ReadonlySet<number>): string[] {
   const patterns: string[] = [];
-  for (const alphabet of [STANDARD, URL_SAFE]) for (const align of [0, 1, 2]) patterns.push(base64Pattern(bytes, align, alphabet));
+  for (const alphabet of [STANDARD, URL_SAFE]) for (const align of [0, 1, 2]) patterns.push(base64Pattern(bytes, align, alphabet, unknown));
+  if (unknown !== undefined) return [...new Set(patterns)];
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   // Either case, bytes apart or joined by a colon, space or dash (as fingerprints are shown).
   const pairs = hex.match(/../g) ?? [];

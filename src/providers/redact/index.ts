@@ -27,7 +27,18 @@ export function visible(text: string): string {
   return out;
 }
 
-const latin1 = (s: string) => ([...s].every((c) => c.codePointAt(0)! < 0x100) ? Uint8Array.from(s, (c) => c.charCodeAt(0)) : undefined);
+/**
+ * The secret in Latin-1, one byte per character; a character Latin-1 lacks is written some way
+ * by each lossy encoder (`?`, its low byte), so its byte is unknown and matches anything.
+ */
+function latin1(secret: string): { bytes: Uint8Array; unknown: Set<number> } {
+  const chars = [...secret];
+  const unknown = new Set(chars.flatMap((c, i) => (c.codePointAt(0)! > 0xff ? [i] : [])));
+  return { bytes: Uint8Array.from(chars, (c) => c.codePointAt(0)! & 0xff), unknown };
+}
+
+/** Enough known characters left for a pattern with wildcards to single out the secret. */
+const specific = (known: number) => known >= MIN_SECRET_LENGTH;
 
 /** The byte strings whose base64 or hex could carry `secret`: raw, as forms encode it, as JSON quotes it, in UTF-16 and Latin-1. */
 function byteForms(secret: string): Uint8Array[] {
@@ -36,25 +47,39 @@ function byteForms(secret: string): Uint8Array[] {
   const form = new URLSearchParams({ s: secret }).toString().slice(2);
   const json = JSON.stringify(secret).slice(1, -1);
   const texts = new Set([secret, visible(secret), component, form, encodeURI(secret), component.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()), json, json.replace(/\//g, "\\/")]);
-  const forms = [...texts].map((t) => utf8.encode(t));
-  forms.push(new Uint8Array(Buffer.from(secret, "utf16le")));
+  return [...texts].map((t) => utf8.encode(t)).concat([new Uint8Array(Buffer.from(secret, "utf16le"))]);
+}
+
+/** Every base64 and hex pattern of `secret`, its Latin-1 bytes included. */
+function binarySource(secret: string): string {
+  const patterns = byteForms(secret).flatMap((b) => binaryPatterns(b));
   const l1 = latin1(secret);
-  if (l1 !== undefined) forms.push(l1);
-  return forms;
+  if (l1.unknown.size === 0) patterns.push(...binaryPatterns(l1.bytes));
+  else if (specific(l1.bytes.length - l1.unknown.size)) patterns.push(...binaryPatterns(l1.bytes, l1.unknown));
+  return [...new Set(patterns)].join("|");
 }
 
 /**
  * A literal pattern of `text`: a space may also be written `+` (as forms do), and a non-ASCII
  * character may stand as an HTML reference the views do not know (UNKNOWN_REFERENCE).
  */
-function literal(text: string): RegExp {
+function literal(text: string, lossy = false): RegExp {
   let source = "";
   for (const ch of text) {
     if (ch === " ") source += "[ +]";
     else if (ch.codePointAt(0)! < 0x80) source += ch.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+    // Lossy: a character outside Latin-1 written as anything (`?`, its low byte, a NUL the views drop): up to two units.
+    else if (lossy && ch.codePointAt(0)! > 0xff) source += "[\\s\\S]{0,2}";
     else source += `(?:${ch}|${UNKNOWN_REFERENCE})`;
   }
   return new RegExp(source, "g");
+}
+
+/** `text` as a lossy Latin-1 encoder leaves it, when enough of it is left to single it out. */
+function lossyLatin1(text: string): RegExp | undefined {
+  const chars = [...text];
+  const outside = chars.filter((c) => c.codePointAt(0)! > 0xff).length;
+  return outside > 0 && specific(chars.length - outside) ? literal(text, true) : undefined;
 }
 
 interface Compiled {
@@ -79,8 +104,9 @@ export class Redactor {
     for (const s of new Set([secret, secret.trim()])) {
       if (visible(s).trim() === "" || this.secrets.has(s)) continue;
       const texts = viewTexts(s).flatMap((t) => [t, t.normalize("NFC"), t.normalize("NFD")]);
-      const plain = [...new Set(texts)].filter((t) => t !== "").map(literal);
-      const binary = new RegExp(byteForms(s).flatMap(binaryPatterns).join("|"), "g");
+      const unique = [...new Set(texts)].filter((t) => t !== "");
+      const plain = [...unique.map((t) => literal(t)), ...unique.flatMap((t) => lossyLatin1(t) ?? [])];
+      const binary = new RegExp(binarySource(s), "g");
       this.secrets.set(s, { plain, binary });
     }
   }
