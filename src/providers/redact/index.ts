@@ -82,6 +82,14 @@ function lossyLatin1(text: string): RegExp | undefined {
   return outside > 0 && specific(chars.length - outside) ? literal(text, true) : undefined;
 }
 
+/**
+ * Runs of at least eight characters that could each be part of a base64 or hex pattern (a secret
+ * of 8 bytes or more takes at least 9; `%` and `\` for `%2B`, `\/`): every binary match lies
+ * inside one, so the patterns' long alternation runs only there, not at each position of ordinary
+ * text. A plain class, so the scan keeps no backtracking state however long a run is.
+ */
+const BINARY_RUN = /[A-Za-z0-9+/_:=%\\\s-]{8,}/g;
+
 interface Compiled {
   /**
    * The secret as literal patterns: itself and how each view reads it (a secret whose own text
@@ -134,14 +142,22 @@ export class Redactor {
   private spans(text: string): Array<[number, number]> | undefined {
     const spans: Array<[number, number]> = [];
     const complete = forEachView(text, (view) => {
+      // Every start, overlapping ones included ("abab" twice in "ababab").
+      const all = (re: RegExp, within: string, offset: number) => {
+        re.lastIndex = 0;
+        for (let m = re.exec(within); m !== null; m = re.exec(within)) {
+          spans.push(originalSpan(view, offset + m.index, offset + m.index + m[0].length));
+          re.lastIndex = m.index + 1;
+        }
+      };
       for (const { plain, binary } of this.secrets.values()) {
-        for (const re of [...plain, binary]) {
-          re.lastIndex = 0;
-          // Every start, overlapping ones included ("abab" twice in "ababab").
-          for (let m = re.exec(view.text); m !== null; m = re.exec(view.text)) {
-            spans.push(originalSpan(view, m.index, m.index + m[0].length));
-            re.lastIndex = m.index + 1;
-          }
+        for (const re of plain) all(re, view.text, 0);
+        // Rescanned per secret rather than kept: a list of every run would cost more than the text.
+        BINARY_RUN.lastIndex = 0;
+        for (let m = BINARY_RUN.exec(view.text); m !== null; m = BINARY_RUN.exec(view.text)) {
+          const at = BINARY_RUN.lastIndex;
+          all(binary, m[0], m.index);
+          BINARY_RUN.lastIndex = at;
         }
       }
     });

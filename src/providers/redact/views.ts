@@ -158,13 +158,15 @@ export function decodeOnce(view: View, kinds: number): Decoded {
   const src = view.text;
   const n = src.length;
   const origin = view.from;
+  highByte = false;
+  // Most views decode to themselves (the last round of every chain): find that out without allocating.
+  if (!changes(src, kinds)) return { view, found: 0, high: highByte };
   // A decoded text is never longer than its source, so the maps fit in arrays of its length.
   const out = new Uint16Array(n);
   const from = new Int32Array(n + 1);
   let len = 0;
   let found = 0;
   let dropped = false;
-  highByte = false;
   const put = (unit: number, at: number) => {
     if (unit < 0xd800 || unit > 0xdfff ? isInvisible(unit) : false) {
       dropped = true;
@@ -201,6 +203,25 @@ export function decodeOnce(view: View, kinds: number): Decoded {
   from[len] = origin === undefined ? n : origin[n]!;
   const text = Buffer.from(out.buffer, 0, len * 2).toString("utf16le");
   return { view: { text, from: len < n >> 1 ? from.slice(0, len + 1) : from.subarray(0, len + 1) }, found, high };
+}
+
+/** True when decoding `src` would change it: an escape of `kinds` or an invisible character. */
+function changes(src: string, kinds: number): boolean {
+  let change = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 37 || c === 92 || c === 38) {
+      // Scanned to the end regardless: whether a high byte escape exists is part of the answer.
+      if (escapeAt(src, i, kinds) !== 0) change = true;
+    } else if (c < 0xd800 || c > 0xdfff) {
+      if (isInvisible(c)) change = true;
+    } else if (c >= 0xdc00 && i > 0) {
+      const h = src.charCodeAt(i - 1);
+      if (h >= 0xd800 && h <= 0xdbff && isInvisible(0x10000 + ((h - 0xd800) << 10) + (c - 0xdc00))) change = true;
+    }
+    if (change && highByte) return true;
+  }
+  return change;
 }
 
 /**
