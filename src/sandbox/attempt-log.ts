@@ -14,23 +14,35 @@ export class AttemptLog {
   consoleTruncated = false;
   readonly violations: SandboxViolation[] = [];
   private consoleBytes = 0;
-  private lastTouch: string | undefined;
+  /** Touch names already recorded in this attempt. */
+  private readonly touched = new Set<string>();
+  /** Import refusals recorded, by details; they alone are capped (see `touch`). */
+  private readonly imports = new Set<string>();
 
   constructor(private readonly code: string) {}
 
   /**
-   * Records a touch of a blocked name. A repeat of the immediately preceding touch is not
-   * recorded again: `typeof fetch` in a loop is one finding, not thousands.
+   * Records the first touch of each blocked name, in the order of first touches: `typeof fetch`
+   * in a loop is one finding, not thousands, and no flood of touches of other names can crowd a
+   * name out. Touch names come from a fixed table (the tripwires, providers), so this is bounded
+   * without a cap; a cap here would let decoys fill it before the touch that matters.
    */
   touch(name: string): void {
-    if (name === this.lastTouch) return;
-    this.lastTouch = name;
+    if (this.touched.has(name)) return;
     const violation = violationForTouch(name, this.code);
-    if (violation !== undefined) this.record(violation);
+    if (violation === undefined) return;
+    this.touched.add(name);
+    this.violations.push(violation);
   }
 
-  record(violation: SandboxViolation): void {
-    if (this.violations.length < VIOLATION_LIMIT) this.violations.push(violation);
+  /**
+   * Records an import refusal (a specifier the task chose, so not from a table): the same
+   * specifier once, at most VIOLATION_LIMIT of them per attempt. They never displace a touch.
+   */
+  recordImport(violation: SandboxViolation): void {
+    if (this.imports.has(violation.details) || this.imports.size >= VIOLATION_LIMIT) return;
+    this.imports.add(violation.details);
+    this.violations.push(violation);
   }
 
   /**

@@ -25,6 +25,11 @@ export interface ThrownDescription {
   /** A text field was longer than the cap and was cut. */
   huge?: boolean;
   /**
+   * The value is an error object the attempt's `providers` delivered (guest/providers.ts):
+   * the only way to a PROVIDER_ERROR. A look-alike the task built is its own TASK_ERROR.
+   */
+  delivered?: boolean;
+  /**
    * Set by the host only (never parsed from the guest): the message is the engine's overflow
    * mark of this attempt (quickjs/overflow-mark.ts), so the engine's stack check fired.
    */
@@ -57,6 +62,7 @@ export function parseDescription(text: string): ThrownDescription {
   if (typeof r.lineNumber === "number") d.lineNumber = r.lineNumber;
   if (r.accessor === true) d.accessor = true;
   if (r.huge === true) d.huge = true;
+  if (r.delivered === true) d.delivered = true;
   return d;
 }
 
@@ -93,7 +99,9 @@ export const isStackError = (d: ThrownDescription): boolean => d.engineOverflow 
 export function failureFromThrown(d: ThrownDescription): SandboxFailure {
   const message = describeThrown(d);
   if (isStackError(d)) return { code: "STACK_OVERFLOW", message };
-  if (d.code === "PROVIDER_ERROR") return providerFailure(d, message);
+  // A provider's real rejection (SPEC 6), never a thrown object that only says so: its status
+  // and retry_after steer retries, which no task may choose for itself.
+  if (d.delivered === true && d.code === "PROVIDER_ERROR") return providerFailure(d, message);
   const failure: SandboxFailure = { code: "TASK_ERROR", message };
   if (d.retryable === false) failure.thrownRetryable = false;
   return failure;

@@ -17,7 +17,10 @@ export const CONSOLE_ENTRY_OVERHEAD_BYTES = 16;
 export const RESULT_LIMIT_BYTES = 1 * MiB;
 /** Cap on every text that describes a thrown value (SPEC 5). */
 export const ERROR_TEXT_LIMIT = 1 * KiB;
-/** Violations kept per attempt; a task that touches `fetch` in a loop must not grow the host. */
+/**
+ * Distinct import specifiers recorded per attempt (`import(x)` in a loop must not grow the host).
+ * Touches of blocked names need no cap: each name is recorded once (attempt-log.ts).
+ */
 export const VIOLATION_LIMIT = 100;
 /**
  * Largest JSON text of one provider call's arguments, in characters: a call is a message to
@@ -43,8 +46,8 @@ export const JOB_BATCH = 1000;
 /**
  * Time a settled task is at least given for serialising its result or describing its error
  * inside the guest (both run guest code: getters, `toJSON`, Proxy traps); the rest of its own
- * deadline counts too. Kept well under the executor kill at deadline + 1 s, and small enough
- * that even a result finished at the deadline is reported within deadline + 250 ms.
+ * deadline counts too. Kept under the executor kill (its own kernel alarm at deadline + 220 ms),
+ * so that even a result finished at the deadline is read, and reported within deadline + 250 ms.
  */
 export const POST_BUDGET_MS = 200;
 
@@ -76,8 +79,6 @@ export const MODULE_OVERHEAD_BYTES = 6 * MiB;
 export const MODULE_INITIAL_BYTES = 16 * MiB;
 /** The variant's own maximum (32,768 pages); its 32-bit heap is not built for more. */
 export const MODULE_MAXIMUM_BYTES = 2048 * MiB;
-/** A module whose memory grew to within this of its maximum hit the cap and is discarded. */
-export const NEAR_CAP_BYTES = 1 * MiB;
 
 export interface SandboxOptions {
   /**

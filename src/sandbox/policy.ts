@@ -80,12 +80,18 @@ export const BLOCKED_GLOBALS: Readonly<Record<string, ViolationType>> = {
   InternalError: "GLOBAL_ALLOWLIST_VIOLATION",
 };
 
-/** Code-generating constructors reachable as `constructor` of a function's prototype chain. */
+/**
+ * Blocked constructors reachable as the `constructor` of an intrinsic prototype, in the order of
+ * the bootstrap's prototypes: the code-generating ones (through any function's prototype chain)
+ * and QuickJS's InternalError (through the prototype of any engine error: a stack overflow, an
+ * interrupt). The test "no blocked function or object is reachable" walks every intrinsic.
+ */
 export const BLOCKED_CONSTRUCTORS = [
   "Function",
   "AsyncFunction",
   "GeneratorFunction",
   "AsyncGeneratorFunction",
+  "InternalError",
 ] as const;
 
 /**

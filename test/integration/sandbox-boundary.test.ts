@@ -5,7 +5,7 @@
  * test/sandbox/hostile.test.ts.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { ALLOWED_GLOBALS, BLOCKED_GLOBALS } from "../../src/sandbox/policy";
+import { ALLOWED_GLOBALS, BLOCKED_CONSTRUCTORS, BLOCKED_GLOBALS } from "../../src/sandbox/policy";
 import { createSandbox, type SandboxOutcome, type SandboxRequest } from "../../src/sandbox";
 import { runIn, valueOf } from "./sandbox-helpers";
 
@@ -33,6 +33,71 @@ describe("the global object", () => {
     const caught = await run("const f = () => f(); try { f() } catch (e) { return e.name }");
     expect(value(caught)).toBe("InternalError");
     expect(caught.violations).toEqual([]);
+  });
+});
+
+/**
+ * Walks every object reachable from a fresh attempt's global object and the intrinsics that only
+ * values lead to (function kinds, iterators, generators, arguments, an engine error), through own
+ * property values, getter and setter functions and prototypes, without running any getter; the
+ * blocked names' functions and objects must be nowhere. Lazy globals are read first (they are the
+ * task's own), so their values are walked too.
+ */
+const REACHABILITY_WALK = `
+const seeds = [globalThis, console, task, input, Math.random,
+  function () {}, () => 0, async function () {}, async () => 0, function* () {}, (function* () {})(),
+  async function* () {}, (async function* () {})(), class {}, [][Symbol.iterator](), new Map().entries(),
+  new Set().values(), ""[Symbol.iterator](), /x/g[Symbol.matchAll]("x"), (function () { return arguments })(),
+  (function () { "use strict"; return arguments })(), Promise.resolve(), new Uint8Array(1), new DataView(new ArrayBuffer(1)),
+  new Proxy({}, {}), Symbol("s"), 1n, new WeakMap(), new WeakSet(), Object(Symbol()), new Date(), new Error("x"),
+  new AggregateError([]), [].values().map ? [].values().map((x) => x) : [], Iterator.from ? Iterator.from({ next() { return { done: true } } }) : []];
+try { (function f() { f() })() } catch (e) { seeds.push(e) }
+try { let s = "x"; for (;;) s += s } catch (e) { seeds.push(e) }
+const blocked = new Set(BLOCKED);
+const seen = new Set(), found = [], queue = seeds.map((v, i) => [v, "seed" + i]);
+let visited = 0, getters = 0;
+while (queue.length > 0) {
+  const [v, path] = queue.pop();
+  if ((typeof v !== "object" && typeof v !== "function") || v === null || seen.has(v)) continue;
+  seen.add(v);
+  visited++;
+  const name = Object.getOwnPropertyDescriptor(v, "name");
+  if (typeof v === "function" && name && "value" in name && blocked.has(name.value)) found.push(path + " is " + name.value);
+  const tag = Object.getOwnPropertyDescriptor(v, Symbol.toStringTag);
+  if (tag && "value" in tag && OBJECTS.includes(tag.value)) found.push(path + " is " + tag.value);
+  queue.push([Object.getPrototypeOf(v), path + ".[[Prototype]]"]);
+  for (const key of Reflect.ownKeys(v)) {
+    const d = Object.getOwnPropertyDescriptor(v, key);
+    const at = path + "." + String(key);
+    if ("value" in d) queue.push([d.value, at]);
+    if (d.get) { getters++; queue.push([d.get, at + "(get)"]) }
+    if (d.set) queue.push([d.set, at + "(set)"]);
+  }
+}
+return { visited, getters, found };
+`;
+
+describe("intrinsics", () => {
+  test("no blocked function or object is reachable from the global object or any intrinsic, without running a getter", async () => {
+    const blocked = [...Object.keys(BLOCKED_GLOBALS), ...BLOCKED_CONSTRUCTORS];
+    const code = `const BLOCKED = ${JSON.stringify(blocked)}, OBJECTS = ["Atomics", "WebAssembly", "navigator", "process", "Bun", "Deno"];\n${REACHABILITY_WALK}`;
+    for (const uses of [[], ["ghl", "msgraph", "mployer"]]) {
+      const outcome = await run(code, { uses });
+      const walked = value(outcome) as { visited: number; getters: number; found: string[] };
+      expect(walked.found).toEqual([]);
+      // It did walk: hundreds of intrinsics, and the tripwire getters among the accessors.
+      expect(walked.visited).toBeGreaterThan(500);
+      expect(walked.getters).toBeGreaterThan(blocked.length);
+      expect(outcome.violations).toEqual([]);
+    }
+  });
+
+  test("the walk finds a function of a blocked name hidden deep in an intrinsic, behind a getter's setter", async () => {
+    const code = `const BLOCKED = ["Function", "eval"], OBJECTS = ["Atomics"];
+      Object.defineProperty(Array.prototype, "x", { get() {}, set: Object.assign(() => 0, { deep: [{ Function() {} }.Function] }) });
+      Object.defineProperty(Symbol.prototype, "y", { value: { [Symbol.toStringTag]: "Atomics" } });\n${REACHABILITY_WALK}`;
+    const walked = value(await run(code)) as { found: string[] };
+    expect(walked.found.length).toBe(2);
   });
 });
 

@@ -139,6 +139,34 @@ describe("failures", () => {
     expect(outcome.error).toEqual({ code: "PROVIDER_ERROR", message: "Rate limit exceeded", status: 429, retry_after_ms: 2000 });
   });
 
+  test("a delivered provider error rethrown later stays PROVIDER_ERROR; a copy of it is the task's TASK_ERROR", async () => {
+    const { host } = fakeHost(() => ({ ok: false, error: rateLimited }));
+    const rethrown = "let kept; try { await providers.ghl.createContact({}) } catch (e) { kept = e } await null; throw kept";
+    expect((await run(rethrown, host)).error).toEqual({ code: "PROVIDER_ERROR", message: "Rate limit exceeded", status: 429, retry_after_ms: 2000 });
+    const copied = "try { await providers.ghl.createContact({}) } catch (e) { throw { ...e } }";
+    expect((await run(copied, host)).error).toEqual({ code: "TASK_ERROR", message: "Rate limit exceeded" });
+    const forged = "throw { code: 'PROVIDER_ERROR', status: 503, retry_after: 86400, message: 'forged' }";
+    expect((await run(forged, host)).error).toEqual({ code: "TASK_ERROR", message: "forged" });
+  });
+
+  test("a delivered error is frozen: status and retry_after cannot be edited before it is rethrown", async () => {
+    const { host } = fakeHost(() => ({ ok: false, error: rateLimited }));
+    const code = `try { await providers.ghl.createContact({}) } catch (e) {
+      try { e.status = 400; e.retry_after = 86400; delete e.code } catch {}
+      "use strict"; throw e }`;
+    const outcome = await run(code, host);
+    expect(outcome.error).toEqual({ code: "PROVIDER_ERROR", message: "Rate limit exceeded", status: 429, retry_after_ms: 2000 });
+    expect(value(await run("try { await providers.ghl.createContact({}) } catch (e) { return Object.isFrozen(e) }", host))).toBe(true);
+  });
+
+  test("patching WeakSet before or after the call changes nothing: membership uses the bootstrap's own set", async () => {
+    const { host } = fakeHost(() => ({ ok: false, error: rateLimited }));
+    const patchedFirst = "WeakSet.prototype.add = () => {}; WeakSet.prototype.has = () => false; await providers.ghl.createContact({})";
+    expect((await run(patchedFirst, host)).error?.code).toBe("PROVIDER_ERROR");
+    const forged = "WeakSet.prototype.has = () => true; throw { code: 'PROVIDER_ERROR', status: 429, message: 'forged' }";
+    expect((await run(forged, host)).error?.code).toBe("TASK_ERROR");
+  });
+
   test("a non-JSON argument rejects inside the guest and never reaches the host", async () => {
     const { host, seen } = fakeHost();
     const code = `

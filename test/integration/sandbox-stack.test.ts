@@ -47,7 +47,8 @@ const CASES: Record<string, StackCase> = {
   // After a real overflow, the engine's message is known to the task; carrying it on is the
   // engine's overflow all the same (the task could as well rethrow the real error).
   messageCarriedOn: { code: `let m; try { ${OVERFLOW} } catch (e) { m = e.message } throw { message: m }` },
-  forgedFromRealConstructor: forged(`let C; try { ${OVERFLOW} } catch (e) { C = e.constructor } throw new C('stack overflow')`),
+  // The real constructor is a tripwire (InternalError is no ECMAScript built-in): a VIOLATION.
+  forgedFromRealConstructor: forged(`let C; try { ${OVERFLOW} } catch (e) { C = e.constructor } throw new C('stack overflow')`, "VIOLATION"),
   forgedFromRealPrototype: forged(`let P; try { ${OVERFLOW} } catch (e) { P = Object.getPrototypeOf(e) } throw Object.setPrototypeOf(new Error('stack overflow'), P)`),
   forgedFromOtherInternalError: forged("let P; try { let s = 'x'; for (;;) s += s } catch (e) { P = Object.getPrototypeOf(e) } function G() {} G.prototype = P; throw Reflect.construct(Error, ['stack overflow'], G)"),
   forgedPlainObject: forged(`throw ${LOOKALIKE}`),

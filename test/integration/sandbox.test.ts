@@ -145,9 +145,11 @@ describe("errors", () => {
     expect(outcome.error?.message).not.toContain("forged");
   });
 
-  test("a thrown PROVIDER_ERROR keeps its status and retry_after (seconds → ms)", async () => {
-    const outcome = await run("throw { code: 'PROVIDER_ERROR', status: 429, retry_after: 2, message: 'slow down' }");
-    expect(outcome.error).toEqual({ code: "PROVIDER_ERROR", message: "slow down", status: 429, retry_after_ms: 2000 });
+  test("an object the task throws that only says PROVIDER_ERROR is its own TASK_ERROR; retryable:false still counts", async () => {
+    const outcome = await run("throw { code: 'PROVIDER_ERROR', status: 429, retry_after: 86400, message: 'slow down' }");
+    expect(outcome.error).toEqual({ code: "TASK_ERROR", message: "slow down" });
+    const final = await run("throw { code: 'PROVIDER_ERROR', status: 400, retryable: false, message: 'bad' }");
+    expect(final.error).toEqual({ code: "TASK_ERROR", message: "bad", thrownRetryable: false });
   });
 
   test("a syntax error is SYNTAX_ERROR; an import statement is an import violation", async () => {
@@ -227,16 +229,33 @@ describe("memory", () => {
       "throw new RangeError('Maximum call stack size exceeded')",
       "throw new Error('stack overflow')",
       "const E = (() => { try { null.x } catch (e) { return e.constructor } })(); throw new E('out of memory')",
-      "const f = () => f(); let E; try { f() } catch (e) { E = e.constructor } throw new E('out of memory')",
-      "const f = () => f(); let E; try { f() } catch (e) { E = e.constructor } throw new E('interrupted')",
+      "const f = () => f(); let P; try { f() } catch (e) { P = Object.getPrototypeOf(e) } throw Object.setPrototypeOf(new Error('out of memory'), P)",
+      "const f = () => f(); let P; try { f() } catch (e) { P = Object.getPrototypeOf(e) } throw Object.setPrototypeOf(new Error('interrupted'), P)",
       "throw { name: 'InternalError', message: 'out of memory' }",
-      "const f = () => f(); let E; try { f() } catch (e) { E = e.constructor } throw new E('stack overflow')",
+      "const f = () => f(); let P; try { f() } catch (e) { P = Object.getPrototypeOf(e) } throw Object.setPrototypeOf(new Error('stack overflow'), P)",
       "throw { name: 'InternalError', message: 'stack overflow' }",
       "throw new SyntaxError('stack overflow')",
     ];
     for (const code of forged) expect([code, (await run(code)).error?.code]).toEqual([code, "TASK_ERROR"]);
     expect((await run("return 'x'.repeat(2 ** 28).length", { memoryMb: 64 })).error?.code).toBe("MEMORY_LIMIT");
     expect((await run("return new ArrayBuffer(2 ** 30).byteLength", { memoryMb: 64 })).error?.code).toBe("MEMORY_LIMIT");
+  });
+
+  test("MEMORY_LIMIT only from a refused allocation: 53 MiB held of 64 succeeds, alone or after a 60 MiB task on the same engine", async () => {
+    const held = "var k = []; for (var i = 0; i < 212; i++) k.push(new Uint8Array(2 ** 18)); return k.length / 4 + ' MiB held'";
+    const single = "const b = new Uint8Array(60 * 1024 * 1024); b[b.length - 1] = 1; return b.length / 1048576";
+    // A refusal discards the engine: start from a fresh one, then reuse it.
+    expect((await run("return 'x'.repeat(2 ** 28).length")).error?.code).toBe("MEMORY_LIMIT");
+    expect(result(await run(held))).toBe("53 MiB held");
+    expect(result(await run(single))).toBe(60);
+    expect(result(await run(held))).toBe("53 MiB held");
+    expect(result(await run(single))).toBe(60);
+    const flood = "const k = []; for (;;) k.push(new Float64Array(8192))";
+    expect((await run(flood, { timeoutMs: 10_000 })).error?.code).toBe("MEMORY_LIMIT");
+    // A task that caught its refused allocation and returned still exhausted its memory.
+    const caught = "try { const k = []; for (;;) k.push(new Float64Array(8192)) } catch (e) {} return 'survived'";
+    expect((await run(caught, { timeoutMs: 10_000 })).error?.code).toBe("MEMORY_LIMIT");
+    expect(result(await run(held))).toBe("53 MiB held");
   });
 
   test("memory_mb 4096, the documented maximum, runs tasks (the engine's own maximum is 2 GiB)", async () => {

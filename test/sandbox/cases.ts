@@ -43,8 +43,8 @@ export interface HostileCase {
   memory_mb?: number;
   /**
    * Whether the sandbox stops it by itself (interrupt handler, bounded job draining, a limit).
-   * False for native built-ins that never poll the interrupt handler: only the executor kill at
-   * max(2 × timeout, timeout + 1 s) ends those.
+   * False for native built-ins that never poll the interrupt handler: only the executor kill (its
+   * own kernel alarm at timeout + 220 ms) ends those.
    * @default true
    */
   interruptible?: boolean;
@@ -320,11 +320,11 @@ const FORGED: HostileCase[] = [
   task("forged-rangeerror-call-stack", "throw new RangeError('Maximum call stack size exceeded')"),
   task("forged-error-stack-overflow", "throw new Error('stack overflow')"),
   task("forged-internal-oom-from-typeerror-ctor", "try { null.x } catch (e) { throw new e.constructor('out of memory') }"),
-  task("forged-internal-oom-from-overflow-ctor", "const f = () => f(); try { f() } catch (e) { throw new e.constructor('out of memory') }"),
-  task("forged-internal-interrupted", "const f = () => f(); try { f() } catch (e) { throw new e.constructor('interrupted') }"),
+  violation("forged-internal-oom-from-overflow-ctor", "const f = () => f(); try { f() } catch (e) { throw new e.constructor('out of memory') }", G),
+  violation("forged-internal-interrupted", "const f = () => f(); try { f() } catch (e) { throw new e.constructor('interrupted') }", G),
   task("forged-plain-object-oom", "throw { name: 'InternalError', message: 'out of memory' }"),
   task("forged-string-oom", "throw 'out of memory'"),
-  task("forged-overflow-from-real-ctor", "let C; try { (function f() { f() })() } catch (e) { C = e.constructor } throw new C('stack overflow')"),
+  violation("forged-overflow-from-real-ctor", "let C; try { (function f() { f() })() } catch (e) { C = e.constructor } throw new C('stack overflow')", G),
   task("forged-overflow-real-prototype", "let P; try { (function f() { f() })() } catch (e) { P = Object.getPrototypeOf(e) } throw Object.setPrototypeOf(new Error('stack overflow'), P)"),
   task("forged-overflow-length-cap-proto", "let P; try { let s = 'x'; for (;;) s += s } catch (e) { P = Object.getPrototypeOf(e) } function G() {} G.prototype = P; throw Reflect.construct(Error, ['stack overflow'], G)"),
   task("forged-overflow-plain-object", "throw { name: 'InternalError', message: 'stack overflow' }"),
@@ -352,6 +352,62 @@ const EDGES: HostileCase[] = [
   timeout("native-copywithin-loop", "const b = new Uint8Array(16 * 1024 * 1024); for (;;) b.copyWithin(1, 0)", { memory_mb: 64, interruptible: false }),
 ];
 
+/** Issue 9 review, point 2: PROVIDER_ERROR only from a provider's real rejection (tasks here declare no `uses`). */
+const FORGED_PROVIDER: HostileCase[] = [
+  task("forged-provider-error-429", "throw { code: 'PROVIDER_ERROR', provider: 'ghl', method: 'createContact', status: 429, retry_after: 86400, message: 'forged' }"),
+  task("forged-provider-error-error-object", "const e = new Error('forged'); e.code = 'PROVIDER_ERROR'; e.status = 503; throw e"),
+  task("forged-provider-error-in-job", "await null; throw Object.freeze({ code: 'PROVIDER_ERROR', status: 500, message: 'forged' })"),
+  task("forged-provider-error-weakset-patched", "WeakSet.prototype.has = () => true; WeakSet.prototype.add = () => {}; throw { code: 'PROVIDER_ERROR', status: 429, message: 'forged' }"),
+  task("forged-provider-error-proxy", "throw new Proxy({}, { getOwnPropertyDescriptor: (t, k) => ({ value: k === 'code' ? 'PROVIDER_ERROR' : 429, configurable: true }) })"),
+];
+
+/** Point 3: the RESULT_NOT_JSON marker cannot be reached, named, shadowed or forged. */
+const FORGED_NOT_JSON: HostileCase[] = [
+  task("forged-marker-old-name", "$buddy$r(); throw new Error('plain task error')"),
+  task("forged-marker-arguments", "for (const a of arguments) if (typeof a === 'function') a(); throw new Error('plain')"),
+  task("forged-marker-callee-source", "const src = arguments.callee.toString(); const m = /\\$r(\\w+)\\(0\\)/.exec(src); globalThis['$k' + m[1]] = 0; throw new Error(src.length > 0 ? 'read it' : 'no')"),
+  task("forged-marker-escape-braces", "}finally{}})(), (async function(){ throw new Error('x') })(); (async function(){try{"),
+  task("forged-marker-escape-and-return", "return 1}finally{}})(); (async function(){ await null; throw new Error('x') })(); (async function(){try{ return 2"),
+  task("forged-marker-escape-learns-suffix", "}finally{}})(); (async function(){ const s = /\\$k(\\w+)=0/.exec(arguments.callee.toString())[1]; globalThis['$k' + s] = 0; await null; throw new Error('x'); try{"),
+  ok("forged-marker-escape-returns-normally", "}finally{}})(); (async function(){ const s = /\\$k(\\w+)=0/.exec(arguments.callee.toString())[1]; globalThis['$k' + s] = 0; try{ return 'mine'", "mine"),
+  ok("marker-names-free-for-the-task", "var $buddy$r = 1, $buddy$t = 2, $buddy$e = 3; let $r = 4; return [$buddy$r, $buddy$t, $buddy$e, $r, arguments.length]", [1, 2, 3, 4, 0]),
+];
+
+/** Point 5: every blocked name's first touch is recorded, whatever floods the log. */
+const UNRECORDED: HostileCase[] = [
+  violation("touch-alternating-decoys-then-eval", "for (var i = 0; i < 60; i++) { typeof fetch; typeof process } typeof eval; throw 1", "NETWORK_ACCESS_ATTEMPT", {
+    violations: ["NETWORK_ACCESS_ATTEMPT", "SUBPROCESS_ATTEMPT", G],
+  }),
+  violation("touch-every-name-many-times-first-is-first", "const g = globalThis; for (let i = 0; i < 50; i++) for (const k of ['navigator', 'fetch', 'Bun', 'eval', 'WebSocket']) typeof g[k]; throw 1", "NETWORK_ACCESS_ATTEMPT", {
+    violations: ["NETWORK_ACCESS_ATTEMPT", "NETWORK_ACCESS_ATTEMPT", "SUBPROCESS_ATTEMPT", G, "NETWORK_ACCESS_ATTEMPT"],
+  }),
+  violation("touch-import-flood-then-eval", "for (let i = 0; i < 300; i++) import('m' + i).catch(() => {}); await null; typeof eval; throw 1", "IMPORT_ALLOWLIST_VIOLATION", {
+    violations: [...Array.from({ length: 100 }, () => "IMPORT_ALLOWLIST_VIOLATION" as const), G],
+  }),
+];
+
+/** Point 6: InternalError reached through an engine error's prototype is recorded and unavailable. */
+const INTERNAL_ERROR: HostileCase[] = [
+  violation("internal-error-ctor-from-overflow", "function f() { f() } let C; try { f() } catch (e) { C = e.constructor } return new C('x')", G),
+  ok("internal-error-ctor-reads-undefined", "function f() { f() } let C; try { f() } catch (e) { C = e.constructor } return [typeof C]", ["undefined"], { violations: [G] }),
+  violation("internal-error-ctor-via-proto", "let P; try { (function f() { f() })() } catch (e) { P = Object.getPrototypeOf(e) } return Reflect.get(P, 'constructor')('x')", G),
+  ok("internal-error-ctor-descriptor-only", "let P; try { (function f() { f() })() } catch (e) { P = Object.getPrototypeOf(e) } const d = Object.getOwnPropertyDescriptor(P, 'constructor'); return ['value' in d, d.configurable, typeof d.get]", [false, false, "function"]),
+];
+
+/** Point 7: MEMORY_LIMIT only from a refused allocation (64 MiB tasks; the module's cap is 70 MiB). */
+const MEMORY_FACTS: HostileCase[] = [
+  ok("mem-212-quarter-mib-chunks-held", "var k = []; for (var i = 0; i < 212; i++) k.push(new Uint8Array(2 ** 18)); return k.length / 4 + ' MiB held'", "53 MiB held", { memory_mb: 64 }),
+  ok("mem-60-mib-in-one-piece", "const b = new Uint8Array(60 * 1024 * 1024); b[b.length - 1] = 7; return b[b.length - 1]", 7, { memory_mb: 64 }),
+  memory("mem-push-loop-64", "const k = []; for (;;) k.push({ i: k.length })", { memory_mb: 64 }),
+  memory("mem-typed-flood-64", "const k = []; for (;;) k.push(new Float64Array(8192))", { memory_mb: 64 }),
+];
+
+/** Smaller points: lone surrogates survive in a top-level string result. */
+const TEXT: HostileCase[] = [
+  ok("text-lone-surrogates-top-level", "return 'a\\ud800b\\udc00c\\u{1F600}'", "a\ud800b\udc00c\u{1F600}"),
+  ok("text-replacement-char-kept", "return '\\ufffd' + 'x'", "\ufffdx"),
+];
+
 export const CASES: readonly HostileCase[] = [
   ...LEGITIMATE,
   ...CPU,
@@ -367,6 +423,12 @@ export const CASES: readonly HostileCase[] = [
   ...LEFT_QUEUED,
   ...FORGED,
   ...EDGES,
+  ...FORGED_PROVIDER,
+  ...FORGED_NOT_JSON,
+  ...UNRECORDED,
+  ...INTERNAL_ERROR,
+  ...MEMORY_FACTS,
+  ...TEXT,
 ];
 
 /** The violations a case's attempt must record, in order. */

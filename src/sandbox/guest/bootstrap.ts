@@ -6,7 +6,8 @@
  * times a bare runtime + context (~100–180 µs). So it only does what must happen before task
  * code runs, and installs everything else as lazy accessors:
  *
- * - every blocked global and the `constructor` of each kind of function's prototype becomes a
+ * - every blocked global and the `constructor` of each kind of function's prototype and of
+ *   InternalError.prototype (reachable through any engine error) becomes a
  *   non-configurable getter-only accessor that reads as `undefined`, for every attempt whatever
  *   the source says (SPEC 5: the global object can be reached without naming it). Each getter
  *   is the raw bridge bound to the touch's name, so a touch is reported with no guest closure the
@@ -24,7 +25,7 @@ import { LAZY_GLOBALS } from "./protocol";
 
 export const BOOTSTRAP_FILENAME = "bootstrap.js";
 
-/** The constructor tripwires first, in the order of the bootstrap's function kinds, then the globals. */
+/** The constructor tripwires first, in the order of the bootstrap's prototypes F, then the globals. */
 const TRIPWIRES = [...BLOCKED_CONSTRUCTORS.map((name) => CONSTRUCTOR_TOUCH_PREFIX + name), ...Object.keys(BLOCKED_GLOBALS)];
 
 /**
@@ -61,37 +62,59 @@ export const Primordial = {
   global: 14,
   defineProperty: 15,
   /**
-   * The wrapper's marker (see wrapper.ts): sets `returnFlag.r`. While the task is starting
-   * (`returnFlag.s`, cleared by the host right after the start) that is all: the host reads the
-   * flag and the promise's state itself, at once, with no job queued and no call from the guest
-   * (a host call costs ~25 µs, a job more). A body that returns later, in a job, queues one job
-   * that tells the host "returned"; it runs before any job the resolution can queue.
+   * The provider errors this attempt's `providers` delivered (guest/providers.ts), a WeakSet made
+   * here, with WeakSet.prototype.has/add (`weakHas`, `weakAdd`) taken while pristine: membership
+   * is the only thing that makes a thrown value a PROVIDER_ERROR (classify.ts).
    */
-  returned: 16,
+  delivered: 16,
+  /**
+   * The flags of the wrapper's marker (see wrapper.ts and `bootstrapSource`): `r` is set when the
+   * body returned. While the task is starting (`s`, cleared by the host right after the start)
+   * that is all: the host reads the flag and the promise's state itself, at once, with no job
+   * queued and no call from the guest (a host call costs ~25 µs, a job more). A body that returns
+   * later, in a job, queues one job that tells the host "returned"; it runs before any job the
+   * resolution can queue.
+   */
   returnFlag: 17,
   /** For provider calls refused inside the guest (guest/providers.ts). */
   TypeError: 18,
+  weakHas: 19,
+  weakAdd: 20,
 } as const;
 
-/**
- * `bootstrap(bridge, tripwires, lazy)`, hand-minified because parse time is paid on every attempt.
- * Names: b = bridge, G = globalThis, O = Object, M = Math, D = defineProperty, P = getPrototypeOf,
- * d = the one descriptor every accessor is defined from (pristine Object.prototype: nothing has
- * run yet), A = the wrapper's marker (an async function, so P(A) is AsyncFunction.prototype),
- * F = the prototypes whose `constructor` is a code-generating constructor (Function.prototype
- * is P(Object)). Tripwires are getter-only and non-configurable; lazy globals get a setter and
- * stay configurable (they are replaced by data properties). Messages: a tripwire's is its touch
- * name, a lazy global's `?name` (read) and `=name` (assignment); see protocol.ts.
- */
-export const BOOTSTRAP_SOURCE =
-  '(function(b,B,L){"use strict";var G=globalThis,O=Object,M=Math,D=O.defineProperty,P=O.getPrototypeOf,d={configurable:!1},i,n,X=O.create(null),' +
+/** The marker's name for a suffix: a global lexical binding, never a property of the global object. */
+export const markerName = (suffix: string): string => `$r${suffix}`;
+
+const BOOTSTRAP_HEAD = '(function(b,B,L){"use strict";var G=globalThis,O=Object,M=Math,D=O.defineProperty,P=O.getPrototypeOf,d={configurable:!1},i,n,K,X=O.create(null),W=WeakSet.prototype,E=new WeakSet,' +
   // `await 0` queues its job through the engine's own promise machinery: nothing task code can
   // patch (Promise.prototype.then, species) is consulted.
-  "R=b.bind(null,'{\"t\":\"returned\"}'),A=async function(){X.r=1;if(X.s)return;await 0;R()},F=[P(O),P(A),P(function*(){}),P(async function*(){})];X.s=1;" +
-  'B=B.split(",");for(i=0;i<B.length;i++){d.get=b.bind(null,B[i]);D(i<4?F[i]:G,i<4?"constructor":B[i],d)}' +
+  "R=b.bind(null,'{\"t\":\"returned\"}'),A=async function(){X.r=1;if(X.s)return;await 0;R()},F=[P(O),P(A),P(function*(){}),P(async function*(){}),InternalError.prototype];X.s=1;";
+const BOOTSTRAP_TAIL =
+  // The tripwires: the first ones (one per F) on the `constructor` of F's prototypes, the rest on the global.
+  `B=B.split(",");for(i=0;i<B.length;i++){d.get=b.bind(null,B[i]);D(i<${BLOCKED_CONSTRUCTORS.length}?F[i]:G,i<${BLOCKED_CONSTRUCTORS.length}?"constructor":B[i],d)}` +
   'L=L.split(",");d.configurable=!0;for(i=0;i<L.length;i++){n=L[i];d.get=b.bind(null,"?"+n);d.set=b.bind(null,"="+n);D(n=="random"?M:G,n,d)}' +
   "return[JSON.stringify,JSON.parse,O.getOwnPropertyDescriptor,P,O.hasOwn,O.create,O.freeze," +
-  "String,Reflect.apply,String.prototype.slice,O.prototype.isPrototypeOf,Error.prototype,M.imul,M,G,D,A,X,TypeError]})";
+  "String,Reflect.apply,String.prototype.slice,O.prototype.isPrototypeOf,Error.prototype,M.imul,M,G,D,E,X,TypeError,W.has,W.add]})";
+
+/**
+ * `bootstrap(bridge, tripwires, lazy)` for an attempt whose wrapper names are `suffix`,
+ * hand-minified because parse time is paid on every attempt. Names: b = bridge, G = globalThis,
+ * O = Object, M = Math, D = defineProperty, P = getPrototypeOf, d = the one descriptor every
+ * accessor is defined from (pristine Object.prototype: nothing has run yet), A = the marker's
+ * report (an async function, so P(A) is AsyncFunction.prototype), F = the prototypes whose
+ * `constructor` is a blocked constructor (Function.prototype is P(Object); InternalError's is
+ * reachable through any engine error), E = the delivered provider errors, K = the wrapper's key.
+ * Tripwires are getter-only and non-configurable; lazy globals get a setter and stay configurable
+ * (they are replaced by data properties). Messages: a tripwire's is its touch name, a lazy
+ * global's `?name` (read) and `=name` (assignment); see protocol.ts.
+ *
+ * The marker `$r<suffix>` is a global `let`, assigned here: task code can reach it only by
+ * writing its name, which it cannot know. `$r(0)` hands out the attempt's key once (to the
+ * wrapper's head, the first code that runs); `$r(key)` from the wrapper's tail reports "returned".
+ * Only a tail in the same function as the head holds the key (guest/wrapper.ts).
+ */
+export const bootstrapSource = (suffix: string): string =>
+  `let ${markerName(suffix)};${BOOTSTRAP_HEAD}${markerName(suffix)}=function(k){return k===0?K?0:K={}:K&&k===K&&A()};${BOOTSTRAP_TAIL}`;
 
 /**
  * `random(seed, imul)` → Math.random: mulberry32, the algorithm of src/core/rng.ts, so a seed

@@ -9,9 +9,11 @@
  *
  * `helpers(P, serialise)` returns `helper(kind, ...)`:
  * - `helper(HelperCall.describe, thrown)` → JSON text of the thrown value's own data properties
- *   (see classify.ts `ThrownDescription`), each text capped at 1 KiB;
- * - `helper(HelperCall.format, budget, ...args)` → one console line, at most `budget + 1`
- *   characters (one more than allowed, so the host can tell the line was cut).
+ *   (see classify.ts `ThrownDescription`), each text capped at 1 KiB, and `delivered` when it is
+ *   an error object this attempt's `providers` delivered (the bootstrap's WeakSet; its `has` as
+ *   captured, so nothing the task patched answers);
+ * - `helper(HelperCall.format, budget, ...args)` → one console line as JSON text, at most
+ *   `budget + 1` characters (one more than allowed, so the host can tell the line was cut).
  */
 import { ERROR_TEXT_LIMIT } from "../limits";
 import { Primordial } from "./bootstrap";
@@ -31,6 +33,7 @@ export const HELPERS_SOURCE = `(function (P, serialise) {
 var stringify = P[${P.stringify}], getOwn = P[${P.getOwnPropertyDescriptor}], getProto = P[${P.getPrototypeOf}];
 var hasOwn = P[${P.hasOwn}], create = P[${P.create}], toText = P[${P.String}], apply = P[${P.apply}];
 var slice = P[${P.stringSlice}], isProtoOf = P[${P.isPrototypeOf}], ErrorProto = P[${P.ErrorPrototype}];
+var delivered = P[${P.delivered}], isDelivered = P[${P.weakHas}];
 var TEXT_LIMIT = ${ERROR_TEXT_LIMIT}, FIELDS = ${JSON.stringify(THROWN_FIELDS)}, ABSENT = {}, ACCESSOR = {};
 
 function cut(s, n) { return s.length > n ? apply(slice, s, [0, n]) : s; }
@@ -48,6 +51,7 @@ function describe(thrown) {
     d.message = cut(type === "string" ? thrown : toText(thrown), TEXT_LIMIT);
     return d;
   }
+  if (apply(isDelivered, delivered, [thrown])) d.delivered = true;
   try {
     for (var i = 0; i < FIELDS.length; i++) {
       var value = ownData(thrown, FIELDS[i]), valueType = typeof value;
@@ -99,6 +103,8 @@ return function helper(kind, first) {
   for (var i = 2; i < arguments.length && line.length <= budget; i++) {
     line = line + (i === 2 ? "" : " ") + cut(format(arguments[i], budget + 1), budget + 1);
   }
-  return cut(line, budget + 1);
+  // As JSON text: the host's string reading decodes UTF-8 and would turn lone surrogates into
+  // U+FFFD; JSON.stringify escapes them, so the host's JSON.parse gets the line exactly.
+  return stringify(cut(line, budget + 1));
 };
 })`;

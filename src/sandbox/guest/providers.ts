@@ -13,7 +13,10 @@
  *    answers with a promise made by `context.newPromise()`, which the host resolves with JSON text
  *    of `{ok, value}` or `{ok: false, error}` once the provider answered (quickjs/calls.ts);
  * 3. the text is parsed with the captured JSON.parse: the method's promise fulfils with `value` or
- *    rejects with the plain `error` object, exactly SPEC 6's fields.
+ *    rejects with the plain `error` object, exactly SPEC 6's fields, frozen (its status and
+ *    retry_after cannot be edited) and remembered in the bootstrap's WeakSet of delivered errors
+ *    (added to with the pristine WeakSet.prototype.add): only such an object, thrown on by the
+ *    task or not, is a PROVIDER_ERROR (classify.ts); a look-alike the task built is its own error.
  *
  * The host resolves its promise only ever with a string: a string runs no guest code on its way
  * into a promise (an object's `then` would be looked up), so settling cannot fail or stall.
@@ -61,6 +64,7 @@ export const PROVIDERS_SOURCE = `(function (P, bridge, serialise, spec) {
 "use strict";
 var parse = P[${P.parse}], define = P[${P.defineProperty}], create = P[${P.create}], freeze = P[${P.freeze}];
 var TypeError = P[${P.TypeError}], LIMIT = ${PROVIDER_ARGS_LIMIT};
+var apply = P[${P.apply}], delivered = P[${P.delivered}], remember = P[${P.weakAdd}];
 
 function prop(object, key, value, getter) {
   var d = create(null);
@@ -84,7 +88,9 @@ function method(message, label) {
     if (typeof json !== "string" || json.length > LIMIT) throw new TypeError(refusal(label, json));
     var answer = parse(await bridge(message, json));
     if (answer.ok) return answer.value;
-    throw answer.error;
+    var error = freeze(answer.error);
+    apply(remember, delivered, [error]);
+    throw error;
   };
 }
 

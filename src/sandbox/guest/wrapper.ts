@@ -10,9 +10,17 @@
  * that job runs before any job the resolution can queue (adopting a thenable), so the host,
  * reading the promise state in it, sees a rejection only if the resolution itself failed.
  *
- * The wrapper is a function of the marker, so the marker is no global. Task code could still
- * call it by its (unlikely) name; that only changes how its own failure is classified.
+ * Why task code cannot forge it (RESULT_NOT_JSON is the engine's fact, not the task's word):
+ * - every name the wrapper uses carries the attempt's random suffix (quickjs/suffix.ts), drawn
+ *   after the source was written: the marker `$r…` is a global `let` of the bootstrap (no
+ *   property of the global object), the key is a local of the wrapper's function. None can be named, shadowed, assigned or reached by a computed name (eval and the
+ *   Function constructors are blocked); `arguments` of the task's function is empty.
+ * - the marker reports only when handed the attempt's key, which it gives out once, to the
+ *   wrapper's head (the first code of the attempt). Source that closes the wrapper's braces early
+ *   leaves the head and the tail in different functions: the tail then has no key, and the head's
+ *   function, whose promise the host reads, has no tail.
  */
+import { markerName } from "./bootstrap";
 
 export const TASK_FILENAME = "task.js";
 
@@ -20,16 +28,14 @@ export const TASK_FILENAME = "task.js";
 const STRICT_DIRECTIVE = /^(?:\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*(["'])use strict\1/;
 
 /**
- * `(function (marker) { ... })`: called with the marker, it starts the task and returns its
- * promise. Everything before the code sits on line 1, so line numbers in errors stay the task's.
- * Terse because it is parsed on every attempt (~8 characters per µs); the `$buddy$…` names
- * (marker, threw flag, caught error) are ones no task uses by accident, and `var` (not `let`)
- * gives a task declaring one of them no redeclaration error.
+ * `(async function(){...})()`: evaluated, it starts the task and gives its promise. Everything
+ * before the code sits on line 1, so line numbers in errors stay the task's. Terse because it is
+ * parsed on every attempt (~8 characters per µs); `var` (not `let`) for the key.
  */
-export function wrapTask(code: string): string {
+export function wrapTask(code: string, suffix: string): string {
   const strict = STRICT_DIRECTIVE.test(code) ? '"use strict";' : "";
-  return (
-    `(function($buddy$r){return(async function(){${strict}var $buddy$t;try{${code}\n` +
-    "}catch($buddy$e){$buddy$t=1;throw $buddy$e}finally{$buddy$t||$buddy$r()}})()})"
-  );
+  const [r, k] = [markerName(suffix), `$k${suffix}`];
+  // A throw sets the key to 0, which the marker never takes as a report. The catch parameter
+  // needs no suffix: its scope is the catch block, which holds only the wrapper's own code.
+  return `(async function(){${strict}var ${k}=${r}(0);try{${code}\n}catch($e){${k}=0;throw $e}finally{${r}(${k})}})()`;
 }

@@ -63,7 +63,7 @@ export async function runAttempt(
   } catch (error) {
     // Never dispose after a host-level failure: that is where Emscripten aborts (2.4, 2.6).
     settings.onEngineFault(error);
-    return done({ error: hostFailure(error, engine, settings, session) }, true);
+    return done({ error: hostFailure(error, engine, settings, session?.deadline ?? started + request.timeoutMs) }, true);
   }
   try {
     session.dispose();
@@ -126,7 +126,7 @@ async function evaluate(session: Session, request: SandboxRequest, log: AttemptL
     if (pastDeadline(session, settings)) return { error: timeout(request) };
     if (description === undefined) return { error: undescribable() };
     if (description.name === "SyntaxError" && isImportSyntaxError(description.message ?? "", description.lineNumber, request.code)) {
-      log.record(violationForStaticImport());
+      log.recordImport(violationForStaticImport());
     }
     return { error: failureFromCompileError(description) };
   }
@@ -184,7 +184,7 @@ function readResult(session: Session, value: QuickJSHandle, request: SandboxRequ
     case "string": {
       // A string of n characters is at least n + 2 bytes of JSON: a long one is never copied out.
       if ((ctx.getLength(value) ?? 0) > RESULT_LIMIT_BYTES) return { error: outputLimit() };
-      return checkedSize(unmark(JSON.stringify(ctx.getString(value)), session.overflowToken));
+      return checkedSize(unmark(JSON.stringify(session.exactString(value)), session.overflowToken));
     }
     default:
       return { error: notJson(`a ${type} is not JSON`) };
@@ -259,14 +259,17 @@ const timeout = (request: SandboxRequest): SandboxFailure => ({
   message: `the task exceeded its deadline of ${request.timeoutMs} ms`,
 });
 
-/** Classifies an exception out of the engine itself; its text is never shown to anyone. */
-function hostFailure(error: unknown, engine: Engine, settings: SandboxSettings, session: Session | undefined): SandboxFailure {
+/**
+ * Classifies an exception out of the engine itself; its text is never shown to anyone. Past the
+ * deadline it is TIMEOUT whatever broke: the interrupt handler fired (QuickJS's "interrupted"
+ * can surface as a failed call into the sandbox's own guest code, e.g. a bootstrap interrupted on
+ * a cold, loaded executor, before the session even exists), and the attempt was over anyway.
+ */
+function hostFailure(error: unknown, engine: Engine, settings: SandboxSettings, deadline: number): SandboxFailure {
   if (error instanceof RangeError) {
     return { code: "STACK_OVERFLOW", message: "the task exhausted the native stack" };
   }
   if (reachedCap(engine)) return { code: "MEMORY_LIMIT", message: "the task exhausted the sandbox memory" };
-  if (session !== undefined && settings.now() > session.deadline) {
-    return { code: "TIMEOUT", message: "the task exceeded its deadline" };
-  }
+  if (settings.now() > deadline) return { code: "TIMEOUT", message: "the task exceeded its deadline" };
   return { code: "AGENT_CRASH", message: "the sandbox engine failed; it was replaced" };
 }

@@ -11,7 +11,7 @@ import {
   type QuickJSSyncVariant,
   type QuickJSWASMModule,
 } from "quickjs-emscripten-core";
-import { MODULE_INITIAL_BYTES, NEAR_CAP_BYTES, wasmMemoryBytes } from "../limits";
+import { MODULE_INITIAL_BYTES, wasmMemoryBytes } from "../limits";
 import { OverflowMark } from "./overflow-mark";
 
 const WASM_PAGE = 64 * 1024;
@@ -73,13 +73,12 @@ function watchGrowth(memory: WebAssembly.Memory): () => boolean {
 }
 
 /**
- * A module whose memory hit its cap: some allocation failed, so its heap is suspect. A memory that
- * never grew past its initial size (a cap of 16 MiB, the module's minimum) is not near its cap
- * by being that size: there only a failed growth counts.
+ * A module whose memory refused to grow: some allocation failed, so its heap is suspect. Only a
+ * refusal is a fact; a memory grown close to its maximum is not (Emscripten grows by up to 20 %
+ * at once, so a task holding 53 of 64 MiB may already sit at the maximum and still succeed).
  */
 export function reachedCap(engine: Engine): boolean {
-  const size = engine.memory.buffer.byteLength;
-  return engine.growFailed() || (size > MODULE_INITIAL_BYTES && size >= engine.maximumBytes - NEAR_CAP_BYTES);
+  return engine.growFailed();
 }
 
 /** A module with the variant's default memory, for the bare benchmark cycle. */

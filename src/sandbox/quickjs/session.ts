@@ -14,7 +14,7 @@ import {
 } from "quickjs-emscripten-core";
 import type { AttemptLog } from "../attempt-log";
 import { parseDescription, readOverflowMark, type ThrownDescription } from "../classify";
-import { BOOTSTRAP_ARGS, BOOTSTRAP_FILENAME, BOOTSTRAP_SOURCE, Primordial } from "../guest/bootstrap";
+import { BOOTSTRAP_ARGS, BOOTSTRAP_FILENAME, bootstrapSource, Primordial } from "../guest/bootstrap";
 import { HELPERS_FILENAME, HELPERS_SOURCE, HelperCall } from "../guest/helpers";
 import { parseMessage, type ConsoleLevel } from "../guest/protocol";
 import { isDeclaredCall, PROVIDERS_FILENAME, PROVIDERS_SOURCE, providersSpec } from "../guest/providers";
@@ -28,6 +28,7 @@ import { HostCalls } from "./calls";
 import { LazyGlobals, type Built } from "./globals";
 import { expectValue, readString, readText, type CallResult } from "./handles";
 import { unmark } from "./overflow-mark";
+import { nextSuffix } from "./suffix";
 
 /** Text the guest sees when it tries to load a module; ours, never host error text. */
 const IMPORT_REFUSED = "module loading is not available in the sandbox";
@@ -56,6 +57,8 @@ export class Session {
   private readonly globals: LazyGlobals;
   private readonly uses: readonly string[];
   private readonly calls: HostCalls;
+  /** The random suffix of this attempt's wrapper names (guest/wrapper.ts). */
+  private readonly suffix = nextSuffix();
   /**
    * The body returned, but handing its value to the task's promise failed: the value's `then`
    * could not be read (a revoked proxy, a throwing trap or getter). See guest/wrapper.ts.
@@ -89,7 +92,7 @@ export class Session {
     runtime.setMaxStackSize(settings.stackBytes);
     runtime.setInterruptHandler(() => settings.now() > this.deadline);
     runtime.setModuleLoader((name) => {
-      log.record(violationForImport(name));
+      log.recordImport(violationForImport(name));
       return { error: new Error(IMPORT_REFUSED) };
     });
     const ctx = (this.context = runtime.newContext());
@@ -97,7 +100,7 @@ export class Session {
     // Answers are copied into the module; like the input, they must fit well under its cap (2.3).
     this.calls = new HostCalls(ctx, host, (Math.max(1, request.memoryMb) * MiB) / 4);
     const bridge = (this.bridge = manage(ctx.newFunction("bridge", (message, ...args) => this.onBridge(message, args))));
-    const boot = manage(expectValue(ctx.evalCode(BOOTSTRAP_SOURCE, BOOTSTRAP_FILENAME, { type: "global" })));
+    const boot = manage(expectValue(ctx.evalCode(bootstrapSource(this.suffix), BOOTSTRAP_FILENAME, { type: "global" })));
     const lists = this.uses.length > 0 ? BOOTSTRAP_ARGS.withProviders : BOOTSTRAP_ARGS.withoutProviders;
     const bootArgs = [bridge, ...lists.map((text) => manage(ctx.newString(text)))];
     this.primordials = manage(expectValue(ctx.callFunction(boot, ctx.undefined, bootArgs)));
@@ -202,7 +205,7 @@ export class Session {
       const line = this.callHelper(HelperCall.format, [budget, ...args]);
       budget.dispose();
       // A call stopped by the deadline or by memory logs nothing; the attempt ends soon anyway.
-      if ("text" in line) this.log.addConsole(level, unmark(line.text, this.overflowToken));
+      if ("text" in line) this.log.addConsole(level, unmark(JSON.parse(line.text) as string, this.overflowToken));
       else if ("thrown" in line) line.thrown.dispose();
     } catch (error) {
       this.hostFault ??= error;
@@ -258,6 +261,23 @@ export class Session {
     return this.scope.manage(built.value);
   }
 
+  /**
+   * A guest string primitive, exactly. `getString` decodes the engine's UTF-8, where a lone
+   * surrogate becomes U+FFFD; when the text has one, the string is read again as JSON text from
+   * the captured JSON.stringify (which escapes lone surrogates and, for a primitive, runs no task
+   * code). That copy can fail only by memory or the deadline, when the attempt fails anyway.
+   */
+  exactString(value: QuickJSHandle): string {
+    const ctx = this.context;
+    const text = ctx.getString(value);
+    if (!text.includes("\uFFFD")) return text;
+    const stringify = ctx.getProp(this.primordials, Primordial.stringify);
+    const json = readText(ctx, ctx.callFunction(stringify, ctx.undefined, value));
+    stringify.dispose();
+    if ("thrown" in json) json.thrown.dispose();
+    return "text" in json ? (JSON.parse(json.text) as string) : text;
+  }
+
   /** Describes a thrown value inside the guest; undefined if even that failed. */
   describe(thrown: QuickJSHandle): ThrownDescription | undefined {
     const result = this.callHelper(HelperCall.describe, [thrown]);
@@ -292,13 +312,7 @@ export class Session {
    * error (or an uncatchable interrupt out of its synchronous start).
    */
   evalTask(code: string): { promise: QuickJSHandle } | { error: QuickJSHandle } {
-    const ctx = this.context;
-    const wrapper = ctx.evalCode(wrapTask(code), TASK_FILENAME, { type: "global" });
-    if (wrapper.error) return { error: wrapper.error };
-    const marker = ctx.getProp(this.primordials, Primordial.returned);
-    const started = ctx.callFunction(wrapper.value, ctx.undefined, marker);
-    marker.dispose();
-    wrapper.value.dispose();
+    const started = this.context.evalCode(wrapTask(code, this.suffix), TASK_FILENAME, { type: "global" });
     if (started.error) return { error: started.error };
     this.taskPromise = this.scope.manage(started.value);
     this.checkSynchronousReturn();
