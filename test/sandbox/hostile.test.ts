@@ -107,7 +107,7 @@ describe("the hostile suite as one buddy run", () => {
     for (const c of CASES) {
       const record = tasks.get(c.name);
       const got = record === undefined ? "missing" : classOf(record);
-      if (got !== c.expect) wrong.push(`${c.name}: expected ${c.expect}, got ${got} (${record?.error?.message ?? ""})`);
+      if (got !== c.expect && got !== c.orElse) wrong.push(`${c.name}: expected ${c.expect}, got ${got} (${record?.error?.message ?? ""})`);
       else if (c.expect === "VIOLATION" && record.error.violation_type !== c.violation_type) {
         wrong.push(`${c.name}: expected ${c.violation_type}, got ${record.error.violation_type}`);
       }
@@ -123,10 +123,12 @@ describe("the hostile suite as one buddy run", () => {
     const late: string[] = [];
     for (const c of CASES) {
       const bound = timeoutOf(c) + 250;
-      const duration = tasks.get(c.name)?.duration_ms;
+      const record = tasks.get(c.name);
+      const duration = record?.duration_ms;
       if (!(duration <= bound)) late.push(`${c.name}: ${duration} ms > ${bound} ms`);
       // Nor early: a TIMEOUT (the executor kill included) comes only after the whole deadline.
-      if (c.expect === "TIMEOUT" && !(duration >= timeoutOf(c))) late.push(`${c.name}: ${duration} ms < ${timeoutOf(c)} ms`);
+      const timedOut = record !== undefined && classOf(record) === "TIMEOUT";
+      if (timedOut && !(duration >= timeoutOf(c))) late.push(`${c.name}: ${duration} ms < ${timeoutOf(c)} ms`);
     }
     expect(late).toEqual([]);
   });
@@ -180,7 +182,8 @@ describe("buddy sandbox eval", () => {
   const sample = (): HostileCase[] => {
     const picked = new Map<string, HostileCase>();
     for (const c of CASES) {
-      if (c.name === "ok-input-and-task" || c.seededResult) continue;
+      // Cases with a second correct class would make the sample's comparison depend on speed.
+      if (c.name === "ok-input-and-task" || c.seededResult || c.orElse) continue;
       const key = c.expect === "VIOLATION" ? `VIOLATION/${c.violation_type}` : c.expect;
       if (!picked.has(key)) picked.set(key, c);
     }
