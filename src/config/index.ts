@@ -10,9 +10,12 @@ export { STRATEGY_NAMES, type StrategyName } from "./strategies";
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 
+/** Most agents a run may have; `--out` names their directories agent_0 … agent_{MAX_AGENTS−1}. */
+export const MAX_AGENTS = 10_000;
+
 export const RunOptionsSchema = z.object({
   /** Logical worker lanes `agent_0` … `agent_{N-1}`. @default 4 */
-  agents: int(1, 10_000).default(4),
+  agents: int(1, MAX_AGENTS).default(4),
   /** @default "load_balanced" */
   strategy: z.enum(STRATEGY_NAMES).default("load_balanced"),
   /** Tasks in flight per agent. @default 1 */

@@ -15,7 +15,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BuddyError } from "../core";
 import { hashInput, type ByteStream } from "../input";
-import { fsReason, scriptBaseDir } from "../input/source";
+import { runawayCut } from "../input/lines";
+import { fsReason, isStreamPath, scriptBaseDir } from "../input/source";
 
 export interface PreparedSource {
   /** What the user gave: a path, or "-". */
@@ -59,10 +60,15 @@ async function spool(bytes: AsyncIterable<Uint8Array>, name: string): Promise<{ 
   unlinkSync(path);
   rmdirSync(dir);
   const hasher = new Bun.CryptoHasher("sha256");
+  const cut = runawayCut();
   try {
-    for await (const chunk of bytes) {
+    for await (const whole of bytes) {
+      // A line that runs away (`/dev/zero`) ends the copy where reading the copy stops anyway.
+      const keep = cut(whole);
+      const chunk = keep === undefined ? whole : whole.subarray(0, keep);
       hasher.update(chunk);
       for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off);
+      if (keep !== undefined) break;
     }
   } catch (cause) {
     closeSync(fd);
@@ -92,7 +98,7 @@ export async function prepareSource(source: string, stdin?: ByteStream): Promise
   const info = await stat(source).catch((cause: unknown) => {
     throw new BuddyError("INPUT", `input ${source} ${fsReason(cause)}`, { cause });
   });
-  if (!info.isFile() && !info.isDirectory()) return spooled(source, createReadStream(source, { highWaterMark: 64 * 1024 }));
+  if (isStreamPath(source) || (!info.isFile() && !info.isDirectory())) return spooled(source, createReadStream(source, { highWaterMark: 64 * 1024 }));
   const hash = await hashInput(source).catch((cause: unknown) => {
     throw new BuddyError("INPUT", `input ${source} ${fsReason(cause)}`, { cause });
   });

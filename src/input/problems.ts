@@ -32,16 +32,34 @@ export const LINE_FIELD = "(line)";
 /** Field of problems about the file as a whole (empty, too many problems). */
 export const FILE_FIELD = "(file)";
 
-/** `FILE:LINE: field: message`, the format of SPEC 2.3. */
+/**
+ * Characters that a terminal acts on or that reorder what it shows: C0 and C1 controls (ESC, CR,
+ * LF, CSI), DEL, the line and paragraph separators and the bidirectional overrides. JSON.stringify
+ * escapes only the C0 ones, so a problem line could otherwise be forged or recoloured by input text.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with every UNSAFE character written as `\uXXXX`, so it prints as one inert line. */
+export const escapeControls = (text: string) =>
+  text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
+/**
+ * `FILE:LINE: field: message`, the format of SPEC 2.3. Field names and messages may carry input
+ * text (keys, paths); whatever escaped the quoting of `show` is escaped here, the one place a
+ * problem becomes text.
+ */
 export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line}: ${p.field}: ${p.message}`;
+  return escapeControls(`${p.file}:${p.line}: ${p.field}: ${p.message}`);
 }
 
-/** The user's value as they would write it, kept short enough for one terminal line. */
-export function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+/** The user's value as they would write it (JSON, controls escaped), cut to `max` characters. */
+export function show(value: unknown, max = 60): string {
+  const text = escapeControls(JSON.stringify(value) ?? String(value));
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
+
+/** A path built from input text, quoted and escaped like `show` but kept whole up to 200 characters. */
+export const showPath = (path: string) => show(path, 200);
 
 /** `/retry/jitter` → `retry.jitter`, `/uses/1` → `uses[1]` (JSON Pointer escapes undone). */
 export function fieldName(pointer: string): string {

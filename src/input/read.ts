@@ -76,6 +76,10 @@ async function* readJsonl(source: string, options: ReadOptions): AsyncGenerator<
   for await (const batch of splitLines(chunks)) {
     options.signal?.throwIfAborted();
     for (const raw of batch) {
+      if ("stop" in raw) {
+        yield* report(raw.line, [{ field: FILE_FIELD, message: raw.stop }]);
+        return;
+      }
       if ("text" in raw && raw.text.trim() === "") continue; // blank lines (a lone BOM or CR too)
       sawContent = true;
       const pending = "text" in raw ? ingest(raw.text, raw.line) : [lineProblem(raw.problem)];

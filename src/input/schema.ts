@@ -12,6 +12,19 @@ import { PROVIDERS, RETRY_STRATEGIES } from "../core";
 /** Defaults of SPEC 2.1; `normalize.ts` applies them, the schema advertises them. */
 export const TASK_DEFAULTS = { wave: 1, priority: 2, predicted_execution_time: 1 } as const;
 
+/**
+ * Largest wave and priority: integers this size are exact, print as digits (never `1e+21`, which
+ * would not match the `--out` layout's `wave_<w>/`), and are far beyond any real plan.
+ */
+export const MAX_WAVE = 1_000_000;
+export const MAX_PRIORITY = 1_000_000;
+/**
+ * Largest predicted_execution_time, in seconds (about 31 years). Planned loads are sums of it:
+ * a million tasks at this bound sum to 1e15, finite and exact to the millisecond, so no plan or
+ * wave record can overflow to Infinity (stored as null).
+ */
+export const MAX_EXECUTION_TIME_S = 1e9;
+
 /** Largest delay `setTimeout` honours; above it Node and Bun fire at once instead of waiting. */
 const MAX_TIMER_MS = 2_147_483_647;
 /** memory_mb bounds: below 1 MiB QuickJS cannot start; 4 GiB is the wasm32 address space. */
@@ -51,6 +64,7 @@ export const TaskInputSchema = Type.Object(
     wave: Type.Optional(
       Type.Integer({
         minimum: 1,
+        maximum: MAX_WAVE,
         default: TASK_DEFAULTS.wave,
         description: "Waves run one after another, in ascending order.",
       }),
@@ -58,6 +72,7 @@ export const TaskInputSchema = Type.Object(
     priority: Type.Optional(
       Type.Integer({
         minimum: 1,
+        maximum: MAX_PRIORITY,
         default: TASK_DEFAULTS.priority,
         description: "1 = most urgent (1 HIGH, 2 MEDIUM, 3 LOW).",
       }),
@@ -69,6 +84,7 @@ export const TaskInputSchema = Type.Object(
     predicted_execution_time: Type.Optional(
       Type.Number({
         minimum: 0,
+        maximum: MAX_EXECUTION_TIME_S,
         default: TASK_DEFAULTS.predicted_execution_time,
         description: "Seconds; the planning weight of the task.",
       }),

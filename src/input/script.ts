@@ -12,7 +12,7 @@
 import { constants } from "node:fs";
 import { open, readlink, realpath } from "node:fs/promises";
 import { isAbsolute, resolve, sep } from "node:path";
-import { show } from "./problems";
+import { show, showPath } from "./problems";
 import { fsReason } from "./source";
 
 /** Largest script accepted, in bytes (SPEC 5). */
@@ -42,16 +42,19 @@ const openedPath = (fd: number, fallback: string) => readlink(`/proc/self/fd/${f
  * input file's directory, or the working directory for stdin.
  */
 export async function readScript(path: string, baseDir: string): Promise<ScriptRead> {
-  if (isAbsolute(path)) return { ok: false, message: `${show(path)} is an absolute path; give it relative to ${baseDir}` };
+  if (isAbsolute(path)) return { ok: false, message: `${show(path)} is an absolute path; give it relative to ${showPath(baseDir)}` };
+  // resolve() drops a trailing "/" and ".": "good.js/" must not open good.js, nor "." the directory.
+  if (/(^|\/)\.{0,2}$/.test(path)) return { ok: false, message: `${show(path)} names a directory, not a file` };
   const full = resolve(baseDir, path);
-  const outside = (real: string) => ({ ok: false as const, message: `${show(path)} resolves to ${real}, outside ${baseDir} (scripts must stay in the input file's directory)` });
+  if (full === baseDir) return { ok: false, message: `${show(path)} names the input file's directory, not a file` };
+  const outside = (real: string) => ({ ok: false as const, message: `${show(path)} resolves to ${showPath(real)}, outside ${showPath(baseDir)} (scripts must stay in the input file's directory)` });
   // Checked on the path as written first, so the answer never says whether a file outside exists.
   if (!isInside(full, baseDir)) return outside(full);
   let real: string;
   try {
     real = await realpath(full);
   } catch (error) {
-    return { ok: false, message: `file ${fsReason(error)}: ${full}` };
+    return { ok: false, message: `file ${fsReason(error)}: ${showPath(full)}` };
   }
   if (!isInside(real, baseDir)) return outside(real);
   let handle: import("node:fs/promises").FileHandle;
@@ -59,23 +62,23 @@ export async function readScript(path: string, baseDir: string): Promise<ScriptR
     handle = await open(real, OPEN_FLAGS);
   } catch (error) {
     // ELOOP: the last component became a symlink after realpath looked.
-    return { ok: false, message: `file ${fsReason(error)}: ${full}` };
+    return { ok: false, message: `file ${fsReason(error)}: ${showPath(full)}` };
   }
   try {
     const opened = await openedPath(handle.fd, real);
     if (!isInside(opened, baseDir)) return outside(opened);
     const info = await handle.stat();
-    if (!info.isFile()) return { ok: false, message: `${full} is ${kindOf(info)}, not a regular file` };
-    if (info.size > MAX_SCRIPT_BYTES) return { ok: false, message: `${full} is larger than 1 MiB` };
+    if (!info.isFile()) return { ok: false, message: `${showPath(full)} is ${kindOf(info)}, not a regular file` };
+    if (info.size > MAX_SCRIPT_BYTES) return { ok: false, message: `${showPath(full)} is larger than 1 MiB` };
     const bytes = await readAtMost(handle, MAX_SCRIPT_BYTES + 1, info.size);
-    if (bytes.length > MAX_SCRIPT_BYTES) return { ok: false, message: `${full} is larger than 1 MiB` };
+    if (bytes.length > MAX_SCRIPT_BYTES) return { ok: false, message: `${showPath(full)} is larger than 1 MiB` };
     try {
       return { ok: true, code: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
     } catch {
-      return { ok: false, message: `${full} is not valid UTF-8 text` };
+      return { ok: false, message: `${showPath(full)} is not valid UTF-8 text` };
     }
   } catch (error) {
-    return { ok: false, message: `file ${fsReason(error)}: ${full}` };
+    return { ok: false, message: `file ${fsReason(error)}: ${showPath(full)}` };
   } finally {
     await handle.close();
   }

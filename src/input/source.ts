@@ -41,13 +41,24 @@ export interface SourceOptions {
 const READ_SIZE = 64 * 1024;
 
 /**
+ * Whether `source` names a stream whatever its descriptor is: `-`, `/dev/stdin`, `/dev/fd/N`
+ * and `/proc/PID/fd/N` (other paths are streams when they are not regular files). Such a path may
+ * lead to a regular file (`buddy run /dev/stdin < t.jsonl`), but its directory says nothing about
+ * where scripts are, and reading it twice need not give the same bytes.
+ */
+export function isStreamPath(source: string): boolean {
+  if (source === "-") return true;
+  return /^\/dev\/(stdin|fd\/\d+)$|^\/proc\/[^/]+\/fd\/\d+$/.test(resolve(source));
+}
+
+/**
  * The real directory `script` paths of `source` resolve from (SPEC 2.1, 5): the directory of a
  * regular input file as it was named (symlinks in it resolved); for input that is a stream
  * (stdin, a pipe, process substitution, a device) the working directory, since the path of a
  * pipe says nothing about where its scripts are.
  */
 export async function scriptBaseDir(source: string, isFile: boolean, stdinBaseDir?: string): Promise<string> {
-  const dir = source === "-" || !isFile ? (stdinBaseDir ?? process.cwd()) : dirname(resolve(source));
+  const dir = !isFile || isStreamPath(source) ? (stdinBaseDir ?? process.cwd()) : dirname(resolve(source));
   return realpath(dir).catch((cause: unknown) => {
     throw new BuddyError("INPUT", `script directory ${dir} ${fsReason(cause)}`, { cause });
   });

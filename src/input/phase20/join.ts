@@ -8,9 +8,19 @@ import { deriveRisk } from "../normalize";
 import { TASK_DEFAULTS } from "../schema";
 import type { PredictionRow, ScheduleRow } from "./rows";
 
-const meanOf = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-/** 6 decimals: the mean of 0.725 four times should read 0.725, not 0.7249999999999999. */
-const tidy = (x: number) => Math.round(x * 1e6) / 1e6;
+/**
+ * The mean, finite for any finite values: when the plain sum overflows (deltas near ±1.8e308 are
+ * valid JSON numbers), the sum of x / n, whose terms are each no larger than |x|, cannot.
+ */
+function meanOf(xs: readonly number[]): number {
+  const sum = xs.reduce((s, x) => s + x, 0);
+  return Number.isFinite(sum) ? sum / xs.length : xs.reduce((s, x) => s + x / xs.length, 0);
+}
+/**
+ * 6 decimals: the mean of 0.725 four times should read 0.725, not 0.7249999999999999. Beyond
+ * 1e9 a double has no decimals left to tidy, and x × 1e6 could overflow to Infinity.
+ */
+const tidy = (x: number) => (Math.abs(x) >= 1e9 ? x : Math.round(x * 1e6) / 1e6);
 const defined = <T>(xs: ReadonlyArray<T | undefined>): T[] => xs.filter((x): x is T => x !== undefined);
 
 /**

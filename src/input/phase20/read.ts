@@ -27,6 +27,10 @@ async function* rowsOf<T>(
   for await (const batch of splitLines(chunks)) {
     signal?.throwIfAborted();
     for (const raw of batch) {
+      if ("stop" in raw) {
+        yield { line: raw.line, problems: [{ field: FILE_FIELD, message: raw.stop }] };
+        return;
+      }
       if ("problem" in raw) {
         yield { line: raw.line, problems: [{ field: LINE_FIELD, message: raw.problem }] };
         continue;

@@ -6,12 +6,13 @@
  */
 import { Type } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
-import { type FieldProblem, schemaProblems } from "../problems";
+import { type FieldProblem, schemaProblems, show } from "../problems";
 import { probabilityProblems } from "../rules";
-import { RiskSchema } from "../schema";
+import { MAX_EXECUTION_TIME_S, MAX_PRIORITY, MAX_WAVE, RiskSchema } from "../schema";
 
 const Probability = Type.Number({ minimum: 0, maximum: 1 });
-const Seconds = Type.Number({ minimum: 0 });
+/** Start and end times too: a duration is end − start, and durations are summed like execution times. */
+const Seconds = Type.Number({ minimum: 0, maximum: MAX_EXECUTION_TIME_S });
 
 /** `predicted_tasks.jsonl`: one task as predicted for one agent (`TaskPrediction`). */
 export const PredictionRowSchema = Type.Object(
@@ -35,8 +36,8 @@ export const ScheduleRowSchema = Type.Object(
   {
     task_id: Type.String({ minLength: 1 }),
     agent_id: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()])),
-    wave: Type.Optional(Type.Integer({ minimum: 1 })),
-    priority: Type.Optional(Type.Integer({ minimum: 1 })),
+    wave: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_WAVE })),
+    priority: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PRIORITY })),
     predicted_start_time: Type.Optional(Seconds),
     predicted_end_time: Type.Optional(Seconds),
     predicted_success_probability: Type.Optional(Probability),
@@ -79,7 +80,7 @@ export interface RowPlace {
 function agentProblems(row: Record<string, unknown>, place: RowPlace): FieldProblem[] {
   const id = row.agent_id;
   return typeof id === "string" && id !== place.agent_id
-    ? [{ field: "agent_id", message: `is "${id}" but the file is under ${place.agent_id}/` }]
+    ? [{ field: "agent_id", message: `is ${show(id)} but the file is under ${place.agent_id}/` }]
     : [];
 }
 

@@ -7,7 +7,11 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { BuddyError } from "../../core";
 import { FILE_FIELD, type Problem } from "../problems";
+import { MAX_WAVE } from "../schema";
 import { fsReason } from "../source";
+
+/** Highest agent number read from a tree's `agent_<i>/` directories. */
+const MAX_PHASE20_AGENT = 1_000_000;
 
 export const PREDICTIONS_FILE = "predicted_tasks.jsonl";
 export const SCHEDULE_FILE = "predicted_schedule.jsonl";
@@ -46,11 +50,16 @@ export async function discoverTree(root: string): Promise<{ waves: WaveDir[]; pr
   const problems: Problem[] = [];
   const waves: WaveDir[] = [];
   for (const w of await numbered(root, "wave", problems)) {
-    if (w.n < 1) {
-      problems.push({ file: w.path, line: 1, field: FILE_FIELD, message: "waves are numbered from 1; skipped" });
+    if (w.n < 1 || w.n > MAX_WAVE) {
+      problems.push({ file: w.path, line: 1, field: FILE_FIELD, message: `waves are numbered from 1 to ${MAX_WAVE}; skipped` });
       continue;
     }
-    const agents = (await numbered(w.path, "agent", problems)).map((a) => ({ agent_id: `agent_${a.n}`, dir: a.path }));
+    const agents: AgentDir[] = [];
+    for (const a of await numbered(w.path, "agent", problems)) {
+      // A bound, so that an id is always `agent_` and digits (2^70 would print as 1.18e+21).
+      if (a.n > MAX_PHASE20_AGENT) problems.push({ file: a.path, line: 1, field: FILE_FIELD, message: `agents are numbered from 0 to ${MAX_PHASE20_AGENT}; skipped` });
+      else agents.push({ agent_id: `agent_${a.n}`, dir: a.path });
+    }
     if (agents.length === 0) {
       problems.push({ file: w.path, line: 1, field: FILE_FIELD, message: "has no agent_<i> directories" });
       continue;

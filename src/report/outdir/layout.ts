@@ -7,6 +7,8 @@
  */
 import { lstat, readdir, rmdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { MAX_AGENTS } from "../../config";
+import { MAX_WAVE } from "../../input/schema";
 
 const RUN_FILES = new Set([
   "phase21_system_health.json",
@@ -20,9 +22,19 @@ const RUN_FILES = new Set([
 export const SUMMARY_FILE = "phase21_execution_summary.json";
 const FEEDBACK_DIR = /^phase(16|18|20)$/;
 const FEEDBACK_FILE = "phase21_feedback.jsonl";
-const WAVE_DIR = /^wave_\d+$/;
+/**
+ * `<prefix>_<n>` exactly as buddy writes it: n in decimal without leading zeros, within the
+ * range buddy can write (waves 1…MAX_WAVE, agents agent_0…agent_{MAX_AGENTS−1}).
+ */
+const numbered = (prefix: string, min: number, max: number) => ({
+  test(name: string): boolean {
+    const digits = name.startsWith(`${prefix}_`) ? name.slice(prefix.length + 1) : "";
+    return /^(0|[1-9]\d*)$/.test(digits) && Number(digits) >= min && Number(digits) <= max;
+  },
+});
+const WAVE_DIR = numbered("wave", 1, MAX_WAVE);
 const WAVE_FILES = new Set(["system_health.json", "learning_signals.jsonl", "anomalies.jsonl", "coordination_plan.json"]);
-const AGENT_DIR = /^agent_\d+$/;
+const AGENT_DIR = numbered("agent", 0, MAX_AGENTS - 1);
 const AGENT_FILES = new Set(["agent_assignments.jsonl", "executed_tasks.jsonl", "agent_metrics.jsonl", "agent_feedback.jsonl"]);
 
 /** Whether `path` (relative, `/`-separated) is one buddy writes into an `--out` directory. */
