@@ -15,7 +15,8 @@ import { schemaCommand, SCHEMAS } from "./commands/schema";
 import { validateCommand } from "./commands/validate";
 import { violationsCommand } from "./commands/violations";
 import { STDIN_ARG } from "./context";
-import { endOutput, reportError, warn } from "./io";
+import { endOutput, reportError, stdoutClosedAtStart, warn } from "./io";
+import { installStopSignals } from "./signals";
 
 type Handler = (args: any) => number | Promise<number>;
 
@@ -148,6 +149,12 @@ function onEscapedError(error: unknown): void {
 export async function runCli(args: string[]): Promise<void> {
   process.on("uncaughtException", onEscapedError);
   process.on("unhandledRejection", onEscapedError);
+  installStopSignals();
+  // Records written nowhere would be lost without a word: refused before anything runs.
+  if (stdoutClosedAtStart()) {
+    warn("stdout is closed; buddy writes its records there (redirect it to a file or /dev/null instead)");
+    process.exit(EXIT.INPUT);
+  }
   await cli(args.map((a) => (a === "-" ? STDIN_ARG : a))).parseAsync();
   await endOutput();
 }

@@ -1,6 +1,6 @@
 /** What commands share: where the store is, how to start an executor, the real clock. */
 import { resolve } from "node:path";
-import { BuddyError, systemClock, type Deps, type Logger } from "../core";
+import { BuddyError, noSuchRun, systemClock, type Deps, type Logger } from "../core";
 import { EXECUTOR_ARG } from "../executor";
 import { openStore, type Store } from "../store";
 import { warn } from "./io";
@@ -20,6 +20,23 @@ export const openDb = (args: GlobalArgs): Store => openStore(dbPath(args));
 
 /** For the commands that only read: nothing is created, and a read-only file system works (SPEC 9.1). */
 export const openReadOnlyDb = (args: GlobalArgs): Store => openStore(dbPath(args), { readonly: true });
+
+/** The word that names the newest run wherever a RUN_ID is taken (SPEC 1). */
+export const LATEST = "latest";
+
+/**
+ * The run a RUN_ID argument names: `latest` is the newest run of the store. A run that does not
+ * exist is a usage error, whichever command was given it.
+ */
+export function runIdOf(store: Store, runId: string): string {
+  if (runId === LATEST) {
+    const [newest] = store.listRuns(1);
+    if (!newest) throw new BuddyError("USAGE", `no run in ${store.location}, so \`latest\` names none`);
+    return newest.run_id;
+  }
+  if (!store.getRun(runId)) throw noSuchRun(runId, store.location);
+  return runId;
+}
 
 /**
  * `BUDDY_LEASE_MS`: how long a run's lease lives without a heartbeat before another process may

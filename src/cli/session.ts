@@ -2,9 +2,10 @@
  * What `run` and `resume` share: the store, the interrupt handler, the progress line and the
  * stdout sink around one harness call, torn down in reverse order.
  */
+import { Interruption } from "../core";
 import type { HarnessDeps, RunResult } from "../harness";
 import { deps, executorCommand, leasePeriodMs, openDb, type GlobalArgs } from "./context";
-import { printLine } from "./io";
+import { drainOutput, exitCodeAfterOutput, onStdoutFailure, printLine, stdoutFailure, tellStdoutFailure } from "./io";
 import { progressLine } from "./progress";
 import { onInterrupt } from "./signals";
 
@@ -12,9 +13,13 @@ export async function runSession(args: GlobalArgs, go: (deps: HarnessDeps) => Pr
   const leaseMs = leasePeriodMs();
   const store = openDb(args);
   const interrupt = onInterrupt();
+  // Records nobody receives any more are not worth running for: the run stops as if
+  // interrupted, keeps what it committed, and stays resumable (SPEC 9.1: every line's state was
+  // committed before it was written, so a line lost here is a task `resume` does not run again).
+  const unlisten = onStdoutFailure(() => interrupt.stop(new Interruption("stdout")));
   const progress = progressLine(args.quiet === true);
   try {
-    const { exitCode } = await go({
+    const { summary, exitCode } = await go({
       ...deps(args),
       store,
       executorCommand: executorCommand(),
@@ -22,13 +27,28 @@ export async function runSession(args: GlobalArgs, go: (deps: HarnessDeps) => Pr
       env: process.env,
       ...(leaseMs === undefined ? {} : { leasePeriodMs: leaseMs }),
       emit: (line) => {
-        printLine(line);
         progress.seen(line);
+        try {
+          printLine(line);
+        } catch {
+          // Only a stdout failure throws here, and its listener has stopped the run already.
+        }
       },
     });
-    return exitCode;
+    await drainOutput();
+    const failure = stdoutFailure();
+    if (failure) {
+      const R = summary.run_id;
+      tellStdoutFailure(
+        summary.status === "interrupted"
+          ? `${failure.message}: run ${R} stopped; \`buddy resume ${R}\` continues it`
+          : `${failure.message}: run ${R} ended (${summary.status}) but not all its records were written; \`buddy show ${R} --tasks\` lists them`,
+      );
+    }
+    return exitCodeAfterOutput(exitCode);
   } finally {
     progress.done();
+    unlisten();
     interrupt.dispose();
     store.close();
   }

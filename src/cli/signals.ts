@@ -1,49 +1,76 @@
 /**
- * SIGINT/SIGTERM stop dispatching: in-flight attempts finish, the run is recorded as
- * interrupted and stays resumable. A second signal exits at once; the store is still
- * consistent because every state change was committed in its own transaction.
+ * Every signal that asks buddy to stop (STOP_SIGNALS: SIGINT, SIGTERM, and every other one whose
+ * default action would end the process with a code outside SPEC 3's table) goes through one
+ * dispatcher, installed once, to whatever the process is doing at that moment:
+ * - running or resuming a run (`onInterrupt`): dispatching stops, attempts in flight finish, the
+ *   run is recorded as interrupted and stays resumable; a second signal exits at once, and the
+ *   store is still consistent because every state change was committed in its own transaction;
+ * - reading the input (`exitOnSignalDuring`): exit at once, nothing is stored yet;
+ * - anything else (read-only commands, `validate`): exit at once with the signal's code.
  */
-import { EXIT_BY_SIGNAL, Interruption, type StopSignal } from "../core";
+import { EXIT_BY_SIGNAL, Interruption, STOP_SIGNALS, type StopSignal } from "../core";
 
-const STOP_SIGNALS = Object.keys(EXIT_BY_SIGNAL) as StopSignal[];
+type OnStop = (name: StopSignal) => void;
 
-/** The abort reason names the first signal, so the run exits 130 (SIGINT) or 143 (SIGTERM). */
-export function onInterrupt(): { signal: AbortSignal; dispose(): void } {
+const exitNow: OnStop = (name) => process.exit(EXIT_BY_SIGNAL[name]);
+let onStop: OnStop = exitNow;
+let installed = false;
+
+/** Routes every stop signal to the current handler; called once, before any command runs. */
+export function installStopSignals(): void {
+  if (installed) return;
+  installed = true;
+  for (const name of STOP_SIGNALS) process.on(name, () => onStop(name));
+}
+
+/** Makes `handler` the current one until the returned function restores the previous one. */
+function handleWith(handler: OnStop): () => void {
+  installStopSignals();
+  const previous = onStop;
+  onStop = handler;
+  return () => {
+    onStop = previous;
+  };
+}
+
+export interface InterruptHandle {
+  /** Aborted, with an `Interruption` as reason, by the first stop signal or by `stop`. */
+  signal: AbortSignal;
+  /** Stops the run as a signal would (stdout no longer takes output), without the signal's message. */
+  stop(reason: Interruption): void;
+  dispose(): void;
+}
+
+/** The abort reason names what stopped the run, so it exits 130 (SIGINT) or 143 (the others). */
+export function onInterrupt(): InterruptHandle {
   const controller = new AbortController();
-  const handlers = STOP_SIGNALS.map((name) => {
-    const handler = () => {
-      if (controller.signal.aborted) process.exit(EXIT_BY_SIGNAL[name]);
-      process.stderr.write("buddy: interrupted; finishing attempts in flight (again to quit now)\n");
-      controller.abort(new Interruption(name));
-    };
-    process.on(name, handler);
-    return () => process.off(name, handler);
+  const dispose = handleWith((name) => {
+    if (controller.signal.aborted) process.exit(EXIT_BY_SIGNAL[name]);
+    process.stderr.write(`buddy: interrupted by ${name}; finishing attempts in flight (again to quit now)\n`);
+    controller.abort(new Interruption(name));
   });
   return {
     signal: controller.signal,
-    dispose: () => {
-      for (const off of handlers) off();
+    stop: (reason) => {
+      if (!controller.signal.aborted) controller.abort(reason);
     },
+    dispose,
   };
 }
 
 /**
- * Runs `work` (reading the input, before any store is open) so that the first SIGINT/SIGTERM
- * ends the process at once: nothing is stored yet, and a pipe that never closes must not keep
- * buddy waiting for a second signal.
+ * Runs `work` (reading the input, before any store is open) so that the first stop signal ends
+ * the process at once: nothing is stored yet, and a pipe that never closes must not keep buddy
+ * waiting for a second signal.
  */
 export async function exitOnSignalDuring<T>(work: () => Promise<T>): Promise<T> {
-  const handlers = Object.entries(EXIT_BY_SIGNAL).map(([name, code]) => {
-    const handler = () => {
-      process.stderr.write("buddy: interrupted while reading the input; nothing was stored\n");
-      process.exit(code);
-    };
-    process.on(name, handler);
-    return () => process.off(name, handler);
+  const restore = handleWith((name) => {
+    process.stderr.write("buddy: interrupted while reading the input; nothing was stored\n");
+    exitNow(name);
   });
   try {
     return await work();
   } finally {
-    for (const off of handlers) off();
+    restore();
   }
 }

@@ -50,6 +50,8 @@ export const RunOptionsSchema = z.object({
   run_id: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "letters, digits, '.', '_' or '-' (at most 128)")
+    // Wherever a RUN_ID is taken, `latest` names the newest run (SPEC 1): a run of that name could not be named.
+    .refine((id) => id !== "latest", "'latest' is reserved: it names the newest run wherever a RUN_ID is taken")
     .optional(),
   /** Scales the dry-run mocks' error rates; 0 turns injected errors off. @default 1 */
   mock_error_rate: z.number().min(0).max(100).default(1),
@@ -78,5 +80,7 @@ export function parseFlags<T extends z.ZodTypeAny>(schema: T, raw: Record<string
     const flag = issue.path.length > 0 ? `--${String(issue.path[0]).replaceAll("_", "-")}` : "options";
     return `${flag}: ${issue.message}`;
   });
-  throw new BuddyError("USAGE", lines[0] ?? "invalid options", { details: lines });
+  // One problem is the message itself; more are listed above a count, each printed once.
+  if (lines.length <= 1) throw new BuddyError("USAGE", lines[0] ?? "invalid options");
+  throw new BuddyError("USAGE", `${lines.length} invalid options`, { details: lines });
 }

@@ -20,7 +20,8 @@ export const ATTEMPT_ERROR_CODES = [
 export type AttemptErrorCode = (typeof ATTEMPT_ERROR_CODES)[number];
 
 /** Codes of the process as a whole; each maps to an exit code (SPEC 3). */
-export type ProcessErrorCode = "USAGE" | "INPUT" | "STORE" | "INTERNAL";
+/** STDOUT: stdout no longer takes output (closed pipe, full disk, I/O error). */
+export type ProcessErrorCode = "USAGE" | "INPUT" | "STORE" | "STDOUT" | "INTERNAL";
 
 export type ErrorCode = AttemptErrorCode | ProcessErrorCode;
 
@@ -66,20 +67,43 @@ export const EXIT = {
   TERMINATED: 143,
 } as const;
 
-/** The exit code of a process stopped by a signal (SPEC 3): 130 for SIGINT, 143 for SIGTERM. */
-export const EXIT_BY_SIGNAL = { SIGINT: EXIT.INTERRUPTED, SIGTERM: EXIT.TERMINATED } as const;
+/**
+ * The exit code of a process stopped by a signal (SPEC 3): 130 for SIGINT, 143 for SIGTERM. Every
+ * other signal whose default action would end buddy with a code outside SPEC 3's table (129 for
+ * SIGHUP, 138 for SIGUSR1, …) is taken as a request to stop from outside, like SIGTERM: the same
+ * graceful interruption and 143. Not here: SIGPIPE, SIGQUIT and SIGXFSZ (Bun ignores them, so
+ * they end nothing), SIGKILL and SIGSTOP (no process can catch them), and the fault signals
+ * (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT: a crash, after which the run is resumable
+ * as after `kill -9`). SIGPIPE in particular must stay ignored: a handler would turn a write to a
+ * dead executor's pipe into an interruption of the whole run.
+ */
+export const EXIT_BY_SIGNAL = {
+  SIGINT: EXIT.INTERRUPTED,
+  SIGTERM: EXIT.TERMINATED,
+  SIGHUP: EXIT.TERMINATED,
+  SIGUSR1: EXIT.TERMINATED,
+  SIGUSR2: EXIT.TERMINATED,
+  SIGALRM: EXIT.TERMINATED,
+  SIGVTALRM: EXIT.TERMINATED,
+  SIGPROF: EXIT.TERMINATED,
+  SIGXCPU: EXIT.TERMINATED,
+  SIGIO: EXIT.TERMINATED,
+  SIGSYS: EXIT.TERMINATED,
+} as const;
 export type StopSignal = keyof typeof EXIT_BY_SIGNAL;
+export const STOP_SIGNALS = Object.keys(EXIT_BY_SIGNAL) as StopSignal[];
 
 /**
  * Why a run was asked to stop: the reason of the abort signal the CLI hands the harness, so the
- * harness can exit with the code of the signal that stopped it.
+ * harness can exit with the code of what stopped it: a signal, or a stdout that no longer takes
+ * output (its reader went away, its disk is full), which is a stop from outside as SIGTERM is.
  */
 export class Interruption extends Error {
-  constructor(readonly signal: StopSignal) {
-    super(`interrupted by ${signal}`);
+  constructor(readonly by: StopSignal | "stdout") {
+    super(by === "stdout" ? "stopped: stdout no longer takes output" : `interrupted by ${by}`);
   }
   get exitCode(): number {
-    return EXIT_BY_SIGNAL[this.signal];
+    return this.by === "stdout" ? EXIT.TERMINATED : EXIT_BY_SIGNAL[this.by];
   }
 }
 
@@ -91,6 +115,9 @@ const EXIT_BY_CODE: Record<ProcessErrorCode, number> = {
   USAGE: EXIT.INPUT,
   INPUT: EXIT.INPUT,
   STORE: EXIT.STORE,
+  // Output nobody can receive stops the command as a stop from outside does (see Interruption):
+  // not 4, as the store is fine, nor 2, as things may have run.
+  STDOUT: EXIT.TERMINATED,
   // SPEC 3 allows no other code. A bug is reported as 4 (store or backend error), the code under
   // which a user resumes the run later, since it stays resumable whatever failed.
   INTERNAL: EXIT.STORE,

@@ -1,7 +1,7 @@
 /** `buddy runs` and `buddy show RUN_ID`: what the store knows, as NDJSON. */
-import { EXIT, noSuchRun } from "../../core";
+import { EXIT } from "../../core";
 import type { AttemptRow, RunRow } from "../../store";
-import { openReadOnlyDb, type GlobalArgs } from "../context";
+import { openReadOnlyDb, runIdOf, type GlobalArgs } from "../context";
 import { printJson } from "../io";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -48,8 +48,7 @@ export function runsCommand(args: GlobalArgs & { limit: number }): number {
 export function showCommand(args: GlobalArgs & { run_id: string; tasks?: boolean; attempts?: boolean }): number {
   const store = openReadOnlyDb(args);
   try {
-    const run = store.getRun(args.run_id);
-    if (!run) throw noSuchRun(args.run_id, store.location);
+    const run = store.getRun(runIdOf(store, args.run_id))!;
     printJson(runRecord(run));
     for (const wave of store.waveRecords(run.run_id)) printJson(wave.record);
     if (args.tasks) {

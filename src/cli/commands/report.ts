@@ -1,8 +1,8 @@
 /** `buddy report RUN_ID --format md|html|json`: the run report (SPEC 9.3) from the store. */
-import { EXIT, noSuchRun } from "../../core";
+import { EXIT } from "../../core";
 import { loadRunReport } from "../../harness";
 import { htmlReport, jsonReport, markdownReport } from "../../report";
-import { openReadOnlyDb, type GlobalArgs } from "../context";
+import { openReadOnlyDb, runIdOf, type GlobalArgs } from "../context";
 import { printLine } from "../io";
 
 export const REPORT_FORMATS = { md: markdownReport, html: htmlReport, json: jsonReport } as const;
@@ -10,8 +10,8 @@ export const REPORT_FORMATS = { md: markdownReport, html: htmlReport, json: json
 export function reportCommand(args: GlobalArgs & { run_id: string; format: keyof typeof REPORT_FORMATS }): number {
   const store = openReadOnlyDb(args);
   try {
-    if (!store.getRun(args.run_id)) throw noSuchRun(args.run_id, store.location);
-    printLine(REPORT_FORMATS[args.format](loadRunReport(store, args.run_id, Date.now())).trimEnd());
+    const runId = runIdOf(store, args.run_id);
+    printLine(REPORT_FORMATS[args.format](loadRunReport(store, runId, Date.now())).trimEnd());
   } finally {
     store.close();
   }
