@@ -70,3 +70,15 @@ describe("odd inputs get their documented code", () => {
     expect((await buddy(["runs"], { cwd: dir })).stdout).toBe("");
   });
 });
+
+describe("an option error is said once", () => {
+  test("one bad flag: its line once; two: each once, under a count", async () => {
+    const one = await buddy(["run", "-", "--agents", "abc"], { stdin: "" });
+    expect(one.code).toBe(2);
+    expect(one.stderr).toBe("buddy: --agents: Invalid input: expected number, received NaN\n");
+    const two = await buddy(["run", "-", "--agents", "abc", "--jitter", "5"], { stdin: "" });
+    expect(two.code).toBe(2);
+    expect(two.stderr.split("\n").filter((l) => l.includes("--agents")).length).toBe(1);
+    expect(two.stderr).toContain("buddy: 2 invalid options\n");
+  });
+});
