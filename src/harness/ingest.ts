@@ -2,7 +2,8 @@
  * Validates the input and stores it as a new run in one pass: tasks stream from the file into
  * an open ingest, and the run becomes visible only if no problem was found — in the tasks, or
  * in the provider credentials they need (SPEC 6: checked before anything runs). On any problem
- * the ingest is rolled back, so bad input changes nothing (SPEC 2.3).
+ * the ingest is rolled back, so bad input changes nothing (SPEC 2.3). The bytes read are hashed
+ * on the way and must hash as the prepared source did.
  */
 import { BuddyError, type Provider } from "../core";
 import { formatProblem, readTasks } from "../input";
@@ -23,8 +24,10 @@ export async function ingest(store: Store, input: PreparedSource, options: Inges
   try {
     // A spooled source is still named as given in problems, and its scripts resolve as for it.
     const { spooled } = input;
+    const hasher = new Bun.CryptoHasher("sha256");
     const items = readTasks(input.source, {
       simulate: options.simulate,
+      hasher,
       ...(spooled ? { spooled: { chunks: spooled.chunks(), baseDir: spooled.baseDir } } : {}),
     });
     for await (const item of items) {
@@ -33,6 +36,12 @@ export async function ingest(store: Store, input: PreparedSource, options: Inges
         begun.addTask(item.task);
         if (item.task.uses.length > 0) usesProviders.push({ task_id: item.task.task_id, uses: item.task.uses });
       }
+    }
+    // The run is stored under input.hash, taken before the store was opened: it must be the
+    // hash of the very bytes the tasks came from, or a file that changed in between would make
+    // a later `--run-id` check compare against the wrong version.
+    if (problems.length === 0 && hasher.digest("hex") !== input.hash) {
+      throw new BuddyError("INPUT", `input ${input.source} changed while it was being read; nothing was run (run again once it no longer changes)`);
     }
     if (problems.length === 0) problems.push(...checkProviderCredentials(usesProviders, { live: options.live, env: options.env }));
     if (problems.length > 0) throw new BuddyError("INPUT", `${problems.length} problem(s) in ${input.source}; nothing was run`, { details: problems });

@@ -35,6 +35,16 @@ export interface SourceOptions {
    * while problems still name the source and scripts resolve from `baseDir`.
    */
   spooled?: { chunks: ByteStream; baseDir: string };
+  /**
+   * Fed every byte as it is read, so the input's hash is of exactly the bytes ingested (a file
+   * that changes between hashing and reading cannot be stored under the other version's hash).
+   */
+  hasher?: InputHasher;
+}
+
+/** What `hasher` needs of Bun.CryptoHasher. */
+export interface InputHasher {
+  update(data: Uint8Array | string): unknown;
 }
 
 /** 64 KiB reads: few enough syscalls for a big file, small enough to never matter in memory. */
@@ -65,6 +75,18 @@ export async function scriptBaseDir(source: string, isFile: boolean, stdinBaseDi
 }
 
 export async function openSource(source: string, options: SourceOptions = {}): Promise<OpenedSource> {
+  const opened = await openBytes(source, options);
+  return options.hasher ? { ...opened, chunks: hashed(opened.chunks, options.hasher) } : opened;
+}
+
+async function* hashed(chunks: AsyncIterable<Uint8Array>, hasher: InputHasher): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    hasher.update(chunk);
+    yield chunk;
+  }
+}
+
+async function openBytes(source: string, options: SourceOptions): Promise<OpenedSource> {
   const file = source === "-" ? STDIN_NAME : source;
   if (options.spooled) return { file, baseDir: options.spooled.baseDir, chunks: guarded(options.spooled.chunks, file) };
   if (source === "-") {

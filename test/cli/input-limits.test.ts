@@ -37,7 +37,7 @@ describe("script paths are confined to the input file's directory", () => {
   test("../../etc/passwd is outside, and its existence is not probed", async () => {
     const { dir, file } = taskDir(scriptLine("../../etc/passwd"));
     const outside = join(dir, "../../etc/passwd");
-    await refusedAlike(file, `2: script: "../../etc/passwd" resolves to ${outside}, outside ${dir} (scripts must stay in the input file's directory)`);
+    await refusedAlike(file, `2: script: "../../etc/passwd" resolves to "${outside}", outside "${dir}" (scripts must stay in the input file's directory)`);
     const { file: file2 } = taskDir(scriptLine("../../no/such/file.js"));
     const ran = await buddy(["validate", file2]);
     expect(ran.records[0].problems[0]).toContain("outside");
@@ -46,7 +46,7 @@ describe("script paths are confined to the input file's directory", () => {
   test("absolute paths are refused, /proc/self/environ included", async () => {
     for (const path of ["/etc/passwd", "/proc/self/environ"]) {
       const { dir, file } = taskDir(scriptLine(path));
-      await refusedAlike(file, `2: script: ${JSON.stringify(path)} is an absolute path; give it relative to ${dir}`);
+      await refusedAlike(file, `2: script: ${JSON.stringify(path)} is an absolute path; give it relative to "${dir}"`);
     }
   });
 
@@ -54,34 +54,34 @@ describe("script paths are confined to the input file's directory", () => {
     for (const [name, target] of [["passwd.js", "/etc/passwd"], ["env.js", "/proc/1/environ"], ["zero.js", "/dev/zero"]] as const) {
       const { dir, file } = taskDir(scriptLine(name));
       symlinkSync(target, join(dir, name));
-      await refusedAlike(file, `2: script: ${JSON.stringify(name)} resolves to ${realpathSync(target)}, outside ${dir} (scripts must stay in the input file's directory)`);
+      await refusedAlike(file, `2: script: ${JSON.stringify(name)} resolves to "${realpathSync(target)}", outside "${dir}" (scripts must stay in the input file's directory)`);
     }
   });
 
   test("a symlinked subdirectory that leads out is refused", async () => {
     const { dir, file } = taskDir(scriptLine("etc/passwd"));
     symlinkSync("/etc", join(dir, "etc"));
-    await refusedAlike(file, `2: script: "etc/passwd" resolves to /etc/passwd, outside ${dir} (scripts must stay in the input file's directory)`);
+    await refusedAlike(file, `2: script: "etc/passwd" resolves to "/etc/passwd", outside "${dir}" (scripts must stay in the input file's directory)`);
   });
 
   test("a FIFO inside the directory is refused at once instead of hanging", async () => {
     const { dir, file } = taskDir(scriptLine("pipe.js"));
     execFileSync("mkfifo", [join(dir, "pipe.js")]);
-    await refusedAlike(file, `2: script: ${join(dir, "pipe.js")} is a FIFO, not a regular file`);
+    await refusedAlike(file, `2: script: "${join(dir, "pipe.js")}" is a FIFO, not a regular file`);
   });
 
   test("a directory, a file over 1 MiB and bytes that are not UTF-8 are refused; exactly 1 MiB is read", async () => {
     const { dir, file } = taskDir(scriptLine("sub"));
     mkdirSync(join(dir, "sub"));
-    await refusedAlike(file, `2: script: ${join(dir, "sub")} is a directory, not a regular file`);
+    await refusedAlike(file, `2: script: "${join(dir, "sub")}" is a directory, not a regular file`);
 
     const big = taskDir(scriptLine("big.js"));
     writeFileSync(join(big.dir, "big.js"), `//${"x".repeat(1024 * 1024 - 1)}`);
-    await refusedAlike(big.file, `2: script: ${join(big.dir, "big.js")} is larger than 1 MiB`);
+    await refusedAlike(big.file, `2: script: "${join(big.dir, "big.js")}" is larger than 1 MiB`);
 
     const binary = taskDir(scriptLine("bin.js"));
     writeFileSync(join(binary.dir, "bin.js"), Buffer.from([0x72, 0x65, 0xff, 0xfe]));
-    await refusedAlike(binary.file, `2: script: ${join(binary.dir, "bin.js")} is not valid UTF-8 text`);
+    await refusedAlike(binary.file, `2: script: "${join(binary.dir, "bin.js")}" is not valid UTF-8 text`);
 
     const exact = taskDir(scriptLine("exact.js"));
     writeFileSync(join(exact.dir, "exact.js"), `return 7;//${"x".repeat(1024 * 1024 - 11)}`);
@@ -111,7 +111,7 @@ describe("script paths are confined to the input file's directory", () => {
     expect(ran.records.find((r) => r.task_id === "s")).toMatchObject({ status: "succeeded", result: 5 });
     writeFileSync(join(link, "escape.jsonl"), `${OK_LINE}\n${scriptLine("../secret.js")}\n`);
     const file = join(link, "escape.jsonl");
-    await refusedAlike(file, `2: script: "../secret.js" resolves to ${join(real, "secret.js")}, outside ${join(real, "inner")} (scripts must stay in the input file's directory)`);
+    await refusedAlike(file, `2: script: "../secret.js" resolves to "${join(real, "secret.js")}", outside "${join(real, "inner")}" (scripts must stay in the input file's directory)`);
   });
 
   test("on stdin, scripts are relative to the working directory and confined to it", async () => {
@@ -121,7 +121,7 @@ describe("script paths are confined to the input file's directory", () => {
     const ran = await buddy(["run", "-", "--quiet"], { cwd, stdin: `${scriptLine("js/job.js")}\n` });
     expect(ran.records.find((r) => r.task_id === "s")).toMatchObject({ status: "succeeded", result: 9 });
     const out = await buddy(["validate", "-"], { cwd, stdin: `${OK_LINE}\n${scriptLine("../x.js")}\n` });
-    expect(out.records[0].problems).toEqual([`<stdin>:2: script: "../x.js" resolves to ${join(cwd, "../x.js")}, outside ${cwd} (scripts must stay in the input file's directory)`]);
+    expect(out.records[0].problems).toEqual([`<stdin>:2: script: "../x.js" resolves to "${join(cwd, "../x.js")}", outside "${cwd}" (scripts must stay in the input file's directory)`]);
   });
 });
 

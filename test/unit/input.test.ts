@@ -55,15 +55,15 @@ describe("fixtures/invalid", () => {
 
   test("missing-script.jsonl names the file it looked for", async () => {
     const { lines } = await fixtureProblems("missing-script.jsonl");
-    expect(lines).toEqual([`:2: script: file not found: ${join(FIXTURES, "invalid/scripts/does-not-exist.js")}`]);
+    expect(lines).toEqual([`:2: script: file not found: "${join(FIXTURES, "invalid/scripts/does-not-exist.js")}"`]);
   });
 
   test("bad-types.jsonl reports every bad field of the line, with input field names", async () => {
     const { lines } = await fixtureProblems("bad-types.jsonl");
     expect(lines).toEqual([
       ":2: task_id: must be a string, got 7",
-      ":2: wave: must be an integer ≥ 1, got 0",
-      ":2: priority: must be an integer ≥ 1, got 1.5",
+      ":2: wave: must be an integer between 1 and 1000000, got 0",
+      ":2: priority: must be an integer between 1 and 1000000, got 1.5",
       ':2: predicted_success_rate: must be a number between 0 and 1, got "high"',
       ':2: risk_assessment: unknown risk level "SEVERE"; expected one of LOW, MEDIUM, HIGH',
       ":2: memory_mb: must be an integer between 1 and 4096, got 99999",
@@ -127,7 +127,7 @@ describe("problems on stdin", () => {
   test("a duplicate id is reported even when its first line had other problems", async () => {
     const lines = [task({ wave: 0 }), task({})].join("\n");
     expect(await problemsOf(lines)).toEqual([
-      "<stdin>:1: wave: must be an integer ≥ 1, got 0",
+      "<stdin>:1: wave: must be an integer between 1 and 1000000, got 0",
       '<stdin>:2: task_id: "t" is already used on line 1',
     ]);
   });
@@ -180,8 +180,8 @@ describe("problem cap", () => {
   test("the cap counts problems, not lines", async () => {
     const problems = await problemsOf(task({ wave: 0, priority: 0, memory_mb: 0 }), { maxProblems: 2 });
     expect(problems).toEqual([
-      "<stdin>:1: wave: must be an integer ≥ 1, got 0",
-      "<stdin>:1: priority: must be an integer ≥ 1, got 0",
+      "<stdin>:1: wave: must be an integer between 1 and 1000000, got 0",
+      "<stdin>:1: priority: must be an integer between 1 and 1000000, got 0",
       "<stdin>:1: (file): more problems were omitted; reading stopped after 2",
     ]);
   });

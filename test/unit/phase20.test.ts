@@ -138,7 +138,7 @@ describe("broken trees", () => {
       '/wave_1/agent_0/predicted_tasks.jsonl:5: task_id: "a" is already predicted on line 1',
       "/wave_1/agent_0/predicted_tasks.jsonl:6: predicted_success_probability: must be a number between 0 and 1, got 1.5",
       "/wave_1/agent_0/predicted_schedule.jsonl:1: wave: is 2 but the file is under wave_1/",
-      "/wave_1/agent_0/predicted_schedule.jsonl:3: priority: must be an integer ≥ 1, got 0",
+      "/wave_1/agent_0/predicted_schedule.jsonl:3: priority: must be an integer between 1 and 1000000, got 0",
       "/wave_1/agent_0/predicted_schedule.jsonl:3: predicted_end_time: is 1, before predicted_start_time 5",
       '/wave_1/agent_0/predicted_schedule.jsonl:2: task_id: "zz" is scheduled but has no prediction in wave_1/',
     ]);
@@ -160,7 +160,7 @@ describe("broken trees", () => {
       "wave_3/agent_0/predicted_tasks.jsonl": [],
     });
     expect(await problemsOf(root)).toEqual([
-      "/wave_0:1: (file): waves are numbered from 1; skipped",
+      "/wave_0:1: (file): waves are numbered from 1 to 1000000; skipped",
       "/wave_1:1: (file): has no agent_<i> directories",
       "/wave_2/agent_0/predicted_tasks.jsonl:1: (file): not found (every agent directory has one, even if empty)",
       ":1: (file): contains no tasks",

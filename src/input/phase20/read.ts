@@ -4,7 +4,7 @@
  * (a join needs all of a wave's rows); waves are read and yielded in ascending order.
  */
 import { stat } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import type { Task } from "../../core";
 import { parseObject } from "../ingest";
 import { splitLines } from "../lines";
@@ -21,9 +21,12 @@ type Parsed<T> = { line: number; row: T } | { line: number; problems: FieldProbl
 async function* rowsOf<T>(
   file: string,
   check: (object: Record<string, unknown>, line: number) => T | FieldProblem[],
-  signal: AbortSignal | undefined,
+  options: ReadOptions & { root: string },
 ): AsyncGenerator<Parsed<T>> {
-  const { chunks } = await openSource(file);
+  const { hasher, signal } = options;
+  // As hash.ts hashes a tree: the file's path in it, then its bytes.
+  hasher?.update(`\u0000${relative(options.root, file)}\u0000`);
+  const { chunks } = await openSource(file, hasher ? { hasher } : {});
   for await (const batch of splitLines(chunks)) {
     signal?.throwIfAborted();
     for (const raw of batch) {
@@ -55,7 +58,7 @@ interface WaveRows {
 }
 
 /** Reads one wave's files, yielding their problems and returning the valid rows. */
-async function* readWave(wave: WaveDir, signal: AbortSignal | undefined): AsyncGenerator<InputItem, WaveRows> {
+async function* readWave(wave: WaveDir, options: ReadOptions & { root: string }): AsyncGenerator<InputItem, WaveRows> {
   const rows: WaveRows = { predictions: new Map(), schedule: [] };
   for (const agent of wave.agents) {
     const place: RowPlace = { wave: wave.wave, agent_id: agent.agent_id };
@@ -65,7 +68,7 @@ async function* readWave(wave: WaveDir, signal: AbortSignal | undefined): AsyncG
       continue;
     }
     const lineOf = new Map<string, number>();
-    for await (const parsed of rowsOf(predictions, (o) => checkPrediction(o, place), signal)) {
+    for await (const parsed of rowsOf(predictions, (o) => checkPrediction(o, place), options)) {
       if ("problems" in parsed) {
         yield* problemItems(predictions, parsed.line, parsed.problems);
         continue;
@@ -84,7 +87,7 @@ async function* readWave(wave: WaveDir, signal: AbortSignal | undefined): AsyncG
     }
     const schedule = join(agent.dir, SCHEDULE_FILE);
     if (!(await exists(schedule))) continue; // optional: tasks without a schedule get the default priority
-    for await (const parsed of rowsOf(schedule, (o, line) => checkSchedule(o, place, line), signal)) {
+    for await (const parsed of rowsOf(schedule, (o, line) => checkSchedule(o, place, line), options)) {
       if ("problems" in parsed) yield* problemItems(schedule, parsed.line, parsed.problems);
       else rows.schedule.push({ ...parsed.row, file: schedule });
     }
@@ -103,7 +106,7 @@ export async function* readPhase20Tree(root: string, options: ReadOptions = {}):
   let seq = 0;
   let any = false;
   for (const wave of waves) {
-    const rows = yield* readWave(wave, options.signal);
+    const rows = yield* readWave(wave, { ...options, root });
     const scheduleOf = new Map<string, ScheduleRow[]>();
     for (const s of rows.schedule) {
       if (!rows.predictions.has(s.task_id)) {
