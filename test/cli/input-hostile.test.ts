@@ -69,7 +69,7 @@ describe("Phase 20 arithmetic cannot overflow", () => {
     writeFileSync(join(agent1, "predicted_tasks.jsonl"), `${JSON.stringify({ task_id: "t1", predicted_success_probability: 0.5, confidence_delta_estimate: 1.7e308 })}\n`);
     const ran = await buddy(["run", "tree", "--simulate", "--quiet", "--run-id", "P"], { cwd });
     expect(ran.code).toBeLessThan(2);
-    expect(ran.records.find((r) => r.task_id === "t1").meta.confidence_delta_estimate).toBeCloseTo(8.5005e307, -300);
+    expect(ran.records.find((r) => r.task_id === "t1").meta.confidence_delta_estimate).toBeCloseTo(8.50005e307, -300);
     const shown = await buddy(["show", "P"], { cwd });
     expect(shown.stdout).toContain('"planned_load":{"agent_0":500000000,');
 
