@@ -90,6 +90,12 @@ describe("globals: input, task, console, Math.random", () => {
     expect(outcome.consoleTruncated).toBe(false);
   });
 
+  test("strings cross exactly: U+0000 and lone surrogates in results and console lines", async () => {
+    const outcome = await run("console.log('c\\u0000d', 'z\\ud800'); return 'x\\u0000y'");
+    expect(result(outcome)).toBe("x\u0000y");
+    expect(outcome.console).toEqual(["c\u0000d z\ud800"]);
+  });
+
   test("console output is truncated at 64 KiB without failing the task", async () => {
     const outcome = await run("for (let i = 0; i < 5000; i++) console.log(i + ' ' + 'y'.repeat(100)); return 'done'");
     expect(result(outcome)).toBe("done");

@@ -189,7 +189,7 @@ const STACK: HostileCase[] = [
 const OUTPUT: HostileCase[] = [
   output("out-2mb-string", "return 'x'.repeat(2 * 1024 * 1024)"),
   output("out-big-array", "return Array.from({ length: 300000 }, (_, i) => i)"),
-  output("out-100mb-string", "return 'x'.repeat(100 * 1024 * 1024)", { memory_mb: 256, timeout_ms: 10000 }),
+  output("out-100mb-string", "return 'x'.repeat(100 * 1024 * 1024)", { memory_mb: 512, timeout_ms: 10000 }),
   output("out-wide-object", "const o = {}; for (let i = 0; i < 60000; i++) o['k' + i] = 'v'.repeat(20); return o", { memory_mb: 64 }),
 ];
 
@@ -416,6 +416,9 @@ const MEMORY_FACTS: HostileCase[] = [
 const TEXT: HostileCase[] = [
   ok("text-lone-surrogates-top-level", "return 'a\\ud800b\\udc00c\\u{1F600}'", "a\ud800b\udc00c\u{1F600}"),
   ok("text-replacement-char-kept", "return '\\ufffd' + 'x'", "\ufffdx"),
+  ok("text-nul-top-level", "return 'x\\u0000y\\u0000'", "x\u0000y\u0000"),
+  ok("text-nul-and-surrogate-top-level", "return '\\u0000\\ud800'", "\u0000\ud800"),
+  ok("text-nul-in-console", "console.log('c\\u0000d', 'z'); return 'ok'", "ok"),
 ];
 
 export const CASES: readonly HostileCase[] = [

@@ -262,15 +262,16 @@ export class Session {
   }
 
   /**
-   * A guest string primitive, exactly. `getString` decodes the engine's UTF-8, where a lone
-   * surrogate becomes U+FFFD; when the text has one, the string is read again as JSON text from
+   * A guest string primitive, exactly. `getString` decodes the engine's UTF-8 as a C string: a
+   * lone surrogate becomes U+FFFD, and U+0000 ends the text early. When the text has a U+FFFD or
+   * is shorter than the guest says, the string is read again as JSON text from
    * the captured JSON.stringify (which escapes lone surrogates and, for a primitive, runs no task
    * code). That copy can fail only by memory or the deadline, when the attempt fails anyway.
    */
   exactString(value: QuickJSHandle): string {
     const ctx = this.context;
     const text = ctx.getString(value);
-    if (!text.includes("\uFFFD")) return text;
+    if (text.length === ctx.getLength(value) && !text.includes("\uFFFD")) return text;
     const stringify = ctx.getProp(this.primordials, Primordial.stringify);
     const json = readText(ctx, ctx.callFunction(stringify, ctx.undefined, value));
     stringify.dispose();
