@@ -4,10 +4,10 @@
  * that ends with nowhere to write its files would have to be resumed just to get them.
  */
 import { constants } from "node:fs";
-import { access, readdir, stat } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { access, lstat, readdir, realpath, stat } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { BuddyError } from "../core";
-import { junitXml, OUT_SUMMARY_FILE, writeOutDir } from "../report";
+import { isOutDirDir, isOutDirPath, OUT_SUMMARY_FILE, writeJunit, writeOutDir } from "../report";
 import type { Store } from "../store";
 import { loadRunReport } from "./report-data";
 
@@ -18,6 +18,47 @@ export interface Artifacts {
   junit?: string;
   /** `--force`: write into an `--out` directory that holds other files (buddy's own are replaced). */
   force?: boolean;
+}
+
+/** Files the run's artifacts must never replace or clear: its store and its input. */
+export interface Guarded {
+  /** The store's database; its -wal, -shm and -journal files are guarded with it. */
+  db: string;
+  /** The input as given; "-" and directories guard nothing. */
+  input?: string;
+}
+
+/** A file by where it really is and, when it exists, by device and inode (hard links too). */
+interface Identity {
+  name: string;
+  real: string;
+  dev?: bigint;
+  ino?: bigint;
+}
+
+/**
+ * Where `path` really is: its real path if it exists, else its real directory and its name (a
+ * -wal file that appears later still lands there).
+ */
+async function identify(name: string, path: string): Promise<Identity> {
+  const abs = resolve(path);
+  const info = await stat(abs, { bigint: true }).catch(() => undefined);
+  const real = await realpath(abs).catch(async () => join(await realpath(dirname(abs)).catch(() => dirname(abs)), basename(abs)));
+  return info?.isFile() ? { name, real, dev: info.dev, ino: info.ino } : { name, real };
+}
+
+const sameFile = (a: Identity, b: { real?: string; dev?: bigint; ino?: bigint }) =>
+  a.real === b.real || (a.dev !== undefined && a.dev === b.dev && a.ino === b.ino);
+
+async function guardedFiles(guarded: Guarded | undefined): Promise<Identity[]> {
+  if (!guarded) return [];
+  const names: Array<[string, string]> = [
+    ["the store's database", guarded.db],
+    ...["-wal", "-shm", "-journal"].map((end): [string, string] => [`the store's ${end.slice(1)} file`, guarded.db + end]),
+  ];
+  const { input } = guarded;
+  if (input !== undefined && input !== "-" && !(await stat(input).then((s) => s.isDirectory(), () => false))) names.push(["the input file", input]);
+  return Promise.all(names.map(([name, path]) => identify(name, path)));
 }
 
 const usage = (flag: string, path: string, why: string) => new BuddyError("USAGE", `${flag} ${path}: ${why}`);
@@ -47,32 +88,69 @@ async function writerOf(dir: string): Promise<string | undefined> {
   }
 }
 
-async function checkOut(dir: string, force: boolean, run_id: string | undefined): Promise<void> {
+async function checkOut(dir: string, force: boolean, run_id: string | undefined, guarded: Identity[]): Promise<void> {
   const info = await statOf(dir);
   if (!info) return checkParent("--out", dir);
   if (!info.isDirectory()) throw usage("--out", dir, "is not a directory");
   if (!(await writable(dir))) throw usage("--out", dir, "is not writable");
   const entries = await readdir(dir);
-  if (entries.length === 0 || force) return;
-  if (run_id !== undefined && (await writerOf(dir)) === run_id) return; // this run's own files, rewritten
-  throw usage("--out", dir, `is not empty (${entries.length} entries); use an empty directory, or --force to replace the files of the run written there (other files are kept)`);
+  const ownRun = run_id !== undefined && (await writerOf(dir)) === run_id; // this run's own files, rewritten
+  if (entries.length > 0 && !force && !ownRun) {
+    throw usage("--out", dir, `is not empty (${entries.length} entries); use an empty directory, or --force to replace the files of the run written there (other files are kept)`);
+  }
+  const root = await realpath(dir);
+  for (const file of guarded) {
+    const rel = relative(root, file.real);
+    if (!rel.startsWith("..") && !isAbsolute(rel) && isOutDirPath(rel)) throw usage("--out", dir, `would replace ${file.name} ${file.real}`);
+  }
+  await checkLayout("--out", dir, root, "", guarded);
 }
 
-async function checkJunit(file: string): Promise<void> {
+/**
+ * Walks what is at buddy's paths under `root` (never following a symlink, which the clear
+ * removes): a directory where buddy writes a file, a file where it needs a directory, a layout
+ * directory it cannot write, or a hard link to a guarded file is refused now, not after the run.
+ */
+async function checkLayout(flag: string, dir: string, root: string, prefix: string, guarded: Identity[]): Promise<void> {
+  for (const name of await readdir(join(root, prefix))) {
+    const rel = prefix === "" ? name : `${prefix}/${name}`;
+    const full = join(root, rel);
+    const info = await lstat(full, { bigint: true });
+    if (info.isSymbolicLink()) continue;
+    if (isOutDirPath(rel)) {
+      if (info.isDirectory()) throw usage(flag, dir, `${rel} is a directory where buddy writes a file`);
+      const twin = guarded.find((g) => sameFile(g, { dev: info.dev, ino: info.ino }));
+      if (twin) throw usage(flag, dir, `${rel} is ${twin.name} ${twin.real} (a hard link)`);
+    } else if (isOutDirDir(rel)) {
+      if (!info.isDirectory()) throw usage(flag, dir, `${rel} is a file where buddy needs a directory`);
+      if (!(await writable(full))) throw usage(flag, dir, `${rel} is not writable`);
+      await checkLayout(flag, dir, root, rel, guarded);
+    }
+  }
+}
+
+async function checkJunit(file: string, guarded: Identity[]): Promise<void> {
+  const twin = guarded.length > 0 ? await identify("", file).then((me) => guarded.find((g) => sameFile(g, me))) : undefined;
+  if (twin) throw usage("--junit", file, `is ${twin.name} ${twin.real}`);
   const info = await statOf(file);
   if (!info) return checkParent("--junit", file);
   if (info.isDirectory()) throw usage("--junit", file, "is a directory; give a file name");
   if (!info.isFile()) throw usage("--junit", file, "is not a regular file");
   if (!(await access(file, constants.W_OK).then(() => true, () => false))) throw usage("--junit", file, "is not writable");
+  // The file is replaced by a rename in its directory, which must be writable too.
+  if (!(await writable(dirname(resolve(file))))) throw usage("--junit", file, `its directory ${dirname(resolve(file))} is not writable`);
 }
 
 /**
- * Throws a USAGE error when `--out` or `--junit` cannot be written as asked. `run_id`, when
- * known, lets a run rewrite an `--out` directory it wrote itself (a resume) without `--force`.
+ * Throws a USAGE error when `--out` or `--junit` cannot be written as asked, or would replace
+ * or clear a `guarded` file (the store, the input). `run_id`, when known, lets a run rewrite an
+ * `--out` directory it wrote itself (a resume) without `--force`.
  */
-export async function checkArtifacts(artifacts: Artifacts, run_id?: string): Promise<void> {
-  if (artifacts.out) await checkOut(artifacts.out, artifacts.force === true, run_id);
-  if (artifacts.junit) await checkJunit(artifacts.junit);
+export async function checkArtifacts(artifacts: Artifacts, run_id?: string, guarded?: Guarded): Promise<void> {
+  if (!artifacts.out && !artifacts.junit) return;
+  const files = await guardedFiles(guarded);
+  if (artifacts.out) await checkOut(artifacts.out, artifacts.force === true, run_id, files);
+  if (artifacts.junit) await checkJunit(artifacts.junit, files);
 }
 
 export async function writeArtifacts(store: Store, run_id: string, artifacts: Artifacts, now: number): Promise<void> {
@@ -80,7 +158,7 @@ export async function writeArtifacts(store: Store, run_id: string, artifacts: Ar
   const report = loadRunReport(store, run_id, now);
   try {
     if (artifacts.out) await writeOutDir(artifacts.out, report);
-    if (artifacts.junit) await Bun.write(artifacts.junit, junitXml(report));
+    if (artifacts.junit) writeJunit(artifacts.junit, report);
   } catch (cause) {
     // The run itself is stored; only its files are missing, and `buddy resume` writes them again.
     const why = cause instanceof Error ? cause.message : String(cause);

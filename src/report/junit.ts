@@ -4,6 +4,7 @@
  * the type and its message, skipped for a task an interrupted run never finished.
  */
 import { escapeXml as x } from "./format";
+import { replaceFile } from "./outdir/nofollow";
 import type { ReportTask, RunReport } from "./types";
 
 const seconds = (ms: number | null) => ((ms ?? 0) / 1000).toFixed(3);
@@ -53,4 +54,9 @@ export function junitXml(r: RunReport): string {
   const head = [attr("name", `buddy ${r.run.run_id}`), attr("tests", r.tasks.length), attr("failures", r.tasks.filter(failing).length),
     attr("errors", 0), attr("skipped", r.tasks.filter(skipped).length), attr("time", seconds(r.summary.duration_ms ?? total(r.tasks)))].join(" ");
   return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites ${head}>`, ...suites, "</testsuites>", ""].join("\n");
+}
+
+/** Writes the run's JUnit XML to `path`, replacing (never following) what is there. */
+export function writeJunit(path: string, r: RunReport): void {
+  replaceFile(path, junitXml(r));
 }

@@ -5,7 +5,7 @@ import { parseRunOptions, STRATEGY_NAMES } from "../../config";
 import { RETRY_STRATEGIES } from "../../core";
 import { checkArtifacts, prepareSource, startRun, type Artifacts } from "../../harness";
 import { isLiveMode } from "../../providers";
-import { inputArg, type GlobalArgs } from "../context";
+import { dbPath, inputArg, type GlobalArgs } from "../context";
 import { runSession } from "../session";
 import { exitOnSignalDuring } from "../signals";
 
@@ -73,7 +73,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   });
   const artifacts = artifactsOf(args);
   // Everything that can be refused is refused before the input is read and the store opened.
-  await checkArtifacts(artifacts, options.run_id);
+  await checkArtifacts(artifacts, options.run_id, { db: dbPath(args), input: inputArg(args.input) });
   const source = await exitOnSignalDuring(() => prepareSource(inputArg(args.input)));
   try {
     return await runSession(args, (deps) => startRun({ source, options, artifacts }, deps));

@@ -46,7 +46,8 @@ export function isOutDirPath(path: string): boolean {
   return WAVE_DIR.test(a) && AGENT_DIR.test(b) && AGENT_FILES.has(c);
 }
 
-const isOutDirDir = (path: string) => {
+/** Whether `path` (relative, `/`-separated) is one of the directories of buddy's layout. */
+export const isOutDirDir = (path: string) => {
   const [a = "", b, ...rest] = path.split("/");
   if (rest.length > 0) return false;
   return b === undefined ? WAVE_DIR.test(a) || FEEDBACK_DIR.test(a) : WAVE_DIR.test(a) && AGENT_DIR.test(b);
