@@ -7,7 +7,7 @@ import { constants } from "node:fs";
 import { access, lstat, readdir, realpath, stat } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { BuddyError } from "../core";
-import { isOutDirDir, isOutDirPath, OUT_SUMMARY_FILE, writeJunit, writeOutDir } from "../report";
+import { ifGone, isOutDirDir, isOutDirPath, OUT_SUMMARY_FILE, writeJunit, writeOutDir } from "../report";
 import type { Store } from "../store";
 import { loadRunReport } from "./report-data";
 
@@ -114,9 +114,11 @@ async function checkOut(dir: string, force: boolean, run_id: string | undefined,
 async function checkLayout(flag: string, dir: string, root: string, prefix: string, guarded: Identity[]): Promise<void> {
   for (const name of await readdir(join(root, prefix))) {
     const rel = prefix === "" ? name : `${prefix}/${name}`;
+    if (!isOutDirPath(rel) && !isOutDirDir(rel)) continue; // the user's: never looked at
     const full = join(root, rel);
-    const info = await lstat(full, { bigint: true });
-    if (info.isSymbolicLink()) continue;
+    // An entry that vanished since readdir (another process at work there) holds nothing to refuse.
+    const info = await lstat(full, { bigint: true }).catch(ifGone(undefined));
+    if (!info || info.isSymbolicLink()) continue;
     if (isOutDirPath(rel)) {
       if (info.isDirectory()) throw usage(flag, dir, `${rel} is a directory where buddy writes a file`);
       const twin = guarded.find((g) => sameFile(g, { dev: info.dev, ino: info.ino }));

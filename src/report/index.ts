@@ -13,6 +13,6 @@ export { htmlReport } from "./html/page";
 export { junitXml, writeJunit } from "./junit";
 export { escapeXml } from "./format";
 export { outDirFiles, writeOutDir } from "./outdir/write";
-export { isOutDirDir, isOutDirPath, SUMMARY_FILE as OUT_SUMMARY_FILE } from "./outdir/layout";
+export { ifGone, isOutDirDir, isOutDirPath, SUMMARY_FILE as OUT_SUMMARY_FILE } from "./outdir/layout";
 export { FEEDBACK_PHASES } from "./outdir/run-files";
 export type { OutFile } from "./outdir/types";

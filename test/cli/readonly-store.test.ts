@@ -30,7 +30,8 @@ test("without a store, runs and violations print nothing and exit 0; show, repor
   for (const args of [["show", "r1"], ["report", "r1"], ["calibrate", "r1"], ["violations", "r1"], ["show", "latest"]]) {
     const ran = await buddy(args, { cwd: dir });
     expect({ args, code: ran.code, stdout: ran.stdout }).toEqual({ args, code: 2, stdout: "" });
-    expect(ran.stderr).toContain(`no run ${args[1]} in ${join(dir, ".buddy/buddy.db")}`);
+    const db = join(dir, ".buddy/buddy.db");
+    expect(ran.stderr).toContain(args[1] === "latest" ? `no run in ${db}, so \`latest\` names none` : `no run ${args[1]} in ${db}`);
   }
   const elsewhere = join(dir, "a", "b", "x.db");
   expect((await buddy(["runs", "--db", elsewhere], { cwd: dir })).code).toBe(0);

@@ -62,16 +62,22 @@ export async function clearOutDir(dir: string, prefix = ""): Promise<void> {
   const entries = await readdir(join(dir, prefix)).catch(() => [] as string[]);
   for (const name of entries) {
     const rel = prefix === "" ? name : `${prefix}/${name}`;
+    if (!isOutDirPath(rel) && !isOutDirDir(rel)) continue; // the user's: kept, never looked at
     const full = join(dir, rel);
-    const info = await lstat(full);
-    if (info.isSymbolicLink()) {
-      if (isOutDirPath(rel) || isOutDirDir(rel)) await unlink(full);
-    } else if (info.isDirectory()) {
-      if (!isOutDirDir(rel)) continue;
+    // An entry that vanished since readdir (another process at work there) is already cleared.
+    const info = await lstat(full).catch(ifGone(undefined));
+    if (!info) continue;
+    if (info.isSymbolicLink() || !info.isDirectory()) {
+      if (info.isSymbolicLink() || isOutDirPath(rel)) await unlink(full).catch(ifGone(undefined));
+    } else if (isOutDirDir(rel)) {
       await clearOutDir(dir, rel);
       await rmdir(full).catch(() => {}); // not empty: it holds files of the user's
-    } else if (isOutDirPath(rel)) {
-      await unlink(full);
     }
   }
 }
+
+/** A `catch` handler for a file that is gone (ENOENT): `fallback`; any other error is rethrown. */
+export const ifGone = <T>(fallback: T) => (error: unknown): T => {
+  if ((error as NodeJS.ErrnoException).code === "ENOENT") return fallback;
+  throw error;
+};

@@ -27,6 +27,7 @@ import { isImportSyntaxError, violationForStaticImport } from "../policy";
 import { utf8Length } from "../text";
 import type { SandboxFailure, SandboxHost, SandboxOutcome, SandboxRequest } from "../types";
 import { reachedCap, type Engine } from "./engine";
+import { stringLength } from "./handles";
 import { unmark } from "./overflow-mark";
 import { Session } from "./session";
 
@@ -183,7 +184,7 @@ function readResult(session: Session, value: QuickJSHandle, request: SandboxRequ
       break;
     case "string": {
       // A string of n characters is at least n + 2 bytes of JSON: a long one is never copied out.
-      if ((ctx.getLength(value) ?? 0) > RESULT_LIMIT_BYTES) return { error: outputLimit() };
+      if (stringLength(ctx, value) > RESULT_LIMIT_BYTES) return { error: outputLimit() };
       return checkedSize(unmark(JSON.stringify(session.exactString(value)), session.overflowToken));
     }
     default:

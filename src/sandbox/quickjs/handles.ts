@@ -31,9 +31,21 @@ export function readText(ctx: QuickJSContext, result: ContextResult, maxChars = 
   }
 }
 
+/**
+ * A guest string primitive's length in UTF-16 units, read without copying the string out.
+ * `ctx.getLength` answers only for objects (undefined for a primitive); a primitive's own
+ * `length` is not configurable, so reading it runs no task code.
+ */
+export function stringLength(ctx: QuickJSContext, value: QuickJSHandle): number {
+  const length = ctx.getProp(value, "length");
+  const n = ctx.typeof(length) === "number" ? ctx.getNumber(length) : 0;
+  length.dispose();
+  return n;
+}
+
 /** A handle's text if it is a string of at most `maxChars` (the caller keeps the handle). */
 export function readString(ctx: QuickJSContext, value: QuickJSHandle, maxChars = Number.POSITIVE_INFINITY): Exclude<CallResult, { thrown: QuickJSHandle }> {
   if (ctx.typeof(value) !== "string") return { other: "not-a-string" };
-  if ((ctx.getLength(value) ?? 0) > maxChars) return { other: "too-long" };
+  if (stringLength(ctx, value) > maxChars) return { other: "too-long" };
   return { text: ctx.getString(value) };
 }

@@ -26,7 +26,7 @@ import { NO_PROVIDERS_HOST } from "../provider-answer";
 import type { SandboxHost, SandboxRequest } from "../types";
 import { HostCalls } from "./calls";
 import { LazyGlobals, type Built } from "./globals";
-import { expectValue, readString, readText, type CallResult } from "./handles";
+import { expectValue, readString, readText, stringLength, type CallResult } from "./handles";
 import { unmark } from "./overflow-mark";
 import { nextSuffix } from "./suffix";
 
@@ -271,7 +271,7 @@ export class Session {
   exactString(value: QuickJSHandle): string {
     const ctx = this.context;
     const text = ctx.getString(value);
-    if (text.length === ctx.getLength(value) && !text.includes("\uFFFD")) return text;
+    if (text.length === stringLength(ctx, value) && !text.includes("\uFFFD")) return text;
     const stringify = ctx.getProp(this.primordials, Primordial.stringify);
     const json = readText(ctx, ctx.callFunction(stringify, ctx.undefined, value));
     stringify.dispose();
