@@ -100,9 +100,12 @@ function cli(argv: string[]): Argv {
       handle(calibrateCommand),
     )
     .command(
-      "schema <name>",
-      `the JSON Schema of a record: ${Object.keys(SCHEMAS).join(", ")}`,
-      (y) => y.positional("name", { type: "string", demandOption: true }).example("$0 schema task", "the input task record"),
+      "schema [name]",
+      `the JSON Schema of a record by its type (${Object.keys(SCHEMAS).join(", ")}); without a name, the names`,
+      (y) => y.positional("name", { type: "string" })
+        .example("$0 schema", "the record types, one per line")
+        .example("$0 schema task", "the schema of the `task` record")
+        .example("$0 schema input", "the schema of an input task line"),
       handle(schemaCommand),
     )
     .command("sandbox", "the task sandbox", (y) =>

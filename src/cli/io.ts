@@ -11,6 +11,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { BuddyError, EXIT, exitCodeOf } from "../core";
+import type { OutputRecord } from "../records";
 
 // Past this many waiting bytes the lines go out at once: a simulated wave can finish thousands
 // of tasks without yielding to the event loop, and its lines must not pile up.
@@ -70,7 +71,8 @@ export function printLine(line: string): void {
   }
 }
 
-export const printJson = (value: unknown) => printLine(JSON.stringify(value));
+/** Serialises one record: the only place output records become text. */
+export const printJson = (record: OutputRecord) => printLine(JSON.stringify(record));
 
 /** Hands the waiting lines to stdout; resolves once stdout has taken them (or failed). */
 function flushOut(): Promise<void> {

@@ -3,9 +3,9 @@
  * stdout sink around one harness call, torn down in reverse order.
  */
 import { Interruption } from "../core";
-import type { HarnessDeps, RunResult } from "../harness";
+import { executorAttempts, type HarnessDeps, type RunResult } from "../harness";
 import { deps, executorCommand, leasePeriodMs, openDb, type GlobalArgs } from "./context";
-import { drainOutput, exitCodeAfterOutput, onStdoutFailure, printLine, stdoutFailure, tellStdoutFailure } from "./io";
+import { drainOutput, exitCodeAfterOutput, onStdoutFailure, printJson, stdoutFailure, tellStdoutFailure } from "./io";
 import { progressLine } from "./progress";
 import { onInterrupt } from "./signals";
 
@@ -18,18 +18,19 @@ export async function runSession(args: GlobalArgs, go: (deps: HarnessDeps) => Pr
   // committed before it was written, so a line lost here is a task `resume` does not run again).
   const unlisten = onStdoutFailure(() => interrupt.stop(new Interruption("stdout")));
   const progress = progressLine(args.quiet === true);
+  const base = deps(args);
   try {
     const { summary, exitCode } = await go({
-      ...deps(args),
+      ...base,
       store,
-      executorCommand: executorCommand(),
+      attempts: executorAttempts(executorCommand(), base),
       signal: interrupt.signal,
       env: process.env,
       ...(leaseMs === undefined ? {} : { leasePeriodMs: leaseMs }),
-      emit: (line) => {
-        progress.seen(line);
+      emit: (record) => {
+        progress.seen(record);
         try {
-          printLine(line);
+          printJson(record);
         } catch {
           // Only a stdout failure throws here, and its listener has stopped the run already.
         }

@@ -3,10 +3,9 @@
  * value that the harness uses. Messages name the flag, so a user knows what to fix.
  */
 import { z } from "zod";
-import { BuddyError, RETRY_STRATEGIES } from "../core";
-import { STRATEGY_NAMES } from "./strategies";
+import { BuddyError, RETRY_STRATEGIES, STRATEGY_NAMES } from "../core";
 
-export { STRATEGY_NAMES, type StrategyName } from "./strategies";
+export { STRATEGY_NAMES, type StrategyName } from "../core";
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 

@@ -3,7 +3,9 @@
  * harness builds one of these per wave and hands it over; those components compute from it and
  * never reach into the store or the executor.
  */
-import type { AttemptError, Risk, TaskStatus } from "./task";
+import type { FinishedTask } from "./finished";
+import type { CoordinationPlan } from "./plan";
+import type { StrategyName } from "./task";
 
 /** The fields of one violation log entry (SPEC 5); the store keeps the time as epoch ms, files as ISO. */
 export interface ViolationFields {
@@ -23,32 +25,11 @@ export interface Assignment {
   task_id: string;
   agent_id: string;
   wave: number;
-  strategy: string;
+  strategy: StrategyName;
   predicted_success_probability: number;
   priority: number;
   assigned_at: number;
   reason: string;
-}
-
-/** One task's final outcome within its wave. */
-export interface TaskObservation {
-  task_id: string;
-  wave: number;
-  agent_id: string;
-  status: TaskStatus;
-  attempts: number;
-  predicted_success_probability: number;
-  risk_assessment: Risk;
-  priority: number;
-  agent_predictions?: Record<string, number>;
-  /** Durations of each attempt, in order (ms). */
-  attempt_durations_ms: number[];
-  /** Wall time from first attempt start to final state (ms). */
-  duration_ms: number;
-  started_at: number;
-  ended_at: number;
-  error: AttemptError | null;
-  simulated: boolean;
 }
 
 /** One agent as the wave left it. */
@@ -63,19 +44,15 @@ export interface AgentObservation {
 export interface WaveObservation {
   run_id: string;
   wave: number;
-  strategy: string;
+  strategy: StrategyName;
   /** Every agent of the run, in index order. */
   agents: AgentObservation[];
-  tasks: TaskObservation[];
+  /** The wave's finished tasks. */
+  tasks: FinishedTask[];
   /** Tasks taken from another agent's queue (load_balanced). */
   steals: number;
   /** The coordination plan of the wave (SPEC 4.2), as the manager made it. */
-  plan: {
-    planned_load: Record<string, number>;
-    expected_makespan: number;
-    load_balance_score: number;
-    parallelization_factor: number;
-  };
+  plan: CoordinationPlan;
   started_at: number;
   ended_at: number;
 }

@@ -10,6 +10,9 @@ export const PROVIDERS = ["mployer", "ghl", "msgraph"] as const;
 export type Provider = (typeof PROVIDERS)[number];
 export const RETRY_STRATEGIES = ["exponential", "linear", "none"] as const;
 export type RetryStrategyName = (typeof RETRY_STRATEGIES)[number];
+/** Assignment strategy names (SPEC 4.2); the implementations live in src/manager. */
+export const STRATEGY_NAMES = ["round_robin", "load_balanced", "priority_based", "confidence_based"] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 export interface RetryPolicy {
   strategy: RetryStrategyName;

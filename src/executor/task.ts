@@ -3,7 +3,7 @@
  * backoff, attempt again while the error is retryable and attempts remain. Every attempt is
  * recorded when it starts and when it ends; the final state goes out through `finish`.
  */
-import { createRng, deriveSeed, type AttemptError, type Clock, type RetryPolicy, type Task, type TaskStatus } from "../core";
+import { createRng, deriveSeed, type AttemptError, type Clock, type FinishedTask, type RetryPolicy, type Task, type TaskStatus } from "../core";
 import type { SandboxOutcome, SandboxRequest } from "../sandbox/types";
 import type { StoreWrite } from "../store/types";
 import { simulatedOutcome, toAttemptError, violationRow } from "./outcome";
@@ -38,22 +38,7 @@ export interface TaskContext {
 /** Jitter comes from a stream per attempt, so a resumed task waits exactly as it would have. */
 const attemptRng = (seed: number, task: Task, attempt: number) => createRng(deriveSeed(seed, "retry", task.task_id, attempt));
 
-export interface TaskFinal {
-  task: Task;
-  agent_id: string;
-  status: TaskStatus;
-  attempts: number;
-  result_json: string | null;
-  error: AttemptError | null;
-  started_at: number;
-  ended_at: number;
-  /** Sum of attempt durations: what the agent spent on it. */
-  busy_ms: number;
-  /** Each attempt's duration, in order (attempts of an earlier process included on resume). */
-  attempt_durations_ms: number[];
-}
-
-export async function runTask(task: Task, agent_id: string, ctx: TaskContext, firstAttempt = 1): Promise<TaskFinal> {
+export async function runTask(task: Task, agent_id: string, ctx: TaskContext, firstAttempt = 1): Promise<FinishedTask> {
   const { defaults } = ctx;
   const policy = effectivePolicy(defaults.retry, task.retry);
   const maxAttempts = 1 + (policy.strategy === "none" ? 0 : task.max_retries ?? defaults.max_retries);
@@ -67,7 +52,7 @@ export async function runTask(task: Task, agent_id: string, ctx: TaskContext, fi
     const refusal = ctx.gate(task, attempt);
     if (refusal !== undefined) {
       const error: AttemptError = { code: "SAFETY_GATE_REJECTED", message: refusal, retryable: false };
-      return { task, agent_id, status: "rejected", attempts: attempt - 1, result_json: null, error, started_at: started_at ?? at, ended_at: at, busy_ms: sum(durations), attempt_durations_ms: durations };
+      return { task, agent_id, status: "rejected", attempts: attempt - 1, result_json: null, error, started_at: started_at ?? at, ended_at: at, attempt_durations_ms: durations };
     }
     ctx.record({ kind: "attempt_started", run_id: ctx.run_id, task_id: task.task_id, attempt, agent_id, at });
     const outcome =
@@ -102,8 +87,8 @@ export async function runTask(task: Task, agent_id: string, ctx: TaskContext, fi
     for (const v of outcome.violations) {
       ctx.record({ kind: "violation", row: violationRow(ctx.run_id, task, attempt, ended, v) });
     }
-    const final = (status: TaskStatus): TaskFinal => ({
-      task, agent_id, status, attempts: attempt, result_json, error, started_at: started_at!, ended_at: ended, busy_ms: sum(durations), attempt_durations_ms: durations,
+    const final = (status: TaskStatus): FinishedTask => ({
+      task, agent_id, status, attempts: attempt, result_json, error, started_at: started_at!, ended_at: ended, attempt_durations_ms: durations,
     });
     if (!error) return final("succeeded");
     const delay = error.retryable && attempt < maxAttempts ? retryDelay(policy, attempt, attemptRng(ctx.seed, task, attempt), error.retry_after_ms) : null;
@@ -111,5 +96,3 @@ export async function runTask(task: Task, agent_id: string, ctx: TaskContext, fi
     await ctx.clock.sleep(delay, ctx.signal);
   }
 }
-
-const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);

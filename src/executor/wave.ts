@@ -3,9 +3,9 @@
  * `concurrency` tasks in flight. With stealing on (load_balanced), an agent whose queue is empty
  * takes the next queued task of the agent with the most queued work.
  */
-import type { Task } from "../core";
+import type { FinishedTask, Task } from "../core";
 import type { Placement } from "../manager";
-import { runTask, type TaskContext, type TaskFinal } from "./task";
+import { runTask, type TaskContext } from "./task";
 
 export interface WaveOptions {
   /** Every eligible agent, so that agents without planned tasks can still steal. */
@@ -13,7 +13,7 @@ export interface WaveOptions {
   concurrency: number;
   steal: boolean;
   /** Called once per task as it reaches its final state. */
-  onFinal(final: TaskFinal): void;
+  onFinished(finished: FinishedTask): void;
   /** Called when an agent takes another agent's task. */
   onSteal?(task: Task, from: string, to: string): void;
   /** Stop taking new tasks (fail-fast, interruption); tasks in flight still finish. */
@@ -61,7 +61,7 @@ export async function runWave(placements: readonly Placement[], ctx: TaskContext
         if (options.shouldStop()) return;
         throw error;
       }
-      options.onFinal(final);
+      options.onFinished(final);
     }
   };
   const lanes: Promise<void>[] = [];

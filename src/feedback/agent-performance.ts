@@ -1,7 +1,7 @@
 /** The agent_performance signal (SPEC 7 → Phase 18): how each agent did against its predictions. */
-import type { TaskObservation, WaveObservation } from "../core";
+import { outcomeOf, type FinishedTask, type WaveObservation } from "../core";
 import { fixed, pct } from "./format";
-import { outcomeOf, ranTasks } from "./pairs";
+import { ranTasks } from "./pairs";
 import { mean, percentile } from "./stats";
 import type { AgentPerformance, AgentPerformanceContent } from "./types";
 
@@ -14,7 +14,7 @@ const MIN_TASKS = 3;
 const HIGH_RETRY_RATE = 0.5;
 
 export function agentPerformance(obs: WaveObservation): AgentPerformance[] {
-  const byAgent = new Map<string, TaskObservation[]>(obs.agents.map((a) => [a.agent_id, []]));
+  const byAgent = new Map<string, FinishedTask[]>(obs.agents.map((a) => [a.agent_id, []]));
   for (const t of ranTasks(obs.tasks)) {
     const list = byAgent.get(t.agent_id);
     if (list) list.push(t);
@@ -26,7 +26,7 @@ export function agentPerformance(obs: WaveObservation): AgentPerformance[] {
     const succeeded = tasks.filter((t) => t.status === "succeeded").length;
     const latencies = tasks.flatMap((t) => t.attempt_durations_ms);
     const attempts = tasks.reduce((s, t) => s + t.attempts, 0);
-    const mean_predicted = mean(tasks.map((t) => t.predicted_success_probability));
+    const mean_predicted = mean(tasks.map((t) => t.task.predicted_success_probability));
     const observed_rate = mean(tasks.map(outcomeOf));
     return {
       agent_id,

@@ -2,9 +2,9 @@
  * The heuristic_feedback signal (SPEC 7 → Phase 16): whether the heuristics behind the
  * predictions — risk levels and priorities — separate tasks that succeed from tasks that fail.
  */
-import type { TaskObservation, WaveObservation } from "../core";
+import { outcomeOf, type FinishedTask, type WaveObservation } from "../core";
 import { fixed, highLow } from "./format";
-import { outcomeOf, ranTasks } from "./pairs";
+import { ranTasks } from "./pairs";
 import { correlation, mean } from "./stats";
 import type { GroupOutcome, HeuristicContent } from "./types";
 
@@ -13,8 +13,8 @@ const RISKS = ["LOW", "MEDIUM", "HIGH"] as const;
 const NOTABLE_GAP = 0.1;
 const MIN_GROUP = 3;
 
-function outcomeOfGroup(tasks: readonly TaskObservation[]): GroupOutcome {
-  const mean_predicted = mean(tasks.map((t) => t.predicted_success_probability));
+function outcomeOfGroup(tasks: readonly FinishedTask[]): GroupOutcome {
+  const mean_predicted = mean(tasks.map((t) => t.task.predicted_success_probability));
   const observed_rate = mean(tasks.map(outcomeOf));
   return {
     tasks: tasks.length,
@@ -26,12 +26,12 @@ function outcomeOfGroup(tasks: readonly TaskObservation[]): GroupOutcome {
 
 export function heuristicContent(obs: WaveObservation): HeuristicContent {
   const ran = ranTasks(obs.tasks);
-  const priorities = [...new Set(ran.map((t) => t.priority))].sort((a, b) => a - b);
+  const priorities = [...new Set(ran.map((t) => t.task.priority))].sort((a, b) => a - b);
   return {
     // Every risk level is listed, even when empty, so consumers find the same keys each wave.
-    by_risk: RISKS.map((risk) => ({ risk, ...outcomeOfGroup(ran.filter((t) => t.risk_assessment === risk)) })),
-    by_priority: priorities.map((priority) => ({ priority, ...outcomeOfGroup(ran.filter((t) => t.priority === priority)) })),
-    confidence_success_correlation: correlation(ran.map((t) => t.predicted_success_probability), ran.map(outcomeOf)),
+    by_risk: RISKS.map((risk) => ({ risk, ...outcomeOfGroup(ran.filter((t) => t.task.risk_assessment === risk)) })),
+    by_priority: priorities.map((priority) => ({ priority, ...outcomeOfGroup(ran.filter((t) => t.task.priority === priority)) })),
+    confidence_success_correlation: correlation(ran.map((t) => t.task.predicted_success_probability), ran.map(outcomeOf)),
   };
 }
 

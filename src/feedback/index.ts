@@ -5,7 +5,7 @@
  */
 export { calibrate, binOf, CALIBRATION_BINS, LOG_LOSS_CLIP, type PredictionPair } from "./calibration";
 export { isotonicFit, applyIsotonic, type IsotonicFit, type IsotonicStep } from "./isotonic";
-export { predictionPairs, ranTasks, outcomeOf } from "./pairs";
+export { predictionPairs, ranTasks } from "./pairs";
 export { waveLoad, type WaveLoad } from "./load";
 export { agentPerformance } from "./agent-performance";
 export { waveSignals, signalConfidence, signalId, signalsForPhase, type SignalContext } from "./signals";

@@ -1,8 +1,8 @@
 /** The prediction_validation signal (SPEC 7 → Phase 20): each prediction against its outcome. */
-import type { WaveObservation } from "../core";
+import { outcomeOf, type WaveObservation } from "../core";
 import { calibrate } from "./calibration";
 import { fixed, highLow } from "./format";
-import { outcomeOf, predictionPairs, ranTasks } from "./pairs";
+import { predictionPairs, ranTasks } from "./pairs";
 import type { PredictionContent } from "./types";
 
 /** |bias| below this is called calibrated; above it the advice says which way predictions lean. */
@@ -16,7 +16,7 @@ export function predictionContent(obs: WaveObservation): PredictionContent {
   return {
     tasks: ranTasks(obs.tasks).map((t) => {
       const actual = outcomeOf(t);
-      return { task_id: t.task_id, agent_id: t.agent_id, predicted: t.predicted_success_probability, actual, error: Math.abs(t.predicted_success_probability - actual) };
+      return { task_id: t.task.task_id, agent_id: t.agent_id, predicted: t.task.predicted_success_probability, actual, error: Math.abs(t.task.predicted_success_probability - actual) };
     }),
     calibration: calibrate(predictionPairs(obs.tasks)),
   };

@@ -1,6 +1,6 @@
 /**
  * Batches store writes into transactions so persistence is not the bottleneck, and holds each
- * stdout line back until the transaction carrying its state has committed: nothing is reported
+ * output record back until the transaction carrying its state has committed: nothing is reported
  * that a crash could lose (SPEC 9.1). Writes gather for up to `BATCH_WINDOW_MS`, or until
  * `BATCH_MAX_WRITES` are waiting, and then go out in one transaction: a commit costs about as
  * much as a hundred row writes, so one per task would halve throughput, while a few
@@ -9,13 +9,14 @@
 const BATCH_WINDOW_MS = 50;
 const BATCH_MAX_WRITES = 4000;
 
+import type { RunOutput } from "../records";
 import type { Lease, Store, StoreWrite } from "../store";
 
 export class Committer {
   private writes: StoreWrite[] = [];
   /** Writes of which only the newest counts (a state snapshot), by key: one per transaction. */
   private latest = new Map<string, StoreWrite>();
-  private lines: string[] = [];
+  private records: RunOutput[] = [];
   private scheduled = false;
   /** The first store error; the run stops on it. */
   failure: unknown;
@@ -23,7 +24,7 @@ export class Committer {
   /** @param fence the run's lease: every commit is refused once another process took it over. */
   constructor(
     private readonly store: Store,
-    private readonly emit: (line: string) => void,
+    private readonly emit: (record: RunOutput) => void,
     private readonly fence: Lease,
   ) {}
 
@@ -46,15 +47,15 @@ export class Committer {
     this.schedule();
   }
 
-  /** Records `write` and prints `line` once it is committed. */
-  report(write: StoreWrite, line: string): void {
+  /** Records `write` and emits `output` once it is committed. */
+  report(write: StoreWrite, output: RunOutput): void {
     this.record(write);
-    this.lines.push(line);
+    this.records.push(output);
   }
 
-  /** Prints `line` after the next commit, for lines whose state is already stored (replay). */
-  echo(line: string): void {
-    this.lines.push(line);
+  /** Emits `output` after the next commit, for records whose state is already stored (replay). */
+  echo(output: RunOutput): void {
+    this.records.push(output);
     this.schedule();
   }
 
@@ -63,19 +64,19 @@ export class Committer {
     this.scheduled = false;
     if (this.failure) throw this.failure;
     const writes = this.latest.size === 0 ? this.writes : [...this.writes, ...this.latest.values()];
-    const lines = this.lines;
+    const records = this.records;
     this.writes = [];
     this.latest.clear();
-    this.lines = [];
+    this.records = [];
     try {
-      // Lines with no writes (replay) are checked too: nothing is printed unless the lease is
+      // Records with no writes (replay) are checked too: nothing is printed unless the lease is
       // still ours and the store still the one opened, right now.
-      if (writes.length > 0 || lines.length > 0) this.store.apply(writes, this.fence);
+      if (writes.length > 0 || records.length > 0) this.store.apply(writes, this.fence);
     } catch (error) {
       this.failure = error;
       throw error;
     }
-    for (const line of lines) this.emit(line);
+    for (const output of records) this.emit(output);
   }
 
   private schedule(): void {

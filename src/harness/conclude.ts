@@ -4,10 +4,9 @@
  */
 import type { WaveObservation } from "../core";
 import { calibrate, predictionPairs, waveSignals, type Signal } from "../feedback";
-import type { CoordinationPlan } from "../manager";
 import type { Monitor, WaveVerdict } from "../monitor";
-import type { WaveRecord } from "./records";
-import { tally } from "./tally";
+import { iso, type WaveRecord } from "../records";
+import { TaskTally } from "../report";
 
 export interface WaveConclusion {
   record: WaveRecord;
@@ -15,18 +14,17 @@ export interface WaveConclusion {
   signals: Signal[];
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
-export function concludeWave(obs: WaveObservation, plan: CoordinationPlan, monitor: Monitor, generatedAt: number): WaveConclusion {
+export function concludeWave(obs: WaveObservation, monitor: Monitor, generatedAt: number): WaveConclusion {
   const verdict = monitor.observe(obs);
   const signals = waveSignals(obs, { generated_at: iso(generatedAt) });
-  const t = tally(obs.tasks.map((task) => ({ status: task.status, attempts: task.attempts, predicted: task.predicted_success_probability })));
+  const tally = new TaskTally(obs.tasks.length);
+  for (const t of obs.tasks) tally.add(t.status, t.attempts, t.task.predicted_success_probability);
   const record: WaveRecord = {
     type: "wave",
     run_id: obs.run_id,
     wave: obs.wave,
     strategy: obs.strategy,
-    totals: t.totals,
+    totals: tally.totals,
     success_rate: verdict.health.metrics.success_rate,
     health_score: verdict.health.health_score,
     health_status: verdict.health.health_status,
@@ -35,7 +33,7 @@ export function concludeWave(obs: WaveObservation, plan: CoordinationPlan, monit
     anomalies: verdict.anomalies,
     calibration: calibrate(predictionPairs(obs.tasks)),
     signals: signals.map((s) => ({ signal_id: s.signal_id, signal_type: s.signal_type, target_phase: s.target_phase, confidence: s.confidence })),
-    plan,
+    plan: obs.plan,
     steals: obs.steals,
     failed_agents: obs.agents.filter((a) => a.failed).map((a) => a.agent_id),
     failed_next_wave: verdict.failed_next_wave,

@@ -3,17 +3,16 @@
  * its tasks ended in this process or are read back from the store (resume, `buddy report`), so
  * the feedback loop and the monitor see the same wave either way.
  */
-import type { WaveObservation } from "../core";
-import type { TaskFinal } from "../executor";
-import type { CoordinationPlan } from "../manager";
+import { busyMs, type CoordinationPlan, type FinishedTask, type StrategyName, type WaveObservation } from "../core";
+import type { WaveRecord } from "../records";
 
 export interface WaveFacts {
   run_id: string;
   wave: number;
-  strategy: string;
+  strategy: StrategyName;
   /** Every agent of the run, and whether it was marked failed when the wave was planned. */
   agents: { agent_id: string; failed: boolean }[];
-  finals: readonly TaskFinal[];
+  finished: readonly FinishedTask[];
   plan: CoordinationPlan;
   steals: number;
   started_at: number;
@@ -22,32 +21,33 @@ export interface WaveFacts {
 
 export function observeWave(facts: WaveFacts): WaveObservation {
   const busy = new Map<string, number>();
-  for (const f of facts.finals) busy.set(f.agent_id, (busy.get(f.agent_id) ?? 0) + f.busy_ms);
+  for (const f of facts.finished) busy.set(f.agent_id, (busy.get(f.agent_id) ?? 0) + busyMs(f));
   return {
     run_id: facts.run_id,
     wave: facts.wave,
     strategy: facts.strategy,
     agents: facts.agents.map((a) => ({ agent_id: a.agent_id, failed: a.failed, busy_ms: busy.get(a.agent_id) ?? 0 })),
-    tasks: facts.finals.map((f) => ({
-      task_id: f.task.task_id,
-      wave: f.task.wave,
-      agent_id: f.agent_id,
-      status: f.status,
-      attempts: f.attempts,
-      predicted_success_probability: f.task.predicted_success_probability,
-      risk_assessment: f.task.risk_assessment,
-      priority: f.task.priority,
-      ...(f.task.agent_predictions ? { agent_predictions: f.task.agent_predictions } : {}),
-      attempt_durations_ms: f.attempt_durations_ms,
-      duration_ms: f.ended_at - f.started_at,
-      started_at: f.started_at,
-      ended_at: f.ended_at,
-      error: f.error,
-      simulated: f.task.code === undefined,
-    })),
+    tasks: [...facts.finished],
     steals: facts.steals,
     plan: facts.plan,
     started_at: facts.started_at,
     ended_at: facts.ended_at,
   };
+}
+
+/** A wave that finished earlier, from its stored record and its finished tasks. */
+export function storedObservation(record: WaveRecord, finished: readonly FinishedTask[], agentIds: readonly string[]): WaveObservation {
+  const failed = new Set(record.failed_agents);
+  return observeWave({
+    run_id: record.run_id,
+    wave: record.wave,
+    strategy: record.strategy,
+    agents: agentIds.map((agent_id) => ({ agent_id, failed: failed.has(agent_id) })),
+    finished,
+    plan: record.plan,
+    steals: record.steals,
+    // The record's times are whole ms printed as ISO 8601, so they read back exactly.
+    started_at: Date.parse(record.started_at),
+    ended_at: Date.parse(record.ended_at),
+  });
 }

@@ -3,27 +3,21 @@
  * probabilities against what happened, and the same fit applied to a task file, closing the
  * loop for the next run.
  */
-import { BuddyError } from "../core";
-import { applyIsotonic, calibrate, isotonicFit, type Calibration, type IsotonicFit, type PredictionPair } from "../feedback";
+import { BuddyError, outcomeOf, ran } from "../core";
+import { applyIsotonic, calibrate, isotonicFit, type IsotonicFit, type PredictionPair } from "../feedback";
 import { formatProblem, validateFile } from "../input";
+import type { CalibrationRecord } from "../records";
 import type { Store } from "../store";
 
-export interface Recalibration {
-  type: "calibration";
-  run_id: string;
-  fit: IsotonicFit;
-  /** The run's predictions as they were. */
-  before: Calibration;
-  /** The same predictions through the fit (in-sample: how well the fit describes this run). */
-  after: Calibration;
-}
-
-export function recalibrate(store: Store, run_id: string): Recalibration {
-  // Rejected tasks never ran, so they never tested their prediction.
+/**
+ * The fit, with the run's predictions as they were (`before`) and through the fit (`after`:
+ * in-sample, how well the fit describes this run).
+ */
+export function recalibrate(store: Store, run_id: string): CalibrationRecord {
   const pairs: PredictionPair[] = store
     .tasks(run_id)
-    .filter((t) => t.state === "succeeded" || t.state === "failed")
-    .map((t) => ({ p: t.task.predicted_success_probability, outcome: t.state === "succeeded" ? 1 : 0 }));
+    .filter(ran)
+    .map((t) => ({ p: t.task.predicted_success_probability, outcome: outcomeOf(t) }));
   if (pairs.length === 0) throw new BuddyError("USAGE", `run ${run_id} has no finished tasks to calibrate from`);
   const fit = isotonicFit(pairs);
   return {

@@ -3,21 +3,30 @@
  * `executeRun`, which works from the store's state.
  */
 import type { RunOptions } from "../config";
-import { BuddyError, noSuchRun, randomSeed, type Deps } from "../core";
+import { BuddyError, isFinished, noSuchRun, randomSeed, type Deps } from "../core";
+import { ExecutorPool } from "../executor";
+import { taskRecord, type RunOutput, type SummaryRecord } from "../records";
+import type { SandboxHost, SandboxOutcome, SandboxRequest } from "../sandbox";
 import type { RunRow, Store } from "../store";
-import { executeRun, EXIT_BY_STATUS } from "./execute";
+import { executeRun, EXIT_BY_OUTCOME } from "./execute";
 import { checkArtifacts, writeArtifacts, type Artifacts } from "./artifacts";
 import { ingest } from "./ingest";
 import { acquireRunLease, DEFAULT_LEASE_PERIOD_MS } from "./lease";
-import type { SummaryRecord } from "./records";
 import type { PreparedSource } from "./source";
+
+/** Runs attempts: the executor processes in production, a fake in the harness's unit tests. */
+export interface AttemptRunner {
+  run(request: SandboxRequest, host: SandboxHost): Promise<SandboxOutcome>;
+  /** Ends the runner; `now` abandons attempts in flight (an interrupted run). */
+  close(options: { now: boolean }): Promise<void>;
+}
 
 export interface HarnessDeps extends Deps {
   store: Store;
-  /** Prints one stdout line; called only after the line's state is committed. */
-  emit(line: string): void;
-  /** Starts the binary in executor mode. */
-  executorCommand: readonly string[];
+  /** Hands one output record over to be printed; called only after its state is committed. */
+  emit(record: RunOutput): void;
+  /** The run's attempt runner with `threads` executors, made when the first attempt starts. */
+  attempts(threads: number): AttemptRunner;
   /** Stops dispatching when aborted (SIGINT/SIGTERM). */
   signal?: AbortSignal;
   /** Where provider credentials and base URLs come from (SPEC 6). */
@@ -84,7 +93,7 @@ export async function resumeRun(run_id: string, deps: HarnessDeps, replay = fals
 }
 
 async function resumeStored(run: RunRow, deps: HarnessDeps, replay: boolean, artifacts?: Artifacts): Promise<RunResult> {
-  const result = finishedResult(run, deps) ?? (await executeOwned(run.run_id, deps, replay));
+  const result = finishedResult(run, deps, replay) ?? (await executeOwned(run.run_id, deps, replay));
   return withArtifacts(deps, run.run_id, artifacts, result);
 }
 
@@ -96,18 +105,34 @@ async function executeOwned(run_id: string, deps: HarnessDeps, replay: boolean):
   const held = acquireRunLease(deps.store, run_id, deps.leasePeriodMs ?? DEFAULT_LEASE_PERIOD_MS, deps.logger);
   try {
     const run = deps.store.getRun(run_id)!;
-    return finishedResult(run, deps) ?? (await executeRun(run, deps, held, replay));
+    return finishedResult(run, deps, replay) ?? (await executeRun(run, deps, held, replay));
   } finally {
     held.release();
   }
 }
 
-/** A finished run is only reported: its summary again, with the run's exit code. */
-function finishedResult(run: RunRow, deps: HarnessDeps): RunResult | undefined {
-  const finished = run.status === "completed" || run.status === "failed" || run.status === "halted";
-  if (!finished || !run.summary) return undefined;
-  deps.emit(JSON.stringify(run.summary));
-  return { summary: run.summary as SummaryRecord, exitCode: EXIT_BY_STATUS[run.status as keyof typeof EXIT_BY_STATUS] };
+/**
+ * A finished run is only reported: its summary again, with the run's exit code. With `replay`,
+ * every wave's task records and its wave record come first, as `buddy run` printed them.
+ */
+function finishedResult(run: RunRow, deps: HarnessDeps, replay: boolean): RunResult | undefined {
+  const { status, summary } = run;
+  if ((status !== "completed" && status !== "failed" && status !== "halted") || !summary) return undefined;
+  if (replay) {
+    const records = new Map(deps.store.waveRecords(run.run_id).map((w) => [w.wave, w.record]));
+    for (const wave of deps.store.waves(run.run_id)) {
+      for (const t of deps.store.tasksOfWave(run.run_id, wave)) if (isFinished(t)) deps.emit(taskRecord(run.run_id, t));
+      const record = records.get(wave);
+      if (record) deps.emit(record);
+    }
+  }
+  deps.emit(summary);
+  return { summary, exitCode: EXIT_BY_OUTCOME[status] };
+}
+
+/** The production attempt runner: a pool of executor processes running `command`. */
+export function executorAttempts(command: readonly string[], deps: Deps): HarnessDeps["attempts"] {
+  return (threads) => new ExecutorPool({ size: threads, command, clock: deps.clock, logger: deps.logger });
 }
 
 async function withArtifacts(deps: HarnessDeps, run_id: string, artifacts: Artifacts | undefined, result: RunResult): Promise<RunResult> {

@@ -4,8 +4,7 @@
  */
 import { deriveSeed, type Deps } from "../core";
 import { ExecutorPool, toAttemptError } from "../executor";
-import type { ResultRecord } from "./records";
-import { errorRecord } from "./task-record";
+import { errorRecord, type ResultRecord } from "../records";
 
 export interface SnippetOptions {
   code: string;
@@ -36,7 +35,7 @@ export async function runSnippet(options: SnippetOptions, deps: Deps & { executo
       console: outcome.console,
       console_truncated: outcome.consoleTruncated,
       violations: outcome.violations,
-      duration_ms: outcome.durationMs,
+      duration_ms: Math.round(outcome.durationMs),
     };
     if (outcome.ok) record.result = JSON.parse(outcome.resultJson ?? "null");
     if (!outcome.ok) record.error = errorRecord(toAttemptError(outcome));

@@ -3,19 +3,7 @@
  * decision; in live mode a failed gate rejects the task, in dry run (the default) it is recorded
  * as would_reject and the task runs anyway, so a dry run shows what live mode would refuse.
  */
-import { PROVIDERS, type Risk, type Task } from "../core";
-
-export const GATES = ["structure", "min_confidence", "risk", "capability"] as const;
-export type GateName = (typeof GATES)[number];
-export type GateVerdict = "pass" | "reject" | "would_reject";
-
-export interface GateDecision {
-  task_id: string;
-  attempt: number;
-  gate: GateName;
-  decision: GateVerdict;
-  reason: string;
-}
+import { PROVIDERS, type GateDecision, type GateName, type Risk, type Task } from "../core";
 
 export interface GateOptions {
   /** Lowest predicted probability allowed to run (`--min-confidence`). @default 0.1 (run option) */

@@ -2,25 +2,19 @@
  * The manager places each wave's tasks on agents: ordering, strategy, assignment records and
  * the coordination plan.
  */
-import type { StrategyName } from "../config";
-import type { Task } from "../core";
+import type { CoordinationPlan, StrategyName, Task } from "../core";
 import { eligibleAgents, type AgentState } from "./agents";
-import { coordinationPlan, type CoordinationPlan } from "./plan";
+import { coordinationPlan } from "./plan";
 import { STRATEGIES, type Placement } from "./strategies";
 
 export { createAgents, eligibleAgents, observedSuccess, type AgentState } from "./agents";
 export { STRATEGIES, capFor, difficulty, type Placement, type Strategy } from "./strategies";
-export type { CoordinationPlan } from "./plan";
 export {
   evaluateGates,
   rejected,
   referencedProviders,
-  GATES,
   RISK_FLOORS,
-  type GateDecision,
-  type GateName,
   type GateOptions,
-  type GateVerdict,
 } from "./gates";
 
 /** SPEC 4.2: priority first (1 = most urgent), then input order. */

@@ -1,21 +1,7 @@
 /** The per-wave coordination plan (SPEC 4.2). */
-import type { StrategyName } from "../config";
+import type { CoordinationPlan, StrategyName } from "../core";
 import type { AgentState } from "./agents";
 import type { Placement } from "./strategies";
-
-export interface CoordinationPlan {
-  wave: number;
-  strategy: StrategyName;
-  agents: string[];
-  tasks: number;
-  /** Sum of predicted_execution_time per agent, in seconds. */
-  planned_load: Record<string, number>;
-  expected_makespan: number;
-  /** min / max planned load over the agents (1 when nothing is planned). */
-  load_balance_score: number;
-  /** Sequential time / makespan. */
-  parallelization_factor: number;
-}
 
 export function coordinationPlan(
   wave: number,

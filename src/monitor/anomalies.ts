@@ -2,7 +2,7 @@
  * detectAnomalies (SPEC 8): the four anomaly types of one finished wave, given what the monitor
  * remembers of earlier waves. Pure: returns the new history instead of changing the old one.
  */
-import type { TaskObservation, WaveObservation } from "../core";
+import type { FinishedTask, WaveObservation } from "../core";
 import { predictionPairs, ranTasks, waveLoad, type WaveLoad } from "../feedback";
 import { type AgentRecord, type MonitorHistory, trimRecent } from "./history";
 import { type Anomaly, type AnomalyThresholds, type AnomalyType, DEFAULT_THRESHOLDS, SEVERITY } from "./types";
@@ -15,8 +15,8 @@ export interface AnomalyResult {
 }
 
 const f2 = (x: number) => x.toFixed(2);
-const byEnd = (a: TaskObservation, b: TaskObservation) =>
-  a.ended_at - b.ended_at || a.started_at - b.started_at || (a.task_id < b.task_id ? -1 : a.task_id > b.task_id ? 1 : 0);
+const byEnd = (a: FinishedTask, b: FinishedTask) =>
+  a.ended_at - b.ended_at || a.started_at - b.started_at || (a.task.task_id < b.task.task_id ? -1 : a.task.task_id > b.task.task_id ? 1 : 0);
 
 type Draft = Omit<Anomaly, "anomaly_id" | "wave" | "anomaly_type" | "severity">;
 
@@ -81,7 +81,7 @@ function agentFailures(obs: WaveObservation, before: Record<string, AgentRecord>
       draft: {
         description: why,
         affected_agents: [agent_id],
-        affected_tasks: mine.filter((x) => x.status !== "succeeded").map((x) => x.task_id),
+        affected_tasks: mine.filter((x) => x.status !== "succeeded").map((x) => x.task.task_id),
         recommendation: `${agent_id} is marked failed and gets no tasks in wave ${obs.wave + 1}; look at what its failed tasks have in common`,
         value: streak ? peak : rate,
         threshold: streak ? t.agent_failure_streak : t.agent_min_success,
@@ -93,7 +93,7 @@ function agentFailures(obs: WaveObservation, before: Record<string, AgentRecord>
 }
 
 const tasksOn = (obs: WaveObservation, agents: readonly string[]) =>
-  obs.tasks.filter((x) => agents.includes(x.agent_id)).map((x) => x.task_id);
+  obs.tasks.filter((x) => agents.includes(x.agent_id)).map((x) => x.task.task_id);
 
 function coordinationIssue(obs: WaveObservation, load: WaveLoad, t: Readonly<AnomalyThresholds>): Draft | undefined {
   if (!(load.makespan_ratio > t.makespan_ratio)) return undefined;
@@ -129,8 +129,8 @@ function predictionDrift(obs: WaveObservation, recent: MonitorHistory["recent"],
       `predictions run ${f2(Math.abs(bias))} ${bias > 0 ? "high" : "low"} (calibrated predictions of these values would score ${f2(calibrated)})`,
     affected_agents: [],
     affected_tasks: ranTasks(obs.tasks)
-      .filter((x) => Math.abs(x.predicted_success_probability - (x.status === "succeeded" ? 1 : 0)) > t.drift_mean_error)
-      .map((x) => x.task_id),
+      .filter((x) => Math.abs(x.task.predicted_success_probability - (x.status === "succeeded" ? 1 : 0)) > t.drift_mean_error)
+      .map((x) => x.task.task_id),
     recommendation: `retrain or recalibrate the Phase 20 predictor (buddy calibrate ${obs.run_id} --apply FILE)`,
     value: error,
     threshold: t.drift_mean_error,

@@ -24,14 +24,17 @@ export function runAgents(report: RunReport): RunAgent[] {
     }
   }
   const first = report.waves[0]?.observation;
+  const tasks = report.waves.flatMap((w) => w.observation.tasks);
+  const strategy = first?.strategy ?? report.run.options.strategy;
   const merged: WaveObservation = {
     run_id: report.run.run_id,
     wave: 0,
-    strategy: first?.strategy ?? String(report.run.options.strategy ?? ""),
+    strategy,
     agents: order.map((agent_id) => ({ agent_id, busy_ms: busy.get(agent_id)!, failed: false })),
-    tasks: report.waves.flatMap((w) => w.observation.tasks),
+    tasks,
     steals: report.summary.steals,
-    plan: { planned_load: {}, expected_makespan: 0, load_balance_score: 1, parallelization_factor: 1 },
+    // The run has no plan of its own; agent performance reads none.
+    plan: { wave: 1, strategy, agents: order, tasks: tasks.length, planned_load: {}, expected_makespan: 0, load_balance_score: 1, parallelization_factor: 1 },
     started_at: first?.started_at ?? 0,
     ended_at: report.waves[report.waves.length - 1]?.observation.ended_at ?? 0,
   };

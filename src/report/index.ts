@@ -4,7 +4,9 @@
  * writeOutDir, which writes what outDirFiles returns.
  */
 export * from "./types";
-export { buildRunReport, reportWave, summarize } from "./summary";
+export { buildRunReport } from "./summary";
+export { TaskTally, type RunFigures } from "./tally";
+export { ReportRecordSchema } from "./schema";
 export { runAgents, type RunAgent } from "./agents";
 export { runRecommendations } from "./recommendations";
 export { markdownReport } from "./markdown";

@@ -1,9 +1,37 @@
-/** The JSON report: the RunReport itself plus the figures the Markdown derives from it. */
+/**
+ * The JSON report (`buddy schema report`): the RunReport itself plus the figures the Markdown
+ * derives from it. A wave's observed tasks are listed by their fields, not as the whole task
+ * (code and input are in the input file; results under `tasks`).
+ */
+import { durationMs, type FinishedTask } from "../core";
+import { errorRecord } from "../records";
 import { runAgents } from "./agents";
 import { runRecommendations } from "./recommendations";
 import type { RunReport } from "./types";
 
+function observedTask(f: FinishedTask) {
+  const { task } = f;
+  return {
+    task_id: task.task_id,
+    wave: task.wave,
+    agent_id: f.agent_id,
+    status: f.status,
+    attempts: f.attempts,
+    predicted_success_probability: task.predicted_success_probability,
+    risk_assessment: task.risk_assessment,
+    priority: task.priority,
+    ...(task.agent_predictions ? { agent_predictions: task.agent_predictions } : {}),
+    attempt_durations_ms: f.attempt_durations_ms,
+    duration_ms: durationMs(f),
+    started_at: f.started_at,
+    ended_at: f.ended_at,
+    error: f.error === null ? null : errorRecord(f.error),
+    simulated: task.code === undefined,
+  };
+}
+
 export function jsonReport(r: RunReport): string {
-  const report = { type: "report", ...r, agents: runAgents(r), recommendations: runRecommendations(r) };
+  const waves = r.waves.map((w) => ({ ...w, observation: { ...w.observation, tasks: w.observation.tasks.map(observedTask) } }));
+  const report = { type: "report", ...r, waves, agents: runAgents(r), recommendations: runRecommendations(r) };
   return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -1,12 +1,15 @@
 /**
- * RunReport: everything the reports and the `--out` files are made from. The harness (or
- * `buddy report`, from the store) assembles the parts and `buildRunReport` adds the summary;
- * every output format is then a pure function of this one value.
+ * RunReport: everything the reports and the `--out` files are made from. `loadRunReport`
+ * (src/harness/report-data.ts) assembles the parts from the store and `buildRunReport` adds the
+ * summary; every output format is then a pure function of this one value. The parts that the
+ * JSON report prints as they are have their schema in ./schema.ts, and their types come from it.
  */
-import type { Assignment, AttemptError, Risk, TaskStatus, ViolationFields, WaveObservation } from "../core";
+import type { Static } from "@sinclair/typebox";
+import type { RunOptions } from "../config";
+import type { Assignment, CoordinationPlan, WaveObservation } from "../core";
 import type { Calibration, Signal } from "../feedback";
-import type { CoordinationPlan, GateDecision } from "../manager";
-import type { Anomaly, AnomalyType, HealthStatus, Severity, Trajectory, WaveHealth } from "../monitor";
+import type { Anomaly, Trajectory, WaveHealth } from "../monitor";
+import type { ReportAttemptSchema, ReportSummarySchema, ReportTaskSchema, ViolationEntrySchema } from "./schema";
 
 export interface ReportRun {
   run_id: string;
@@ -15,21 +18,18 @@ export interface ReportRun {
   /** The input as given: a path, a directory or "-". */
   input: string;
   seed: number;
-  /** The resolved run options (strategy, agents, live, …). */
-  options: Record<string, unknown>;
+  options: RunOptions;
   /** Epoch milliseconds. */
   created_at: number;
   started_at: number | null;
   ended_at: number | null;
 }
 
-export type ReportAssignment = Assignment;
-
 export interface ReportWave {
   wave: number;
   observation: WaveObservation;
   plan: CoordinationPlan;
-  assignments: ReportAssignment[];
+  assignments: Assignment[];
   health: WaveHealth;
   anomalies: Anomaly[];
   signals: Signal[];
@@ -39,74 +39,11 @@ export interface ReportWave {
   failed_next_wave: string[];
 }
 
-export interface ReportAttempt {
-  attempt: number;
-  agent_id: string;
-  started_at: number;
-  ended_at: number | null;
-  duration_ms: number | null;
-  status: "running" | "succeeded" | "failed";
-  error: AttemptError | null;
-  /** Captured console lines; the JUnit file shows the last attempt's as system-out. */
-  console?: string[];
-}
-
-export interface ReportTask {
-  task_id: string;
-  wave: number;
-  agent_id: string | null;
-  /** Final status, or pending/running in a report of an unfinished run. */
-  status: TaskStatus | "pending" | "running";
-  predicted_success_probability: number;
-  priority: number;
-  risk_assessment: Risk;
-  predicted_execution_time: number;
-  simulated: boolean;
-  attempts: ReportAttempt[];
-  /** The code's return value (succeeded only). */
-  result?: unknown;
-  error: AttemptError | null;
-  started_at: number | null;
-  ended_at: number | null;
-  duration_ms: number | null;
-  gate_decisions: GateDecision[];
-  meta?: Record<string, unknown>;
-}
-
+export type ReportAttempt = Static<typeof ReportAttemptSchema>;
+export type ReportTask = Static<typeof ReportTaskSchema>;
 /** SPEC 5's violation record, as written to sandbox_violation_log.jsonl. */
-export interface ViolationEntry extends ViolationFields {
-  /** ISO 8601. */
-  timestamp: string;
-}
-
-export interface ReportTotals {
-  tasks: number;
-  succeeded: number;
-  failed: number;
-  rejected: number;
-  /** Not final yet (an interrupted run). */
-  pending: number;
-  attempts: number;
-  retries: number;
-}
-
-export interface ReportSummary {
-  totals: ReportTotals;
-  /** succeeded / final tasks; null before any task is final. */
-  success_rate: number | null;
-  /** Mean of the waves' health scores (as the original reported it); null without waves. */
-  health_score: number | null;
-  health_status: HealthStatus | null;
-  confidence_trajectory: Trajectory;
-  /** Over every task that ran (rejected tasks never tested their prediction). */
-  calibration: Calibration;
-  anomalies: { total: number; by_type: Record<AnomalyType, number>; by_severity: Record<Severity, number> };
-  signals: number;
-  steals: number;
-  violations: number;
-  gates: { evaluated: number; would_reject: number; rejected: number };
-  duration_ms: number | null;
-}
+export type ViolationEntry = Static<typeof ViolationEntrySchema>;
+export type ReportSummary = Static<typeof ReportSummarySchema>;
 
 export interface RunReport {
   /** ISO-8601 time the report was made. */

@@ -3,10 +3,13 @@
  * implementation can follow the SQLite one (SPEC 9.1, 11). No SQL lives outside
  * `src/store/<backend>/`.
  */
-import type { Assignment, AttemptError, Task, TaskStatus, ViolationFields } from "../core";
+import type { RunOptions } from "../config";
+import type { Signal } from "../feedback";
+import type { Anomaly } from "../monitor";
+import type { Assignment, AttemptError, FinishedTask, GateDecision, Task, ViolationFields } from "../core";
+import type { SummaryRecord, WaveRecord } from "../records";
 
 export type RunStatus = "ingesting" | "running" | "completed" | "failed" | "interrupted" | "halted";
-export type TaskState = "pending" | "running" | TaskStatus;
 
 export interface NewRun {
   run_id: string;
@@ -16,8 +19,8 @@ export interface NewRun {
   /** sha256 of the input bytes, so a resumed run can check it runs the same input. */
   input_hash: string;
   seed: number;
-  /** The resolved run options (JSON-serialisable), so `resume` continues with the same ones. */
-  options: Record<string, unknown>;
+  /** The resolved run options, so `resume` continues with the same ones. */
+  options: RunOptions;
 }
 
 export interface RunRow extends NewRun {
@@ -27,29 +30,28 @@ export interface RunRow extends NewRun {
   task_count: number;
   wave_count: number;
   /** The final `summary` record, once the run has one. */
-  summary: Record<string, unknown> | null;
+  summary: SummaryRecord | null;
 }
 
-export interface TaskRow {
-  run_id: string;
+/** A task that has not reached its final state: not attempted yet, or attempted and not done. */
+export interface UnfinishedTask {
   task: Task;
-  state: TaskState;
+  status: "pending" | "running";
+  /** The agent of its latest assignment or attempt, once it has one. */
   agent_id: string | null;
+  /** Attempts started so far (one in flight when a process died counts). */
   attempts: number;
-  /** JSON text of the code's return value when succeeded. */
-  result_json: string | null;
-  error: AttemptError | null;
-  started_at: number | null;
-  ended_at: number | null;
-  duration_ms: number | null;
 }
+
+/** A task as the store holds it. */
+export type StoredTask = UnfinishedTask | FinishedTask;
 
 export interface AttemptRow {
   run_id: string;
   task_id: string;
   attempt: number;
   agent_id: string;
-  state: "running" | "succeeded" | "failed";
+  status: "running" | "succeeded" | "failed";
   started_at: number;
   ended_at: number | null;
   duration_ms: number | null;
@@ -73,25 +75,15 @@ export interface WaveRow {
   run_id: string;
   wave: number;
   /** The `wave` output record as printed. */
-  record: Record<string, unknown>;
-}
-
-/** One safety-gate decision before an attempt (SPEC 4.3). */
-export interface GateDecisionRow {
-  run_id: string;
-  task_id: string;
-  attempt: number;
-  gate: string;
-  decision: "pass" | "reject" | "would_reject";
-  reason: string;
+  record: WaveRecord;
 }
 
 /** A feedback signal or a monitor anomaly of one wave, kept as the document it was emitted as. */
-export interface WaveDocumentRow {
+export interface WaveDocumentRow<T> {
   run_id: string;
   wave: number;
   id: string;
-  document: Record<string, unknown>;
+  document: T;
 }
 
 /** One state change. Writes are applied in batches, each batch in one transaction. */
@@ -111,27 +103,16 @@ export type StoreWrite =
       console: string[];
       console_truncated: boolean;
     }
-  | {
-      kind: "task_final";
-      run_id: string;
-      task_id: string;
-      state: TaskStatus;
-      agent_id: string;
-      attempts: number;
-      result_json: string | null;
-      error: AttemptError | null;
-      started_at: number;
-      ended_at: number;
-      duration_ms: number;
-    }
+  /** Its attempt durations are those of its `attempt_ended` writes. */
+  | { kind: "task_finished"; run_id: string; finished: FinishedTask }
   | { kind: "violation"; row: ViolationRow }
   /** The decisions of every gate before one attempt. */
-  | { kind: "gate_decisions"; rows: GateDecisionRow[] }
-  | { kind: "signal"; row: WaveDocumentRow }
-  | { kind: "anomaly"; row: WaveDocumentRow }
+  | { kind: "gate_decisions"; run_id: string; decisions: GateDecision[] }
+  | { kind: "signal"; row: WaveDocumentRow<Signal> }
+  | { kind: "anomaly"; row: WaveDocumentRow<Anomaly> }
   | { kind: "provider_state"; run_id: string; state: unknown }
   | { kind: "wave_ended"; row: WaveRow }
-  | { kind: "run_ended"; run_id: string; status: RunStatus; at: number; summary: Record<string, unknown> };
+  | { kind: "run_ended"; run_id: string; status: RunStatus; at: number; summary: SummaryRecord };
 
 /** A run being ingested: invisible to every reader until `commit`, gone after `abort`. */
 export interface RunIngest {
@@ -215,19 +196,20 @@ export interface Store {
   /** Ascending wave numbers of a run's tasks. */
   waves(run_id: string): number[];
   /** The tasks of one wave, in input order. */
-  tasksOfWave(run_id: string, wave: number): TaskRow[];
-  tasks(run_id: string): TaskRow[];
+  tasksOfWave(run_id: string, wave: number): StoredTask[];
+  /** Every task of a run, in input order. */
+  tasks(run_id: string): StoredTask[];
   attempts(run_id: string, task_id?: string): AttemptRow[];
   assignments(run_id: string, wave?: number): AssignmentRow[];
   waveRecords(run_id: string): WaveRow[];
   /** Sandbox violations of one run, or of all runs when omitted: by time, then as recorded. */
   violations(run_id?: string): ViolationRow[];
   /** Gate decisions of a run, by task, attempt and gate. */
-  gateDecisions(run_id: string): GateDecisionRow[];
+  gateDecisions(run_id: string): GateDecision[];
   /** Signals of a run, by wave then as recorded. */
-  signals(run_id: string): WaveDocumentRow[];
+  signals(run_id: string): WaveDocumentRow<Signal>[];
   /** Anomalies of a run, by wave then as recorded. */
-  anomalies(run_id: string): WaveDocumentRow[];
+  anomalies(run_id: string): WaveDocumentRow<Anomaly>[];
   /** The run's provider mock state, if it has one. */
   providerState(run_id: string): unknown;
   close(): void;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { Value } from "@sinclair/typebox/value";
-import { SummaryRecordSchema, TaskRecordSchema, WaveRecordSchema } from "../../src/harness";
+import { SummaryRecordSchema, TaskRecordSchema, WaveRecordSchema } from "../../src/records";
 import { buddy, fixture, ofType, tempDir } from "./helpers";
 
 describe("buddy run fixtures/demo.jsonl", async () => {

@@ -2,7 +2,7 @@ import { Value } from "@sinclair/typebox/value";
 import { expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ViolationRecordSchema } from "../../src/harness";
+import { ViolationRecordSchema } from "../../src/records";
 import { buddy, ofType, tempDir } from "./helpers";
 
 const line = (task_id: string, code: string) => JSON.stringify({ task_id, predicted_success_probability: 0.5, code });

@@ -11,7 +11,7 @@ import { Value } from "@sinclair/typebox/value";
 import { beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ViolationRecordSchema } from "../../src/harness";
+import { ViolationRecordSchema } from "../../src/records";
 import { BUDDY, buddy, ofType, tempDir } from "../cli/helpers";
 import { CASES, expectedViolations, LEFTOVERS_CHECK, memoryOf, timeoutOf, type HostileCase, type OutcomeClass } from "./cases";
 import { LEFTOVER_CHECKS, leftoverTaskId, writeSuite } from "./generate";

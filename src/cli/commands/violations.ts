@@ -1,6 +1,6 @@
 /** `buddy violations [RUN_ID]`: the sandbox violation log as NDJSON, oldest first. */
 import { EXIT } from "../../core";
-import { violationRecord } from "../../harness";
+import { violationRecord } from "../../records";
 import { openReadOnlyDb, runIdOf, type GlobalArgs } from "../context";
 import { printJson } from "../io";
 

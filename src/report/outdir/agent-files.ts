@@ -3,31 +3,32 @@
  * (reference/original.md 2.2, 2.4, 2.5), with buddy's figures filled in. Every agent of the
  * run gets its directory each wave, with empty files when it had nothing, as the original did.
  */
-import type { TaskObservation } from "../../core";
+import { durationMs, type FinishedTask } from "../../core";
 import type { AgentPerformance } from "../../feedback";
 import { iso, jsonl } from "../format";
-import type { ReportTask, ReportWave } from "../types";
+import type { ReportWave } from "../types";
 import type { OutFile } from "./types";
 
-function executedTask(t: TaskObservation, full: ReportTask | undefined) {
+function executedTask(f: FinishedTask) {
+  const t = f.task;
   return {
     task_id: t.task_id,
-    agent_id: t.agent_id,
+    agent_id: f.agent_id,
     wave: t.wave,
-    status: t.status,
-    start_time: iso(t.started_at),
-    end_time: iso(t.ended_at),
-    duration_seconds: t.duration_ms / 1000,
-    attempts: t.attempts,
-    retry_count: Math.max(0, t.attempts - 1),
-    success: t.status === "succeeded",
-    actual_success: t.status === "succeeded" ? 1.0 : 0.0,
+    status: f.status,
+    start_time: iso(f.started_at),
+    end_time: iso(f.ended_at),
+    duration_seconds: durationMs(f) / 1000,
+    attempts: f.attempts,
+    retry_count: Math.max(0, f.attempts - 1),
+    success: f.status === "succeeded",
+    actual_success: f.status === "succeeded" ? 1.0 : 0.0,
     predicted_success_probability: t.predicted_success_probability,
     priority: t.priority,
-    error_code: t.error?.code ?? null,
-    error_msg: t.error?.message ?? null,
-    simulated: t.simulated,
-    ...(full?.result !== undefined ? { result: full.result } : {}),
+    error_code: f.error?.code ?? null,
+    error_msg: f.error?.message ?? null,
+    simulated: t.code === undefined,
+    ...(f.result_json === null ? {} : { result: JSON.parse(f.result_json) }),
   };
 }
 
@@ -50,7 +51,7 @@ function metricRows(a: AgentPerformance | undefined, wave: number, timestamp: st
 const mentions = (text: string, agent_id: string) =>
   new RegExp(`(^|[^\\w])${agent_id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\w])`).test(text);
 
-export function agentFiles(w: ReportWave, tasksById: ReadonlyMap<string, ReportTask>): OutFile[] {
+export function agentFiles(w: ReportWave): OutFile[] {
   const perf = w.signals.find((s) => s.signal_type === "agent_performance");
   const agents = perf?.signal_type === "agent_performance" ? perf.content.agents : [];
   const timestamp = iso(w.observation.ended_at);
@@ -73,7 +74,7 @@ export function agentFiles(w: ReportWave, tasksById: ReadonlyMap<string, ReportT
       },
       {
         path: `${dir}/executed_tasks.jsonl`,
-        content: jsonl(w.observation.tasks.filter((t) => t.agent_id === agent_id).map((t) => executedTask(t, tasksById.get(t.task_id)))),
+        content: jsonl(w.observation.tasks.filter((t) => t.agent_id === agent_id).map(executedTask)),
       },
       { path: `${dir}/agent_metrics.jsonl`, content: jsonl(metricRows(mine, w.wave, timestamp)) },
       { path: `${dir}/agent_feedback.jsonl`, content: jsonl(feedback) },

@@ -14,8 +14,7 @@ import type { OutFile } from "./types";
 import { waveFiles } from "./wave-files";
 
 export function outDirFiles(r: RunReport): OutFile[] {
-  const tasksById = new Map<string, ReportTask>(r.tasks.map((t) => [t.task_id, t]));
-  return [...r.waves.flatMap((w) => [...agentFiles(w, tasksById), ...waveFiles(w)]), ...runFiles(r)];
+  return [...r.waves.flatMap((w) => [...agentFiles(w), ...waveFiles(w)]), ...runFiles(r)];
 }
 
 /**

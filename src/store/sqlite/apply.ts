@@ -51,12 +51,12 @@ function applyOne(sql: Statements, w: StoreWrite): void {
       return sql.attempts.started(w);
     case "attempt_ended":
       return sql.attempts.ended(w);
-    case "task_final":
-      return sql.tasks.final(w);
+    case "task_finished":
+      return sql.tasks.finished(w);
     case "violation":
       return sql.violations.insert(w.row);
     case "gate_decisions":
-      return sql.feedback.gates(w.rows);
+      return sql.feedback.gates(w.run_id, w.decisions);
     case "signal":
       return sql.feedback.signals.upsert(w.row);
     case "anomaly":

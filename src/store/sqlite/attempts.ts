@@ -11,7 +11,7 @@ interface AttemptRecord {
   task_id: string;
   attempt: number;
   agent_id: string;
-  state: AttemptRow["state"];
+  state: AttemptRow["status"];
   started_at: number;
   ended_at: number | null;
   duration_ms: number | null;
@@ -84,7 +84,7 @@ function toAttemptRow(r: AttemptRecord): AttemptRow {
     task_id: r.task_id,
     attempt: r.attempt,
     agent_id: r.agent_id,
-    state: r.state,
+    status: r.state,
     started_at: r.started_at,
     ended_at: r.ended_at,
     duration_ms: r.duration_ms,

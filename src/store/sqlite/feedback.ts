@@ -3,11 +3,13 @@
  * loop, the monitor and the mocks produce, kept with the run for reports and resume.
  */
 import type { Database } from "bun:sqlite";
-import type { GateDecisionRow, WaveDocumentRow } from "../types";
+import type { GateDecision } from "../../core";
+import type { WaveDocumentRow } from "../types";
 import { fromJson, toJson } from "./codec";
+import { readAnomaly, readSignal } from "./documents";
 
-/** One table of per-wave JSON documents keyed by id (signals, anomalies). */
-function documentTable(db: Database, table: "signals" | "anomalies", idColumn: string, docColumn: string) {
+/** One table of per-wave JSON documents keyed by id (signals, anomalies), each read through `read`. */
+function documentTable<T>(db: Database, table: "signals" | "anomalies", idColumn: string, docColumn: string, read: (text: string, run_id: string) => T) {
   // A wave finished again after a resume produces the same ids: the newer document wins.
   const upsert = db.prepare<void, [string, number, string, string]>(
     `INSERT INTO ${table} (run_id, wave, ${idColumn}, ${docColumn}) VALUES (?, ?, ?, ?)
@@ -17,9 +19,9 @@ function documentTable(db: Database, table: "signals" | "anomalies", idColumn: s
     `SELECT run_id, wave, ${idColumn} AS id, ${docColumn} AS document FROM ${table} WHERE run_id = ? ORDER BY wave, rowid`,
   );
   return {
-    upsert: (r: WaveDocumentRow) => void upsert.run(r.run_id, r.wave, r.id, toJson(r.document)),
-    list: (run_id: string): WaveDocumentRow[] =>
-      ofRun.all(run_id).map((r) => ({ run_id: String(r.run_id), wave: Number(r.wave), id: String(r.id), document: fromJson(String(r.document)) })),
+    upsert: (r: WaveDocumentRow<T>) => void upsert.run(r.run_id, r.wave, r.id, toJson(r.document)),
+    list: (run_id: string): WaveDocumentRow<T>[] =>
+      ofRun.all(run_id).map((r) => ({ run_id: String(r.run_id), wave: Number(r.wave), id: String(r.id), document: read(String(r.document), run_id) })),
   };
 }
 
@@ -31,25 +33,23 @@ export function feedbackStatements(db: Database) {
   const gatesOfRun = db.prepare<{ run_id: string; task_id: string; attempt: number; decisions: string }, [string]>(
     "SELECT run_id, task_id, attempt, decisions FROM gate_decisions WHERE run_id = ? ORDER BY rowid",
   );
-  type Decision = Pick<GateDecisionRow, "gate" | "decision" | "reason">;
+  type Decision = Pick<GateDecision, "gate" | "decision" | "reason">;
   const setState = db.prepare<void, [string, string]>(
     "INSERT INTO provider_state (run_id, state) VALUES (?, ?) ON CONFLICT (run_id) DO UPDATE SET state = excluded.state",
   );
   const getState = db.prepare<{ state: string }, [string]>("SELECT state FROM provider_state WHERE run_id = ?");
   return {
-    /** The decisions of one attempt (all rows share run, task and attempt). */
-    gates(rows: readonly GateDecisionRow[]): void {
-      const first = rows[0];
+    /** The decisions of one attempt (all share task and attempt). */
+    gates(run_id: string, decisions: readonly GateDecision[]): void {
+      const first = decisions[0];
       if (!first) return;
-      const decisions: Decision[] = rows.map(({ gate, decision, reason }) => ({ gate, decision, reason }));
-      gate.run(first.run_id, first.task_id, first.attempt, toJson(decisions));
+      const kept: Decision[] = decisions.map(({ gate, decision, reason }) => ({ gate, decision, reason }));
+      gate.run(run_id, first.task_id, first.attempt, toJson(kept));
     },
-    gatesOf: (run_id: string): GateDecisionRow[] =>
-      gatesOfRun.all(run_id).flatMap((r) =>
-        fromJson<Decision[]>(r.decisions).map((d) => ({ run_id: r.run_id, task_id: r.task_id, attempt: r.attempt, ...d })),
-      ),
-    signals: documentTable(db, "signals", "signal_id", "signal"),
-    anomalies: documentTable(db, "anomalies", "anomaly_id", "anomaly"),
+    gatesOf: (run_id: string): GateDecision[] =>
+      gatesOfRun.all(run_id).flatMap((r) => fromJson<Decision[]>(r.decisions).map((d) => ({ task_id: r.task_id, attempt: r.attempt, ...d }))),
+    signals: documentTable(db, "signals", "signal_id", "signal", readSignal),
+    anomalies: documentTable(db, "anomalies", "anomaly_id", "anomaly", readAnomaly),
     setProviderState: (run_id: string, state: unknown) => void setState.run(run_id, toJson(state)),
     providerState: (run_id: string): unknown => {
       const row = getState.get(run_id);

@@ -1,7 +1,8 @@
 /** The `runs` table: one row per run, from ingest to its summary. */
 import type { Database } from "bun:sqlite";
 import type { NewRun, RunRow, RunStatus } from "../types";
-import { fromJson, fromJsonOrNull, toJson } from "./codec";
+import { toJson } from "./codec";
+import { readRunOptions, readSummary } from "./documents";
 import { expectChanged } from "./errors";
 import type { Write } from "./statements";
 
@@ -76,12 +77,12 @@ function toRunRow(r: RunRecord): RunRow {
     input: r.input,
     input_hash: r.input_hash,
     seed: r.seed,
-    options: fromJson<Record<string, unknown>>(r.options),
+    options: readRunOptions(r.options, r.run_id),
     status: r.status,
     started_at: r.started_at,
     ended_at: r.ended_at,
     task_count: r.task_count,
     wave_count: r.wave_count,
-    summary: fromJsonOrNull<Record<string, unknown>>(r.summary),
+    summary: r.summary === null ? null : readSummary(r.summary, r.run_id),
   };
 }

@@ -3,9 +3,10 @@
  * every SQLite failure into a STORE error naming the file (errors.ts).
  */
 import type { Database } from "bun:sqlite";
-import { BuddyError } from "../../core";
+import { BuddyError, type GateDecision } from "../../core";
+import type { Signal } from "../../feedback";
+import type { Anomaly } from "../../monitor";
 import type {
-  GateDecisionRow,
   WaveDocumentRow,
   AssignmentRow,
   AttemptRow,
@@ -18,7 +19,7 @@ import type {
   RunRow,
   Store,
   StoreWrite,
-  TaskRow,
+  StoredTask,
   ViolationRow,
   WaveRow,
 } from "../types";
@@ -111,11 +112,11 @@ export class SqliteStore implements Store {
     return this.#call(() => this.#sql.tasks.waves(run_id));
   }
 
-  tasksOfWave(run_id: string, wave: number): TaskRow[] {
+  tasksOfWave(run_id: string, wave: number): StoredTask[] {
     return this.#call(() => this.#sql.tasks.ofWave(run_id, wave));
   }
 
-  tasks(run_id: string): TaskRow[] {
+  tasks(run_id: string): StoredTask[] {
     return this.#call(() => this.#sql.tasks.all(run_id));
   }
 
@@ -131,15 +132,15 @@ export class SqliteStore implements Store {
     return this.#call(() => this.#sql.waves.list(run_id));
   }
 
-  gateDecisions(run_id: string): GateDecisionRow[] {
+  gateDecisions(run_id: string): GateDecision[] {
     return this.#call(() => this.#sql.feedback.gatesOf(run_id));
   }
 
-  signals(run_id: string): WaveDocumentRow[] {
+  signals(run_id: string): WaveDocumentRow<Signal>[] {
     return this.#call(() => this.#sql.feedback.signals.list(run_id));
   }
 
-  anomalies(run_id: string): WaveDocumentRow[] {
+  anomalies(run_id: string): WaveDocumentRow<Anomaly>[] {
     return this.#call(() => this.#sql.feedback.anomalies.list(run_id));
   }
 

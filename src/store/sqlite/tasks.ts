@@ -1,26 +1,33 @@
 /** The `tasks` table: the ingested task (spec JSON) and its current state, one row per task. */
 import type { Database } from "bun:sqlite";
-import type { AttemptError, Task } from "../../core";
-import type { TaskRow, TaskState } from "../types";
+import { durationMs, type AttemptError, type Task } from "../../core";
+import type { StoredTask } from "../types";
 import { fromJson, fromJsonOrNull, toJson, toJsonOrNull } from "./codec";
 import { expectChanged } from "./errors";
 import type { Write } from "./statements";
 
-interface TaskRecord {
-  run_id: string;
+/** A `tasks` row as selected: the columns of a finished task are null before it finishes. */
+interface TaskColumns {
   spec: string;
-  state: TaskState;
+  state: StoredTask["status"];
   agent_id: string | null;
   attempts: number;
   result_json: string | null;
   error: string | null;
   started_at: number | null;
   ended_at: number | null;
-  duration_ms: number | null;
+  /** JSON array of the ended attempts' durations in order; selected for finished tasks only. */
+  durations: string | null;
 }
 
-const SELECT =
-  "SELECT run_id, spec, state, agent_id, attempts, result_json, error, started_at, ended_at, duration_ms FROM tasks";
+// A finished task's attempt durations are its ended attempts' ones, read through the attempts
+// primary key in the same statement; a pending task skips the lookup.
+const SELECT = `SELECT spec, state, agent_id, attempts, result_json, error, started_at, ended_at,
+  CASE WHEN state IN ('succeeded', 'failed', 'rejected') THEN
+    (SELECT json_group_array(a.duration_ms ORDER BY a.attempt) FROM attempts a
+     WHERE a.run_id = tasks.run_id AND a.task_id = tasks.task_id AND a.duration_ms IS NOT NULL)
+  END AS durations
+  FROM tasks`;
 
 export function taskStatements(db: Database) {
   const insert = db.prepare<void, [string, string, number, number, string]>(
@@ -34,8 +41,8 @@ export function taskStatements(db: Database) {
     `UPDATE tasks SET state = 'running', agent_id = ?, attempts = ?, started_at = coalesce(started_at, ?)
      WHERE run_id = ? AND task_id = ?`,
   );
-  // An UPDATE of the one row: applying the same final twice leaves one final record.
-  const final = db.prepare<
+  // An UPDATE of the one row: applying the same final state twice leaves one final record.
+  const finished = db.prepare<
     void,
     [string, string, number, string | null, string | null, number, number, number, string, string]
   >(
@@ -43,8 +50,8 @@ export function taskStatements(db: Database) {
        started_at = ?, ended_at = ?, duration_ms = ?
      WHERE run_id = ? AND task_id = ?`,
   );
-  const ofWave = db.prepare<TaskRecord, [string, number]>(`${SELECT} WHERE run_id = ? AND wave = ? ORDER BY seq`);
-  const all = db.prepare<TaskRecord, [string]>(`${SELECT} WHERE run_id = ? ORDER BY seq`);
+  const ofWave = db.prepare<TaskColumns, [string, number]>(`${SELECT} WHERE run_id = ? AND wave = ? ORDER BY seq`);
+  const all = db.prepare<TaskColumns, [string]>(`${SELECT} WHERE run_id = ? ORDER BY seq`);
   // Hops from each wave to the next through the (run_id, wave, seq) index: one lookup per wave
   // instead of a DISTINCT over every task of a million-task run.
   const waves = db.prepare<{ wave: number }, [string]>(
@@ -67,40 +74,41 @@ export function taskStatements(db: Database) {
       const changes = attemptStarted.run(w.agent_id, w.attempt, w.at, w.run_id, w.task_id);
       expectChanged(changes, `task ${w.task_id} of run ${w.run_id}`);
     },
-    final(w: Write<"task_final">): void {
-      const changes = final.run(
-        w.state,
-        w.agent_id,
-        w.attempts,
-        w.result_json,
-        toJsonOrNull(w.error),
-        w.started_at,
-        w.ended_at,
-        w.duration_ms,
-        w.run_id,
-        w.task_id,
+    finished({ run_id, finished: f }: Write<"task_finished">): void {
+      const changes = finished.run(
+        f.status,
+        f.agent_id,
+        f.attempts,
+        f.result_json,
+        toJsonOrNull(f.error),
+        f.started_at,
+        f.ended_at,
+        durationMs(f),
+        run_id,
+        f.task.task_id,
       );
-      expectChanged(changes, `task ${w.task_id} of run ${w.run_id}`);
+      expectChanged(changes, `task ${f.task.task_id} of run ${run_id}`);
     },
-    ofWave: (run_id: string, wave: number): TaskRow[] => ofWave.all(run_id, wave).map(toTaskRow),
-    all: (run_id: string): TaskRow[] => all.all(run_id).map(toTaskRow),
+    ofWave: (run_id: string, wave: number): StoredTask[] => ofWave.all(run_id, wave).map(toStoredTask),
+    all: (run_id: string): StoredTask[] => all.all(run_id).map(toStoredTask),
     waves: (run_id: string): number[] => waves.all(run_id).map((r) => r.wave),
   };
 }
 
 export type TaskStatements = ReturnType<typeof taskStatements>;
 
-function toTaskRow(r: TaskRecord): TaskRow {
+function toStoredTask(r: TaskColumns): StoredTask {
+  const task = fromJson<Task>(r.spec);
+  if (r.state === "pending" || r.state === "running") return { task, status: r.state, agent_id: r.agent_id, attempts: r.attempts };
   return {
-    run_id: r.run_id,
-    task: fromJson<Task>(r.spec),
-    state: r.state,
-    agent_id: r.agent_id,
+    task,
+    agent_id: r.agent_id ?? "",
+    status: r.state,
     attempts: r.attempts,
     result_json: r.result_json,
     error: fromJsonOrNull<AttemptError>(r.error),
-    started_at: r.started_at,
-    ended_at: r.ended_at,
-    duration_ms: r.duration_ms,
+    started_at: r.started_at ?? 0,
+    ended_at: r.ended_at ?? 0,
+    attempt_durations_ms: r.durations === null ? [] : fromJson<number[]>(r.durations),
   };
 }

@@ -1,7 +1,8 @@
 /** The `waves` table: the `wave` output record of each finished wave, as printed. */
 import type { Database } from "bun:sqlite";
 import type { WaveRow } from "../types";
-import { fromJson, toJson } from "./codec";
+import { toJson } from "./codec";
+import { readWaveRecord } from "./documents";
 
 export function waveStatements(db: Database) {
   // A wave finished again after a resume replaces its record.
@@ -18,7 +19,7 @@ export function waveStatements(db: Database) {
       upsert.run(r.run_id, r.wave, toJson(r.record));
     },
     list: (run_id: string): WaveRow[] =>
-      ofRun.all(run_id).map((r) => ({ run_id: r.run_id, wave: r.wave, record: fromJson(r.record) })),
+      ofRun.all(run_id).map((r) => ({ run_id: r.run_id, wave: r.wave, record: readWaveRecord(r.record, r.run_id, r.wave) })),
   };
 }
 

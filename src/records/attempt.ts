@@ -1,0 +1,42 @@
+/** The `attempt` record of `buddy show --attempts`: one execution of a task's code. */
+import { Type, type Static } from "@sinclair/typebox";
+import type { AttemptRow } from "../store";
+import { errorRecord, ErrorSchema, iso, Milliseconds, Timestamp } from "./common";
+
+export const AttemptRecordSchema = Type.Object(
+  {
+    type: Type.Literal("attempt"),
+    run_id: Type.String(),
+    task_id: Type.String(),
+    attempt: Type.Integer({ minimum: 1 }),
+    agent_id: Type.String(),
+    status: Type.Union([Type.Literal("running"), Type.Literal("succeeded"), Type.Literal("failed")]),
+    started_at: Timestamp,
+    ended_at: Type.Union([Timestamp, Type.Null()]),
+    duration_ms: Type.Union([Milliseconds, Type.Null()], { description: "null while running (or cut short by a crash)" }),
+    result: Type.Optional(Type.Unknown({ description: "the code's return value (succeeded only)" })),
+    error: Type.Union([ErrorSchema, Type.Null()]),
+    console: Type.Array(Type.String()),
+    console_truncated: Type.Boolean(),
+  },
+  { $id: "buddy/attempt", title: "attempt record", additionalProperties: false },
+);
+export type AttemptRecord = Static<typeof AttemptRecordSchema>;
+
+export function attemptRecord(a: AttemptRow): AttemptRecord {
+  return {
+    type: "attempt",
+    run_id: a.run_id,
+    task_id: a.task_id,
+    attempt: a.attempt,
+    agent_id: a.agent_id,
+    status: a.status,
+    started_at: iso(a.started_at),
+    ended_at: a.ended_at === null ? null : iso(a.ended_at),
+    duration_ms: a.duration_ms === null ? null : Math.round(a.duration_ms),
+    ...(a.result_json === null ? {} : { result: JSON.parse(a.result_json) }),
+    error: a.error === null ? null : errorRecord(a.error),
+    console: a.console,
+    console_truncated: a.console_truncated,
+  };
+}

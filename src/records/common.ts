@@ -1,0 +1,46 @@
+/**
+ * What every output record shares: how times, probabilities, counts and errors are written on
+ * the wire (SPEC 3). Field names on the wire are snake_case, as in the spec; code-only names are
+ * camelCase.
+ */
+import { FormatRegistry, Type, type Static } from "@sinclair/typebox";
+import { ATTEMPT_ERROR_CODES, type AttemptError } from "../core";
+
+// TypeBox knows no formats by itself; register the one the records use so that checking a
+// record against its schema (tests, consumers using TypeBox) checks timestamps too.
+if (!FormatRegistry.Has("date-time")) {
+  FormatRegistry.Set("date-time", (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)));
+}
+
+export const Timestamp = Type.String({ format: "date-time" });
+export const Probability = Type.Number({ minimum: 0, maximum: 1 });
+export const Count = Type.Integer({ minimum: 0 });
+/** Durations are whole milliseconds (SPEC 3). */
+export const Milliseconds = Type.Integer({ minimum: 0 });
+
+/** An epoch-ms time as records write it: ISO 8601 in UTC. */
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+export const ErrorSchema = Type.Object(
+  {
+    code: Type.Union(ATTEMPT_ERROR_CODES.map((c) => Type.Literal(c))),
+    message: Type.String(),
+    retryable: Type.Boolean(),
+    violation_type: Type.Optional(Type.String()),
+    status: Type.Optional(Type.Integer()),
+  },
+  { additionalProperties: false },
+);
+export type ErrorRecord = Static<typeof ErrorSchema>;
+
+/** An attempt's error as records print it (SPEC 3): the retry wait stays internal. */
+export function errorRecord(error: AttemptError): ErrorRecord {
+  const { code, message, retryable, violation_type, status } = error;
+  return {
+    code,
+    message,
+    retryable,
+    ...(violation_type === undefined ? {} : { violation_type }),
+    ...(status === undefined ? {} : { status }),
+  };
+}

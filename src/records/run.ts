@@ -1,0 +1,41 @@
+/** The `run` record of `buddy runs` and `buddy show`: what the store knows of one run. */
+import { Type, type Static } from "@sinclair/typebox";
+import type { RunRow } from "../store";
+import { Count, iso, Probability, Timestamp } from "./common";
+
+const RUN_STATUSES = ["ingesting", "running", "completed", "failed", "interrupted", "halted"] as const;
+const OrNull = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+export const RunRecordSchema = Type.Object(
+  {
+    type: Type.Literal("run"),
+    run_id: Type.String(),
+    status: Type.Union(RUN_STATUSES.map((s) => Type.Literal(s))),
+    input: Type.String({ description: "the input as given: a path, a directory or -" }),
+    tasks: Count,
+    waves: Count,
+    seed: Type.Integer({ minimum: 0 }),
+    created_at: Timestamp,
+    started_at: OrNull(Timestamp),
+    ended_at: OrNull(Timestamp),
+    success_rate: Type.Union([Probability, Type.Null()], { description: "the summary's, once the run has one" }),
+  },
+  { $id: "buddy/run", title: "run record", additionalProperties: false },
+);
+export type RunRecord = Static<typeof RunRecordSchema>;
+
+export function runRecord(run: RunRow): RunRecord {
+  return {
+    type: "run",
+    run_id: run.run_id,
+    status: run.status,
+    input: run.input,
+    tasks: run.task_count,
+    waves: run.wave_count,
+    seed: run.seed,
+    created_at: iso(run.created_at),
+    started_at: run.started_at === null ? null : iso(run.started_at),
+    ended_at: run.ended_at === null ? null : iso(run.ended_at),
+    success_rate: run.summary?.success_rate ?? null,
+  };
+}
