@@ -41,8 +41,17 @@ test("resume of a completed run prints its summary, runs nothing and exits with 
   const again = await buddy(["resume", ran.records.at(-1).run_id], { cwd: dir });
   expect(again.code).toBe(1);
   expect(again.records).toEqual([ran.records.at(-1)]);
+});
+
+test("resume --replay of a finished run prints every record the run printed, the summary last", async () => {
+  const dir = tempDir();
+  const ran = await buddy(["run", fixture("demo.jsonl"), "--quiet"], { cwd: dir });
   const replayed = await buddy(["resume", ran.records.at(-1).run_id, "--replay"], { cwd: dir });
-  expect(replayed.records.length).toBe(1);
+  expect(replayed.code).toBe(ran.code);
+  expect(ofType(replayed.records, "task").length).toBe(30);
+  const byId = (records: any[]) => [...records].sort((a, b) => `${a.type}/${a.task_id ?? a.wave}`.localeCompare(`${b.type}/${b.task_id ?? b.wave}`));
+  expect(byId(replayed.records)).toEqual(byId(ran.records));
+  expect(replayed.records.at(-1)).toEqual(ran.records.at(-1));
 });
 
 test("--run-id names a run; the same input resumes it, a different input is an input error", async () => {

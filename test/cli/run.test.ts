@@ -49,9 +49,9 @@ describe("buddy run fixtures/demo.jsonl", async () => {
     expect(runs.records.map((r) => r.run_id)).toEqual([ran.records.at(-1).run_id]);
     const shown = await buddy(["show", runs.records[0].run_id, "--tasks"], { cwd: dir });
     expect(shown.code).toBe(0);
-    const states = ofType(shown.records, "task_state");
-    expect(states.length).toBe(30);
-    expect(states.find((s) => s.task_id === "revenue-by-region").result).toEqual({ north: 60, south: 46.5, east: 92.5 });
+    const tasks = ofType(shown.records, "task");
+    expect(tasks.length).toBe(30);
+    expect(tasks.find((s) => s.task_id === "revenue-by-region").result).toEqual({ north: 60, south: 46.5, east: 92.5 });
   });
 });
 
