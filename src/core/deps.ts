@@ -37,4 +37,7 @@ export const systemClock: Clock = {
     }),
 };
 
+/** An epoch-ms time as buddy writes times everywhere: ISO 8601 in UTC. */
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
 export const silentLogger: Logger = { info: () => {}, warn: () => {} };

@@ -2,10 +2,10 @@
  * After a wave (SPEC 4.1): the monitor's verdict and the feedback loop's signals over its
  * observation, and the `wave` record that carries them (SPEC 3, 7, 8).
  */
-import type { WaveObservation } from "../core";
+import { iso, type WaveObservation } from "../core";
 import { calibrate, predictionPairs, waveSignals, type Signal } from "../feedback";
 import type { Monitor, WaveVerdict } from "../monitor";
-import { iso, type WaveRecord } from "../records";
+import type { WaveRecord } from "../records";
 import { TaskTally } from "../report";
 
 export interface WaveConclusion {

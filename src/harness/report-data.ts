@@ -2,9 +2,9 @@
  * A run's RunReport (src/report) read back from the store, so `buddy report`, `--out` and
  * `--junit` all describe exactly what was committed, whether the run just ended or ran last week.
  */
-import { durationMs, isFinished, type GateDecision } from "../core";
+import { durationMs, isFinished, iso, type GateDecision } from "../core";
 import { buildRunReport, type ReportAttempt, type ReportTask, type ReportWave, type RunReport } from "../report";
-import { errorRecord, iso } from "../records";
+import { errorRecord } from "../records";
 import type { AttemptRow, Store, StoredTask } from "../store";
 import { storedObservation } from "./observe";
 

@@ -3,7 +3,7 @@
  * `executeRun`, which works from the store's state.
  */
 import type { RunOptions } from "../config";
-import { BuddyError, isFinished, noSuchRun, randomSeed, type Deps } from "../core";
+import { BuddyError, isFinished, iso, noSuchRun, randomSeed, type Deps } from "../core";
 import { ExecutorPool } from "../executor";
 import { taskRecord, type RunOutput, type SummaryRecord } from "../records";
 import type { SandboxHost, SandboxOutcome, SandboxRequest } from "../sandbox";
@@ -52,7 +52,7 @@ export interface RunResult {
 }
 
 function newRunId(now: number): string {
-  const stamp = new Date(now).toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
+  const stamp = iso(now).replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
   const suffix = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36).padStart(7, "0").slice(0, 6);
   return `${stamp}-${suffix}`;
 }

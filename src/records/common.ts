@@ -18,9 +18,6 @@ export const Count = Type.Integer({ minimum: 0 });
 /** Durations are whole milliseconds (SPEC 3). */
 export const Milliseconds = Type.Integer({ minimum: 0 });
 
-/** An epoch-ms time as records write it: ISO 8601 in UTC. */
-export const iso = (ms: number): string => new Date(ms).toISOString();
-
 export const ErrorSchema = Type.Object(
   {
     code: Type.Union(ATTEMPT_ERROR_CODES.map((c) => Type.Literal(c))),

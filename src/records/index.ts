@@ -4,7 +4,7 @@
  * and `buddy schema NAME` prints it, so what is documented is what is checked. Only src/cli
  * serialises records; everything else hands them over typed.
  */
-export { ErrorSchema, errorRecord, iso, Timestamp, type ErrorRecord } from "./common";
+export { ErrorSchema, errorRecord, Timestamp, type ErrorRecord } from "./common";
 export { TotalsSchema, type Totals } from "./totals";
 export { TaskRecordSchema, taskRecord, type TaskRecord } from "./task";
 export { TrajectorySchema, WaveRecordSchema, type WaveRecord } from "./wave";

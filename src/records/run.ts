@@ -1,7 +1,8 @@
 /** The `run` record of `buddy runs` and `buddy show`: what the store knows of one run. */
 import { Type, type Static } from "@sinclair/typebox";
+import { iso } from "../core";
 import type { RunRow } from "../store";
-import { Count, iso, Probability, Timestamp } from "./common";
+import { Count, Probability, Timestamp } from "./common";
 
 const RUN_STATUSES = ["ingesting", "running", "completed", "failed", "interrupted", "halted"] as const;
 const OrNull = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);

@@ -4,8 +4,8 @@
  * from the one FinishedTask shape, whether the task ended just now or is read from the store.
  */
 import { Type, type Static } from "@sinclair/typebox";
-import { durationMs, type FinishedTask } from "../core";
-import { Count, errorRecord, ErrorSchema, iso, Milliseconds, Probability, Timestamp } from "./common";
+import { durationMs, iso, type FinishedTask } from "../core";
+import { Count, errorRecord, ErrorSchema, Milliseconds, Probability, Timestamp } from "./common";
 
 export const TaskRecordSchema = Type.Object(
   {

@@ -1,8 +1,8 @@
 /** The `violation` record of `buddy violations` (SPEC 5): one entry of the sandbox violation log. */
 import { Type, type Static } from "@sinclair/typebox";
 import { VIOLATION_TYPES, type ViolationType } from "../sandbox";
-import type { ViolationFields } from "../core";
-import { iso, Timestamp } from "./common";
+import { iso, type ViolationFields } from "../core";
+import { Timestamp } from "./common";
 
 export const ViolationRecordSchema = Type.Object(
   {

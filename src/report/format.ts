@@ -1,11 +1,13 @@
 /** Formatting shared by the report formats: numbers, times and escaping for each syntax. */
+import { iso } from "../core";
 
 /** "—" for a figure that does not exist (null), so a table never shows "null" or "NaN". */
 export const DASH = "—";
 
 export const num = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || !Number.isFinite(x) ? DASH : x.toFixed(digits));
 export const pct = (x: number | null | undefined) => (x === null || x === undefined ? DASH : `${(x * 100).toFixed(1)} %`);
-export const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? DASH : new Date(ms).toISOString());
+/** A time for people: ISO 8601, or a dash when there is none. */
+export const isoOrDash = (ms: number | null | undefined) => (ms === null || ms === undefined ? DASH : iso(ms));
 export const ms = (x: number | null | undefined) => (x === null || x === undefined ? DASH : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
 
 /** A Markdown table cell: pipes escaped and line breaks folded, so one value stays one cell. */

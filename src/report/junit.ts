@@ -3,6 +3,7 @@
  * (classname = the wave), a failure for each failed or rejected task carrying its error code as
  * the type and its message, skipped for a task an interrupted run never finished.
  */
+import { iso } from "../core";
 import { escapeXml as x } from "./format";
 import { replaceFile } from "./outdir/nofollow";
 import type { ReportTask, RunReport } from "./types";
@@ -48,7 +49,7 @@ export function junitXml(r: RunReport): string {
     const started = r.waves.find((w) => w.wave === wave)?.observation.started_at ?? r.run.started_at ?? r.run.created_at;
     const head = [attr("name", `wave_${wave}`), attr("tests", tasks.length), attr("failures", tasks.filter(failing).length),
       attr("errors", 0), attr("skipped", tasks.filter(skipped).length), attr("time", seconds(total(tasks))),
-      attr("timestamp", new Date(started).toISOString())].join(" ");
+      attr("timestamp", iso(started))].join(" ");
     return [`  <testsuite ${head}>`, ...tasks.map(testcase), "  </testsuite>"].join("\n");
   });
   const head = [attr("name", `buddy ${r.run.run_id}`), attr("tests", r.tasks.length), attr("failures", r.tasks.filter(failing).length),

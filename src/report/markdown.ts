@@ -5,7 +5,7 @@
  */
 import type { Calibration } from "../feedback";
 import { runAgents } from "./agents";
-import { iso, mdTable, ms, num, pct } from "./format";
+import { isoOrDash, mdTable, ms, num, pct } from "./format";
 import { runRecommendations } from "./recommendations";
 import type { RunReport } from "./types";
 
@@ -38,7 +38,7 @@ function executiveSummary(r: RunReport): string[] {
       ["Anomalies", `${s.anomalies.total} (${s.anomalies.by_severity.HIGH} high, ${s.anomalies.by_severity.MEDIUM} medium, ${s.anomalies.by_severity.LOW} low)`],
       ["Learning signals", String(s.signals)],
       ["Sandbox violations", String(s.violations)],
-      ["Started / ended", `${iso(r.run.started_at)} / ${iso(r.run.ended_at)}`],
+      ["Started / ended", `${isoOrDash(r.run.started_at)} / ${isoOrDash(r.run.ended_at)}`],
       ["Duration", ms(s.duration_ms)],
     ]),
   ];

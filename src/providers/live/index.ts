@@ -3,7 +3,7 @@
  * configured only from the environment. Mployer has no public API, so it is refused here too
  * (the run refuses it before starting: see `checkProviderCredentials`).
  */
-import type { Provider } from "../../core";
+import { iso, type Provider } from "../../core";
 import { invoke, type MethodTable, parseCall } from "../args";
 import { type Env, isSet, MPLOYER_LIVE_PROBLEM, REQUIRED_ENV, secretValues } from "../env";
 import { ProviderFailure, settle } from "../failure";
@@ -57,7 +57,7 @@ export function createLiveProviders(options: LiveProvidersOptions): Providers {
       token: value("GHL_API_TOKEN"),
       locationId: value("GHL_LOCATION_ID"),
       signal,
-      timestamp: new Date(now()).toISOString(),
+      timestamp: iso(now()),
     }),
     msgraph: (limit, signal) => {
       tokens ??= createTokenSource({
@@ -72,7 +72,7 @@ export function createLiveProviders(options: LiveProvidersOptions): Providers {
         tokens,
         sender: value("MSGRAPH_SENDER"),
         signal,
-        timestamp: new Date(now()).toISOString(),
+        timestamp: iso(now()),
         newId: () => crypto.randomUUID(),
       };
     },

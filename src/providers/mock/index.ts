@@ -3,7 +3,7 @@
  * and error rates, drawing everything from the run seed. One instance per run: its state is what
  * the run's tasks share, and `snapshot()` is what the run stores so `resume` can continue it.
  */
-import { BuddyError, type Provider } from "../../core";
+import { BuddyError, iso, type Provider } from "../../core";
 import { invoke, type MethodTable, parseCall } from "../args";
 import { settle } from "../failure";
 import type { Providers } from "../types";
@@ -53,7 +53,7 @@ export function createMockProviders(options: MockProvidersOptions): Providers {
         const rng = callRng(seed, c);
         // After validation, as a malformed call is refused whatever the dice say.
         injectFault(`${c.provider}.${c.method}`, rng, errorScale);
-        const ctx: MockContext = { state, seed, rng, call: c, timestamp: new Date(now()).toISOString(), errorScale };
+        const ctx: MockContext = { state, seed, rng, call: c, timestamp: iso(now()), errorScale };
         return invoke(TABLES[c.provider], c.method, params, ctx);
       }),
     snapshot: () => snapshotState(state),

@@ -6,7 +6,7 @@
  */
 import { type Static, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
-import { BuddyError, createRng, deriveSeed } from "../../core";
+import { BuddyError, createRng, deriveSeed, iso } from "../../core";
 import { pick, randomId } from "./draw";
 import { contactKey, MOCK_LIMITS, MockQuota, messageKey, sessionKey } from "./quota";
 
@@ -70,7 +70,7 @@ export function initialState(seed: number, now: number, limits: { entries: numbe
     subject: `${pick(rng, SUBJECTS)} #${i}`,
     from: { emailAddress: { address: pick(rng, SENDERS), name: "Sender Name" } },
     body: { contentType: "html", content: `<p>Mock email body ${i}</p>` },
-    receivedDateTime: new Date(now - i * DAY_MS).toISOString(),
+    receivedDateTime: iso(now - i * DAY_MS),
     isRead: rng.next() < 0.5,
     hasAttachments: rng.next() < 0.5,
   }));

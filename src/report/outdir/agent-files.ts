@@ -5,7 +5,7 @@
  */
 import { durationMs, type FinishedTask } from "../../core";
 import type { AgentPerformance } from "../../feedback";
-import { iso, jsonl } from "../format";
+import { isoOrDash, jsonl } from "../format";
 import type { ReportWave } from "../types";
 import type { OutFile } from "./types";
 
@@ -16,8 +16,8 @@ function executedTask(f: FinishedTask) {
     agent_id: f.agent_id,
     wave: t.wave,
     status: f.status,
-    start_time: iso(f.started_at),
-    end_time: iso(f.ended_at),
+    start_time: isoOrDash(f.started_at),
+    end_time: isoOrDash(f.ended_at),
     duration_seconds: durationMs(f) / 1000,
     attempts: f.attempts,
     retry_count: Math.max(0, f.attempts - 1),
@@ -54,7 +54,7 @@ const mentions = (text: string, agent_id: string) =>
 export function agentFiles(w: ReportWave): OutFile[] {
   const perf = w.signals.find((s) => s.signal_type === "agent_performance");
   const agents = perf?.signal_type === "agent_performance" ? perf.content.agents : [];
-  const timestamp = iso(w.observation.ended_at);
+  const timestamp = isoOrDash(w.observation.ended_at);
   return w.observation.agents.flatMap(({ agent_id }) => {
     const dir = `wave_${w.wave}/${agent_id}`;
     const mine = agents.find((a) => a.agent_id === agent_id);
@@ -69,7 +69,7 @@ export function agentFiles(w: ReportWave): OutFile[] {
           ...a,
           // The original's name for the same figure, for tools that read its files.
           predicted_success_rate: a.predicted_success_probability,
-          assigned_at: iso(a.assigned_at),
+          assigned_at: isoOrDash(a.assigned_at),
         }))),
       },
       {

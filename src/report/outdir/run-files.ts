@@ -1,7 +1,7 @@
 /** The run-level files of `--out` (SPEC 9.2): phase21_*, the phase feedback files, reports. */
 import { signalsForPhase } from "../../feedback";
 import { runAgents } from "../agents";
-import { iso, json, jsonl } from "../format";
+import { isoOrDash, json, jsonl } from "../format";
 import { htmlReport } from "../html/page";
 import { markdownReport } from "../markdown";
 import type { RunReport } from "../types";
@@ -21,8 +21,8 @@ function executionSummary(r: RunReport) {
     rejected_tasks: s.totals.rejected,
     unfinished_tasks: s.totals.pending,
     waves: r.waves.length,
-    start_time: iso(r.run.started_at),
-    end_time: iso(r.run.ended_at),
+    start_time: isoOrDash(r.run.started_at),
+    end_time: isoOrDash(r.run.ended_at),
     execution_time_seconds: s.duration_ms === null ? null : s.duration_ms / 1000,
     overall_success_rate: s.success_rate,
     system_health: s.health_score,

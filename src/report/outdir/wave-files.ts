@@ -1,6 +1,6 @@
 /** `wave_<w>/` files (SPEC 9.2): health, signals, anomalies and the coordination plan. */
 import { waveLoad } from "../../feedback";
-import { iso, json, jsonl } from "../format";
+import { isoOrDash, json, jsonl } from "../format";
 import type { ReportWave } from "../types";
 import type { OutFile } from "./types";
 
@@ -14,7 +14,7 @@ export function healthRecord(w: ReportWave) {
     confidence_trajectory: w.confidence_trajectory,
     anomalies: w.anomalies.length,
     failed_next_wave: w.failed_next_wave,
-    timestamp: iso(w.observation.ended_at),
+    timestamp: isoOrDash(w.observation.ended_at),
   };
 }
 
