@@ -5,9 +5,9 @@
  */
 import { PROVIDERS, type Risk, type Task } from "../core";
 
-export const GATES = ["structure", "min_confidence", "risk", "capability"] as const;
-export type GateName = (typeof GATES)[number];
-export type GateVerdict = "pass" | "reject" | "would_reject";
+const GATES = ["structure", "min_confidence", "risk", "capability"] as const;
+type GateName = (typeof GATES)[number];
+type GateVerdict = "pass" | "reject" | "would_reject";
 
 export interface GateDecision {
   task_id: string;
@@ -27,7 +27,7 @@ export interface GateOptions {
 }
 
 /** SPEC 4.3: the lowest probability each risk level may run with. HIGH also needs approval. */
-export const RISK_FLOORS: Record<Risk, number> = { LOW: 0.5, MEDIUM: 0.75, HIGH: 0.9 };
+const RISK_FLOORS: Record<Risk, number> = { LOW: 0.5, MEDIUM: 0.75, HIGH: 0.9 };
 
 type Check = { ok: boolean; reason: string };
 

@@ -8,19 +8,15 @@ import { eligibleAgents, type AgentState } from "./agents";
 import { coordinationPlan, type CoordinationPlan } from "./plan";
 import { STRATEGIES, type Placement } from "./strategies";
 
-export { createAgents, eligibleAgents, observedSuccess, type AgentState } from "./agents";
-export { STRATEGIES, capFor, difficulty, type Placement, type Strategy } from "./strategies";
+export { createAgents, type AgentState } from "./agents";
+export { capFor, type Placement } from "./strategies";
 export type { CoordinationPlan } from "./plan";
 export {
   evaluateGates,
   rejected,
   referencedProviders,
-  GATES,
-  RISK_FLOORS,
   type GateDecision,
-  type GateName,
   type GateOptions,
-  type GateVerdict,
 } from "./gates";
 
 /** SPEC 4.2: priority first (1 = most urgent), then input order. */

@@ -4,15 +4,10 @@
  * writeOutDir, which writes what outDirFiles returns.
  */
 export * from "./types";
-export { buildRunReport, reportWave, summarize } from "./summary";
-export { runAgents, type RunAgent } from "./agents";
-export { runRecommendations } from "./recommendations";
+export { buildRunReport, reportWave } from "./summary";
 export { markdownReport } from "./markdown";
 export { jsonReport } from "./json";
 export { htmlReport } from "./html/page";
 export { junitXml, writeJunit } from "./junit";
-export { escapeXml } from "./format";
 export { outDirFiles, writeOutDir } from "./outdir/write";
 export { ifGone, isOutDirDir, isOutDirPath, SUMMARY_FILE as OUT_SUMMARY_FILE } from "./outdir/layout";
-export { FEEDBACK_PHASES } from "./outdir/run-files";
-export type { OutFile } from "./outdir/types";

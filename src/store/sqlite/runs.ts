@@ -3,7 +3,7 @@ import type { Database } from "bun:sqlite";
 import type { NewRun, RunRow, RunStatus } from "../types";
 import { fromJson, fromJsonOrNull, toJson } from "./codec";
 import { expectChanged } from "./errors";
-import type { Write } from "./statements";
+import type { Write } from "./write";
 
 interface RunRecord {
   run_id: string;
@@ -66,8 +66,6 @@ export function runStatements(db: Database) {
     list: (limit: number): RunRow[] => list.all(limit).map(toRunRow),
   };
 }
-
-export type RunStatements = ReturnType<typeof runStatements>;
 
 function toRunRow(r: RunRecord): RunRow {
   return {

@@ -4,7 +4,7 @@ import type { AttemptError, Task } from "../../core";
 import type { TaskRow, TaskState } from "../types";
 import { fromJson, fromJsonOrNull, toJson, toJsonOrNull } from "./codec";
 import { expectChanged } from "./errors";
-import type { Write } from "./statements";
+import type { Write } from "./write";
 
 interface TaskRecord {
   run_id: string;

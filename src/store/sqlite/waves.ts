@@ -21,5 +21,3 @@ export function waveStatements(db: Database) {
       ofRun.all(run_id).map((r) => ({ run_id: r.run_id, wave: r.wave, record: fromJson(r.record) })),
   };
 }
-
-export type WaveStatements = ReturnType<typeof waveStatements>;
