@@ -13,7 +13,7 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min
 /** Most agents a run may have; `--out` names their directories agent_0 … agent_{MAX_AGENTS−1}. */
 export const MAX_AGENTS = 10_000;
 
-const RunOptionsSchema = z.object({
+export const RunOptionsSchema = z.object({
   /** Logical worker lanes `agent_0` … `agent_{N-1}`. @default 4 */
   agents: int(1, MAX_AGENTS).default(4),
   /** @default "load_balanced" */

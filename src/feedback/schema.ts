@@ -34,7 +34,7 @@ export const CalibrationSchema = Type.Object(
   { $id: "buddy/calibration", title: "calibration" },
 );
 
-const AgentPerformanceSchema = Type.Object({
+export const AgentPerformanceSchema = Type.Object({
   agent_id: Type.String(),
   tasks: Type.Integer({ minimum: 0, description: "Final tasks that ran on the agent (rejected tasks never ran)." }),
   succeeded: Count,
