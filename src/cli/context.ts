@@ -22,7 +22,7 @@ export const openDb = (args: GlobalArgs): Store => openStore(dbPath(args));
 export const openReadOnlyDb = (args: GlobalArgs): Store => openStore(dbPath(args), { readonly: true });
 
 /** The word that names the newest run wherever a RUN_ID is taken (SPEC 1). */
-export const LATEST = "latest";
+const LATEST = "latest";
 
 /**
  * The run a RUN_ID argument names: `latest` is the newest run of the store. A run that does not
@@ -60,7 +60,7 @@ export function executorCommand(): string[] {
   return Bun.isStandaloneExecutable ? [process.execPath, EXECUTOR_ARG] : [process.execPath, Bun.main, EXECUTOR_ARG];
 }
 
-export function logger(args: GlobalArgs): Logger {
+function logger(args: GlobalArgs): Logger {
   return args.quiet ? { info: () => {}, warn: () => {} } : { info: warn, warn };
 }
 

@@ -21,7 +21,7 @@ export type AttemptErrorCode = (typeof ATTEMPT_ERROR_CODES)[number];
 
 /** Codes of the process as a whole; each maps to an exit code (SPEC 3). */
 /** STDOUT: stdout no longer takes output (closed pipe, full disk, I/O error). */
-export type ProcessErrorCode = "USAGE" | "INPUT" | "STORE" | "STDOUT" | "INTERNAL";
+type ProcessErrorCode = "USAGE" | "INPUT" | "STORE" | "STDOUT" | "INTERNAL";
 
 export type ErrorCode = AttemptErrorCode | ProcessErrorCode;
 

@@ -6,7 +6,7 @@
 import type { RetryPolicy, RetryStrategyName, Rng } from "../core";
 
 /** `null` means "do not retry". k is the number of the attempt that just failed (1-based). */
-export const BACKOFFS: Record<RetryStrategyName, (base: number, k: number) => number | null> = {
+const BACKOFFS: Record<RetryStrategyName, (base: number, k: number) => number | null> = {
   exponential: (base, k) => base * 2 ** (k - 1),
   linear: (base, k) => base * k,
   none: () => null,

@@ -12,12 +12,12 @@ export interface PredictionPair {
   outcome: 0 | 1;
 }
 
-export const CALIBRATION_BINS = 10;
+const CALIBRATION_BINS = 10;
 /** Clip for log loss, so one confident miss costs ln(1000) ≈ 6.9 instead of infinity. */
-export const LOG_LOSS_CLIP = 0.001;
+const LOG_LOSS_CLIP = 0.001;
 
 /** Index of the equal-width bin of p; p = 1 falls in the last bin. */
-export function binOf(p: number, bins = CALIBRATION_BINS): number {
+function binOf(p: number, bins = CALIBRATION_BINS): number {
   return Math.min(bins - 1, Math.max(0, Math.floor(p * bins)));
 }
 

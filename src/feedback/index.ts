@@ -3,11 +3,10 @@
  * calibration of predictions against outcomes (per wave, per run, and the isotonic fit behind
  * `buddy calibrate`). Everything here is a pure function of WaveObservations.
  */
-export { calibrate, binOf, CALIBRATION_BINS, LOG_LOSS_CLIP, type PredictionPair } from "./calibration";
-export { isotonicFit, applyIsotonic, type IsotonicFit, type IsotonicStep } from "./isotonic";
+export { calibrate, type PredictionPair } from "./calibration";
+export { isotonicFit, applyIsotonic, type IsotonicFit } from "./isotonic";
 export { predictionPairs, ranTasks } from "./pairs";
 export { waveLoad, type WaveLoad } from "./load";
 export { agentPerformance } from "./agent-performance";
-export { waveSignals, signalConfidence, signalId, signalsForPhase, type SignalContext } from "./signals";
-export { mean, percentile } from "./stats";
+export { waveSignals, signalConfidence, signalsForPhase } from "./signals";
 export * from "./types";

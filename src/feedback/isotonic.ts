@@ -7,7 +7,7 @@
 import type { PredictionPair } from "./calibration";
 
 /** One step: predictions in [from, to] (as seen in the fitted data) map to `value`. */
-export interface IsotonicStep {
+interface IsotonicStep {
   from: number;
   to: number;
   value: number;

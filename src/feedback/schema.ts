@@ -10,7 +10,7 @@ const Nullable = <T extends TSchema>(schema: T, description?: string) =>
 const Count = Type.Integer({ minimum: 0 });
 const Rate = Type.Number({ minimum: 0, maximum: 1 });
 
-export const CalibrationBinSchema = Type.Object({
+const CalibrationBinSchema = Type.Object({
   lower: Type.Number({ description: "Bin range [lower, upper); the last bin includes 1." }),
   upper: Type.Number(),
   n: Count,
@@ -89,7 +89,7 @@ const HeuristicContent = Type.Object({
   confidence_success_correlation: Nullable(Type.Number(), "Pearson correlation of prediction and outcome"),
 });
 
-export const TaskValidationSchema = Type.Object({
+const TaskValidationSchema = Type.Object({
   task_id: Type.String(),
   agent_id: Type.String(),
   predicted: Rate,
@@ -133,6 +133,5 @@ export type AgentPerformanceContent = Static<typeof AgentPerformanceContent>;
 export type CoordinationContent = Static<typeof CoordinationContent>;
 export type HeuristicContent = Static<typeof HeuristicContent>;
 export type GroupOutcome = Static<typeof GroupOutcome>;
-export type TaskValidation = Static<typeof TaskValidationSchema>;
 export type PredictionContent = Static<typeof PredictionContent>;
 export type Signal = Static<typeof SignalSchema>;

@@ -23,7 +23,7 @@ export function signalConfidence(n: number): number {
 }
 
 /** Stable per run, wave and type: re-running a wave (resume) rewrites the same signal. */
-export const signalId = (run_id: string, wave: number, type: SignalType) => `${run_id}-w${wave}-${type}`;
+const signalId = (run_id: string, wave: number, type: SignalType) => `${run_id}-w${wave}-${type}`;
 
 export function waveSignals(obs: WaveObservation, ctx: SignalContext): Signal[] {
   // The sample is the tasks that ran: rejected ones never tested a prediction or an agent.

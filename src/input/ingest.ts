@@ -11,7 +11,7 @@ import { crossFieldProblems } from "./rules";
 import type { TaskInput } from "./schema";
 import { readScript } from "./script";
 
-export type Outcome = Task | FieldProblem[];
+type Outcome = Task | FieldProblem[];
 
 export interface IngestOptions {
   /** Accept tasks without code or script. */

@@ -5,14 +5,14 @@
  */
 
 /** Longest accepted line, in bytes, line end excluded (SPEC 2.3). */
-export const MAX_LINE_BYTES = 1024 * 1024;
+const MAX_LINE_BYTES = 1024 * 1024;
 
 /**
  * A line longer than this stops reading (SPEC 2.3 skips a line over 1 MiB, but reading on to its
  * end could take forever): a source such as `/dev/zero` never ends its first line, and buddy
  * must neither hang nor fill a disk with it. The spool of a stream stops at the same byte.
  */
-export const MAX_RUNAWAY_LINE_BYTES = 64 * 1024 * 1024;
+const MAX_RUNAWAY_LINE_BYTES = 64 * 1024 * 1024;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -25,7 +25,7 @@ export type RawLine =
   /** The line ran past MAX_RUNAWAY_LINE_BYTES: always the last item, reading has stopped. */
   | { line: number; stop: string };
 
-export const RUNAWAY_MESSAGE = "has a line longer than 64 MiB without a line end (a source that never ends?); reading stopped";
+const RUNAWAY_MESSAGE = "has a line longer than 64 MiB without a line end (a source that never ends?); reading stopped";
 
 /**
  * For a stream copied before it is read (a spool): given each chunk in turn, how many of its bytes

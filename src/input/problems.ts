@@ -40,7 +40,7 @@ export const FILE_FIELD = "(file)";
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** `text` with every UNSAFE character written as `\uXXXX`, so it prints as one inert line. */
-export const escapeControls = (text: string) =>
+const escapeControls = (text: string) =>
   text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
 /**
@@ -62,7 +62,7 @@ export function show(value: unknown, max = 60): string {
 export const showPath = (path: string) => show(path, 200);
 
 /** `/retry/jitter` → `retry.jitter`, `/uses/1` → `uses[1]` (JSON Pointer escapes undone). */
-export function fieldName(pointer: string): string {
+function fieldName(pointer: string): string {
   let name = "";
   for (const raw of pointer.split("/").slice(1)) {
     const part = raw.replaceAll("~1", "/").replaceAll("~0", "~");

@@ -4,31 +4,15 @@
  * JSONL files and Phase 20 directories.
  */
 import { stat } from "node:fs/promises";
-import type { Task } from "../core";
 import { lineIngester } from "./ingest";
+import type { InputItem, ReadOptions } from "./item";
 import { splitLines } from "./lines";
-import { FILE_FIELD, type FieldProblem, LINE_FIELD, type Problem } from "./problems";
-import { openSource, type SourceOptions } from "./source";
+import { FILE_FIELD, type FieldProblem, LINE_FIELD } from "./problems";
+import { openSource } from "./source";
 import { readPhase20Tree } from "./phase20/read";
 
-export type InputItem =
-  | { kind: "task"; task: Task; line: number }
-  | { kind: "problem"; problem: Problem };
-
-export interface ReadOptions extends SourceOptions {
-  /** Accept tasks with neither `code` nor `script` (they are simulated, SPEC 4.5). @default false */
-  simulate?: boolean;
-  /**
-   * Problems reported before reading stops. One more problem (field FILE_FIELD) then says that
-   * the rest were omitted, so a caller can tell a cut-off list from a complete one. @default 50
-   */
-  maxProblems?: number;
-  /** Stops reading (the generator throws the signal's reason) when it aborts. @default none */
-  signal?: AbortSignal;
-}
-
 /** SPEC 2.3: "all problems, up to 50". */
-export const MAX_PROBLEMS = 50;
+const MAX_PROBLEMS = 50;
 
 const lineProblem = (message: string): FieldProblem => ({ field: LINE_FIELD, message });
 

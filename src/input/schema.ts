@@ -45,7 +45,7 @@ const delayMs = (description: string) =>
 
 export const RiskSchema = oneOf(["LOW", "MEDIUM", "HIGH"], "risk level", "Risk class of the task.");
 
-export const RetryOverrideSchema = Type.Object(
+const RetryOverrideSchema = Type.Object(
   {
     strategy: Type.Optional(oneOf(RETRY_STRATEGIES, "retry strategy", "How the delay grows.")),
     base_delay_ms: Type.Optional(delayMs("Delay before the first retry, in ms.")),

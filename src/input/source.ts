@@ -43,7 +43,7 @@ export interface SourceOptions {
 }
 
 /** What `hasher` needs of Bun.CryptoHasher. */
-export interface InputHasher {
+interface InputHasher {
   update(data: Uint8Array | string): unknown;
 }
 

@@ -2,8 +2,9 @@
  * validateFile: everything `buddy validate` needs (SPEC 1, 2.3), built on the same streaming
  * readTasks as `buddy run`, so the two can never disagree about what is valid.
  */
+import type { ReadOptions } from "./item";
 import type { Problem } from "./problems";
-import { type ReadOptions, readTasks } from "./read";
+import { readTasks } from "./read";
 
 export interface ValidationResult {
   /** In input order; the last may be the "more problems were omitted" notice. */

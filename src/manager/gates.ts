@@ -15,7 +15,7 @@ export interface GateOptions {
 }
 
 /** SPEC 4.3: the lowest probability each risk level may run with. HIGH also needs approval. */
-export const RISK_FLOORS: Record<Risk, number> = { LOW: 0.5, MEDIUM: 0.75, HIGH: 0.9 };
+const RISK_FLOORS: Record<Risk, number> = { LOW: 0.5, MEDIUM: 0.75, HIGH: 0.9 };
 
 type Check = { ok: boolean; reason: string };
 

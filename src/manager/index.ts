@@ -7,13 +7,12 @@ import { eligibleAgents, type AgentState } from "./agents";
 import { coordinationPlan } from "./plan";
 import { STRATEGIES, type Placement } from "./strategies";
 
-export { createAgents, eligibleAgents, observedSuccess, type AgentState } from "./agents";
-export { STRATEGIES, capFor, difficulty, type Placement, type Strategy } from "./strategies";
+export { createAgents, type AgentState } from "./agents";
+export { capFor, type Placement } from "./strategies";
 export {
   evaluateGates,
   rejected,
   referencedProviders,
-  RISK_FLOORS,
   type GateOptions,
 } from "./gates";
 

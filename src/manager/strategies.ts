@@ -62,7 +62,7 @@ const priorityBased: Strategy = (tasks, agents) =>
     `priority ${t.priority} to agent with observed success ${round(observedSuccess(a))}`);
 
 /** Difficulty: the task's probability, or its lowest per-agent prediction when it has them. */
-export function difficulty(task: Task): number {
+function difficulty(task: Task): number {
   const per = Object.values(task.agent_predictions ?? {});
   return per.length > 0 ? Math.min(...per) : task.predicted_success_probability;
 }

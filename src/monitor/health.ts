@@ -25,14 +25,14 @@ export const WaveHealthSchema = Type.Object(
   { $id: "buddy/wave-health", title: "wave health" },
 );
 
-export type HealthMetrics = Static<typeof HealthMetricsSchema>;
+type HealthMetrics = Static<typeof HealthMetricsSchema>;
 export type WaveHealth = Static<typeof WaveHealthSchema>;
 
 /** SPEC 8 weights; they sum to 1, so the score is a percentage. */
-export const HEALTH_WEIGHTS: Readonly<HealthMetrics> = { success_rate: 0.4, availability: 0.2, accuracy: 0.2, load_balance: 0.2 };
+const HEALTH_WEIGHTS: Readonly<HealthMetrics> = { success_rate: 0.4, availability: 0.2, accuracy: 0.2, load_balance: 0.2 };
 
 /** Lowest score of each status, best first (SPEC 8). */
-export const HEALTH_STATUS_FLOORS: ReadonlyArray<readonly [HealthStatus, number]> = [
+const HEALTH_STATUS_FLOORS: ReadonlyArray<readonly [HealthStatus, number]> = [
   ["EXCELLENT", 90],
   ["GOOD", 70],
   ["FAIR", 50],
@@ -43,7 +43,7 @@ export function healthStatus(score: number): HealthStatus {
   return HEALTH_STATUS_FLOORS.find(([, floor]) => score >= floor)![0];
 }
 
-export function healthScore(m: HealthMetrics): number {
+function healthScore(m: HealthMetrics): number {
   return 100 * (HEALTH_WEIGHTS.success_rate * m.success_rate + HEALTH_WEIGHTS.availability * m.availability +
     HEALTH_WEIGHTS.accuracy * m.accuracy + HEALTH_WEIGHTS.load_balance * m.load_balance);
 }

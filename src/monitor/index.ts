@@ -4,19 +4,15 @@
  */
 export {
   waveHealth,
-  healthScore,
   healthStatus,
-  HEALTH_WEIGHTS,
-  HEALTH_STATUS_FLOORS,
   HEALTH_STATUSES,
   HealthMetricsSchema,
   WaveHealthSchema,
-  type HealthMetrics,
   type HealthStatus,
   type WaveHealth,
 } from "./health";
-export { detectAnomalies, type AnomalyResult } from "./anomalies";
-export { emptyHistory, type AgentRecord, type MonitorHistory } from "./history";
-export { confidenceTrajectory, slope, TRAJECTORY_DEFAULTS, type Trajectory, type TrajectoryOptions } from "./trajectory";
-export { Monitor, type MonitorOptions, type WaveVerdict } from "./monitor";
+export { detectAnomalies } from "./anomalies";
+export { emptyHistory } from "./history";
+export { confidenceTrajectory, type Trajectory } from "./trajectory";
+export { Monitor, type WaveVerdict } from "./monitor";
 export * from "./types";

@@ -13,10 +13,10 @@ export interface TrajectoryOptions {
   tolerance?: number;
 }
 
-export const TRAJECTORY_DEFAULTS: Required<TrajectoryOptions> = { window: 5, tolerance: 0.02 };
+const TRAJECTORY_DEFAULTS: Required<TrajectoryOptions> = { window: 5, tolerance: 0.02 };
 
 /** Least-squares slope of values against their index; 0 for fewer than two values. */
-export function slope(values: readonly number[]): number {
+function slope(values: readonly number[]): number {
   const n = values.length;
   if (n < 2) return 0;
   const mx = (n - 1) / 2;

@@ -31,7 +31,7 @@ export const REQUIRED_CONTACT_FIELDS = ["first_name", "last_name", "email"] as c
 /** GHL API v2 pages at most 100 contacts. */
 export const MAX_PAGE = 100;
 
-export interface Params {
+interface Params {
   mployer: {
     login: { email: string; password: string };
     searchContacts: SearchFilters;

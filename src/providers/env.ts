@@ -18,13 +18,13 @@ export const REQUIRED_ENV: Record<Provider, readonly string[]> = {
 };
 
 /** Optional overrides of the upstream addresses, so tests can point the clients at local fakes. */
-export const BASE_URL_ENV: Record<Exclude<Provider, "mployer">, readonly string[]> = {
+const BASE_URL_ENV: Record<Exclude<Provider, "mployer">, readonly string[]> = {
   ghl: ["BUDDY_GHL_BASE_URL"],
   msgraph: ["BUDDY_MSGRAPH_BASE_URL", "BUDDY_MSGRAPH_TOKEN_URL"],
 };
 
 /** Variables whose values are secrets: never printed, stored or echoed. */
-export const SECRET_ENV = ["GHL_API_TOKEN", "MSGRAPH_CLIENT_SECRET"] as const;
+const SECRET_ENV = ["GHL_API_TOKEN", "MSGRAPH_CLIENT_SECRET"] as const;
 
 export const MPLOYER_LIVE_PROBLEM =
   "Mployer has no public API (the original drove a browser through its web site), so --live cannot " +

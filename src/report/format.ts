@@ -2,7 +2,7 @@
 import { iso } from "../core";
 
 /** "—" for a figure that does not exist (null), so a table never shows "null" or "NaN". */
-export const DASH = "—";
+const DASH = "—";
 
 export const num = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || !Number.isFinite(x) ? DASH : x.toFixed(digits));
 export const pct = (x: number | null | undefined) => (x === null || x === undefined ? DASH : `${(x * 100).toFixed(1)} %`);
@@ -11,7 +11,7 @@ export const isoOrDash = (ms: number | null | undefined) => (ms === null || ms =
 export const ms = (x: number | null | undefined) => (x === null || x === undefined ? DASH : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
 
 /** A Markdown table cell: pipes escaped and line breaks folded, so one value stays one cell. */
-export const mdCell = (text: string) => text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+const mdCell = (text: string) => text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 
 export function mdTable(head: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const line = (cells: readonly string[]) => `| ${cells.map(mdCell).join(" | ")} |`;

@@ -5,16 +5,11 @@
  */
 export * from "./types";
 export { buildRunReport } from "./summary";
-export { TaskTally, type RunFigures } from "./tally";
+export { TaskTally } from "./tally";
 export { ReportRecordSchema } from "./schema";
-export { runAgents, type RunAgent } from "./agents";
-export { runRecommendations } from "./recommendations";
 export { markdownReport } from "./markdown";
 export { jsonReport } from "./json";
 export { htmlReport } from "./html/page";
 export { junitXml, writeJunit } from "./junit";
-export { escapeXml } from "./format";
 export { outDirFiles, writeOutDir } from "./outdir/write";
 export { ifGone, isOutDirDir, isOutDirPath, SUMMARY_FILE as OUT_SUMMARY_FILE } from "./outdir/layout";
-export { FEEDBACK_PHASES } from "./outdir/run-files";
-export type { OutFile } from "./outdir/types";

@@ -20,13 +20,11 @@ import type { SandboxHost, SandboxOutcome, SandboxRequest } from "./types";
 
 export type {
   SandboxHost,
-  SandboxFailure,
   SandboxOutcome,
   SandboxRequest,
-  SandboxTaskInfo,
-  SandboxViolation,
 } from "./types";
 export type { SandboxOptions } from "./limits";
+/** @public See its definition: the stack test's generated child script imports it. */
 export { hasLargeNativeStack } from "./limits";
 export { VIOLATION_TYPES, type ViolationType } from "./policy";
 export { prepareBareCycle, runBareCycle } from "./quickjs/bare";

@@ -3,7 +3,7 @@
  * from measurements cite them, so a reader can tell a chosen limit from a measured one.
  */
 
-export const KiB = 1024;
+const KiB = 1024;
 export const MiB = 1024 * KiB;
 
 /**
@@ -56,9 +56,9 @@ export const POST_BUDGET_MS = 200;
  * `BUN_JSC_maxPerThreadStackUsage=209715200`): every probe then ends in a clean guest
  * "stack overflow" (sandbox-notes 2.4). Never above the variant's 5 MB shadow stack.
  */
-export const LARGE_STACK_BYTES = 1 * MiB;
+const LARGE_STACK_BYTES = 1 * MiB;
 /** Without the enlarged native stack, 256 KiB still stops plain recursion cleanly (2.4). */
-export const SMALL_STACK_BYTES = 256 * KiB;
+const SMALL_STACK_BYTES = 256 * KiB;
 
 /**
  * Deepest accepted bracket nesting of task source. Measured at 256 KiB under Bun's default
@@ -66,19 +66,19 @@ export const SMALL_STACK_BYTES = 256 * KiB;
  * RangeError, which costs the module), 200 never did. With the large native stack every kind
  * parsed cleanly at 3,000 levels and `({a:` misparsed at 10,000, so 1,000 is a generous guard.
  */
-export const LARGE_STACK_MAX_NESTING = 1000;
-export const SMALL_STACK_MAX_NESTING = 150;
+const LARGE_STACK_MAX_NESTING = 1000;
+const SMALL_STACK_MAX_NESTING = 150;
 
 /**
  * Linear memory the module needs besides the task's own allocations: the variant's 5 MB
  * shadow stack, its static data and one runtime + context. Measured: with a 16 MiB memory a
  * guest could still allocate 10.75 MiB in 64 KiB chunks, so the fixed part is ~5.25 MiB.
  */
-export const MODULE_OVERHEAD_BYTES = 6 * MiB;
+const MODULE_OVERHEAD_BYTES = 6 * MiB;
 /** The module's declared minimum memory (INITIAL_MEMORY); a smaller memory fails to link. */
 export const MODULE_INITIAL_BYTES = 16 * MiB;
 /** The variant's own maximum (32,768 pages); its 32-bit heap is not built for more. */
-export const MODULE_MAXIMUM_BYTES = 2048 * MiB;
+const MODULE_MAXIMUM_BYTES = 2048 * MiB;
 
 export interface SandboxOptions {
   /**
@@ -142,6 +142,8 @@ export function wasmMemoryBytes(memoryMb: number): number {
  * Whether this process was started with the enlarged native stack. The executor passes its own
  * environment (only the CLI layer reads `process.env`); the variable is set together with
  * `ulimit -s 262144` by whoever spawns executors.
+ * @public Also imported by the child script test/integration/sandbox-stack.test.ts writes,
+ * which no static import shows.
  */
 export function hasLargeNativeStack(env: Record<string, string | undefined>): boolean {
   const usage = Number(env.BUN_JSC_maxPerThreadStackUsage ?? "");

@@ -4,7 +4,7 @@
  */
 import type { AttemptErrorCode } from "../core";
 
-export interface SandboxTaskInfo {
+interface SandboxTaskInfo {
   id: string;
   wave: number;
   /** 1-based attempt number. */

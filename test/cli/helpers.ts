@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-export const ROOT = resolve(import.meta.dir, "../..");
+const ROOT = resolve(import.meta.dir, "../..");
 /** BUDDY_BIN points the tests at another build of the binary (see build.ts BUDDY_OUTFILE). */
 export const BUDDY = process.env.BUDDY_BIN || join(ROOT, "dist/buddy");
 export const fixture = (name: string) => join(ROOT, "fixtures", name);

@@ -5,7 +5,7 @@
  * the next requests differently (429, 5xx, a hang) to exercise the clients' failure handling.
  */
 
-export interface Seen {
+interface Seen {
   method: string;
   path: string;
   query: Record<string, string>;

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { PROVIDER_METHODS } from "../../src/providers";
-import { createSandbox, type SandboxHost, type SandboxOutcome, type SandboxRequest } from "../../src/sandbox";
+import { createSandbox, type SandboxHost, type SandboxRequest } from "../../src/sandbox";
 import { request, valueOf } from "./sandbox-helpers";
 
 const faults: unknown[] = [];

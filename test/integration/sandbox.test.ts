@@ -4,13 +4,7 @@
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { createRng } from "../../src/core";
-import {
-  createSandbox,
-  prepareBareCycle,
-  runBareCycle,
-  type SandboxOutcome,
-  type SandboxRequest,
-} from "../../src/sandbox";
+import { createSandbox, prepareBareCycle, runBareCycle, type SandboxRequest } from "../../src/sandbox";
 import { runIn, valueOf } from "./sandbox-helpers";
 
 const sandbox = createSandbox();

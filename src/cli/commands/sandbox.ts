@@ -7,7 +7,7 @@ import { runSnippet } from "../../harness";
 import { LINE_FIELD } from "../../input";
 import { parseStrictJson } from "../../input/json";
 import { MAX_SCRIPT_BYTES } from "../../input/script";
-import { fsReason } from "../../input/source";
+import { fsReason, STDIN_NAME } from "../../input/source";
 import { deps, executorCommand, inputArg, type GlobalArgs } from "../context";
 import { printJson } from "../io";
 
@@ -44,7 +44,7 @@ function parseInput(text: string): unknown {
 
 /** The code of `--file F` (`-` for stdin): UTF-8 text of at most 1 MiB, as a task's `script`. */
 async function readCode(path: string): Promise<string> {
-  const name = path === "-" ? "<stdin>" : path;
+  const name = path === "-" ? STDIN_NAME : path;
   if (path !== "-") {
     const info = await stat(path).catch((cause: unknown) => {
       throw new BuddyError("USAGE", `--file ${path}: ${fsReason(cause)}`, { cause });

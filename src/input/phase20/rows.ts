@@ -15,7 +15,7 @@ const Probability = Type.Number({ minimum: 0, maximum: 1 });
 const Seconds = Type.Number({ minimum: 0, maximum: MAX_EXECUTION_TIME_S });
 
 /** `predicted_tasks.jsonl`: one task as predicted for one agent (`TaskPrediction`). */
-export const PredictionRowSchema = Type.Object(
+const PredictionRowSchema = Type.Object(
   {
     task_id: Type.String({ minLength: 1 }),
     // The original's Phase 21 test fixture writes null here; the directory names the agent.
@@ -32,7 +32,7 @@ export const PredictionRowSchema = Type.Object(
 );
 
 /** `predicted_schedule.jsonl`: one task as scheduled on one agent (`PredictedTaskAssignment`). */
-export const ScheduleRowSchema = Type.Object(
+const ScheduleRowSchema = Type.Object(
   {
     task_id: Type.String({ minLength: 1 }),
     agent_id: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()])),

@@ -16,7 +16,7 @@ const MAX_PHASE20_AGENT = 1_000_000;
 export const PREDICTIONS_FILE = "predicted_tasks.jsonl";
 export const SCHEDULE_FILE = "predicted_schedule.jsonl";
 
-export interface AgentDir {
+interface AgentDir {
   agent_id: string;
   dir: string;
 }

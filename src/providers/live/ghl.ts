@@ -10,7 +10,7 @@ import { type HttpOptions, joinUrl, send, tooLarge } from "./http";
 import { ghlContactBody, ghlContactFromApi } from "./shapes";
 
 export const GHL_DEFAULT_BASE_URL = "https://services.leadconnectorhq.com";
-export const GHL_API_VERSION = "2021-07-28";
+const GHL_API_VERSION = "2021-07-28";
 
 export interface GhlContext {
   http: HttpOptions;

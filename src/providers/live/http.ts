@@ -133,7 +133,7 @@ async function readCapped(res: Response, limit: number): Promise<Buffer | undefi
 const UTF8_CHARSETS = new Set(["", "utf-8", "utf8", "unicode-1-1-utf-8", "us-ascii", "ascii"]);
 
 /** The charset parameter of a Content-Type, lower case; "" when none. */
-export function charsetOf(contentType: string | null): string {
+function charsetOf(contentType: string | null): string {
   const m = /;\s*charset\s*=\s*("?)([^";\s]*)\1/i.exec(contentType ?? "");
   return (m?.[2] ?? "").toLowerCase();
 }
@@ -194,7 +194,7 @@ function parseBody(text: string): unknown {
  * The human part of an (already redacted) error body: GHL `message`, Graph `error.message`,
  * OAuth `error_description`. Long texts are cut only here, after redaction.
  */
-export function upstreamMessage(body: unknown): string {
+function upstreamMessage(body: unknown): string {
   if (typeof body === "string") return body.replace(/\s+/g, " ").trim().slice(0, 300);
   if (typeof body !== "object" || body === null) return "";
   const b = body as Record<string, unknown>;
@@ -215,7 +215,7 @@ export function upstreamMessage(body: unknown): string {
  * MAX_RETRY_AFTER_S. A value that spells a secret (a token of digits echoed back) is ignored, and
  * the cap keeps any other number too short to carry one.
  */
-export function parseRetryAfter(value: string | null, now: number, redactor?: Redactor): number | undefined {
+function parseRetryAfter(value: string | null, now: number, redactor?: Redactor): number | undefined {
   if (value === null) return undefined;
   const text = value.trim();
   if (redactor !== undefined && redactor.redact(text) !== text) return undefined;

@@ -15,7 +15,7 @@ import { GRAPH_DEFAULT_BASE_URL, type GraphContext, msgraphLive, tokenUrlFor } f
 import { createTokenSource, type TokenSource } from "./token";
 
 /** Deadline of one upstream request unless `timeoutMs` says otherwise: generous for an API, short enough that a hung upstream cannot hold an attempt for long. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** A token endpoint's answer is a few KiB; more is not a token answer. */
 const TOKEN_BODY_LIMIT_BYTES = 1024 * 1024;
 

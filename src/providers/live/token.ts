@@ -8,7 +8,7 @@ import { secretProblem } from "../env";
 import { ProviderFailure } from "../failure";
 import { type HttpOptions, send } from "./http";
 
-export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 /** Tokens are renewed this long before `expires_in` says, so none expires on its way upstream. */
 const EXPIRY_MARGIN_S = 60;
 /** When the endpoint omits `expires_in`: short, so a wrong guess costs little. */

@@ -10,7 +10,7 @@ import { messageKey } from "./quota";
 import type { Message } from "./state";
 
 /** The mailbox owner the original mock reported. */
-export const MOCK_USER = "mock_user";
+const MOCK_USER = "mock_user";
 
 function find(ctx: MockContext, id: string): Message {
   const message = ctx.state.mailbox.find((m) => m.id === id);

@@ -26,7 +26,7 @@ const MessageSchema = Type.Object({
   hasAttachments: Type.Boolean(),
 });
 
-export const MockStateSchema = Type.Object({
+const MockStateSchema = Type.Object({
   version: Type.Literal(1),
   mployer: Type.Object({
     /** Session id by task id: a task's login lasts until its logout, across its attempts. */

@@ -15,14 +15,14 @@
 import { htmlReference } from "./html";
 import { isInvisible } from "./invisible";
 
-export const BYTES = 1;
-export const LATIN1 = 2;
-export const JSON_ESCAPES = 4;
-export const HTML = 8;
+const BYTES = 1;
+const LATIN1 = 2;
+const JSON_ESCAPES = 4;
+const HTML = 8;
 const COMBINED = BYTES | JSON_ESCAPES | HTML;
 
 /** Decoding rounds along one chain of views: four levels of nesting and one to spare. */
-export const MAX_DEPTH = 5;
+const MAX_DEPTH = 5;
 
 export interface View {
   text: string;
@@ -145,7 +145,7 @@ function escapeAt(src: string, i: number, kinds: number): number {
   return 0;
 }
 
-export interface Decoded {
+interface Decoded {
   view: View;
   /** The kinds that decoded something. */
   found: number;
@@ -154,7 +154,7 @@ export interface Decoded {
 }
 
 /** `view` with every escape of `kinds` decoded once and invisible characters dropped; the same object when nothing changed. */
-export function decodeOnce(view: View, kinds: number): Decoded {
+function decodeOnce(view: View, kinds: number): Decoded {
   const src = view.text;
   const n = src.length;
   const origin = view.from;

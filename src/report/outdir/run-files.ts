@@ -8,7 +8,7 @@ import type { RunReport } from "../types";
 import type { OutFile } from "./types";
 
 /** Which phase's feedback file each signal goes to (SPEC 7: 16 heuristics, 18 agents, 20 predictions). */
-export const FEEDBACK_PHASES = [16, 18, 20] as const;
+const FEEDBACK_PHASES = [16, 18, 20] as const;
 
 function executionSummary(r: RunReport) {
   const s = r.summary;

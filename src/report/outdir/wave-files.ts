@@ -5,7 +5,7 @@ import type { ReportWave } from "../types";
 import type { OutFile } from "./types";
 
 /** The wave's health in the original's flat record (its committed files hold a one-element array). */
-export function healthRecord(w: ReportWave) {
+function healthRecord(w: ReportWave) {
   return {
     wave: w.wave,
     health_score: w.health.health_score,

@@ -34,7 +34,7 @@ const TRIPWIRES = [...BLOCKED_CONSTRUCTORS.map((name) => CONSTRUCTOR_TOUCH_PREFI
  * attempt but for `providers`, lazy when the task declares providers and a tripwire otherwise:
  * nothing here depends on the task's source.
  */
-export function bootstrapArgs(hasProviders: boolean): [string, string] {
+function bootstrapArgs(hasProviders: boolean): [string, string] {
   const tripwires = hasProviders ? TRIPWIRES : [...TRIPWIRES, PROVIDERS_GLOBAL];
   const lazy = hasProviders ? LAZY_GLOBALS : LAZY_GLOBALS.filter((name) => name !== PROVIDERS_GLOBAL);
   return [tripwires.join(","), lazy.join(",")];

@@ -15,7 +15,7 @@
 import { randomFillSync } from "node:crypto";
 import type { QuickJSWASMModule } from "quickjs-emscripten-core";
 
-export const STACK_MESSAGE = "stack overflow";
+const STACK_MESSAGE = "stack overflow";
 const LITERAL = new TextEncoder().encode(`${STACK_MESSAGE}\0`);
 /** 64 symbols, none escaped in JSON: a token is 14 × 6 = 84 random bits. */
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -46,5 +46,3 @@ export function assignmentStatements(db: Database) {
       wave === undefined ? ofRun.all(run_id) : ofWave.all(run_id, wave),
   };
 }
-
-export type AssignmentStatements = ReturnType<typeof assignmentStatements>;

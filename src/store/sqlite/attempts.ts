@@ -4,7 +4,7 @@ import type { AttemptError } from "../../core";
 import type { AttemptRow } from "../types";
 import { fromJson, fromJsonOrNull, toJson, toJsonOrNull } from "./codec";
 import { expectChanged } from "./errors";
-import type { Write } from "./statements";
+import type { Write } from "./write";
 
 interface AttemptRecord {
   run_id: string;
@@ -75,8 +75,6 @@ export function attemptStatements(db: Database) {
     },
   };
 }
-
-export type AttemptStatements = ReturnType<typeof attemptStatements>;
 
 function toAttemptRow(r: AttemptRecord): AttemptRow {
   return {

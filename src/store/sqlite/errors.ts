@@ -77,7 +77,7 @@ export function expectChanged(changes: Changes, what: string): void {
   if (changes.changes === 0) throw new BuddyError("STORE", `${what} is not in the store`);
 }
 
-export function oneLine(text: string): string {
+function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, " ").trim();
 }
 

@@ -178,7 +178,7 @@ export const MIGRATIONS: readonly Migration[] = [
  * The oldest schema that read-only commands can read as it is: later steps add only tables that
  * the writing path uses (leases, identity), and a read-only connection cannot migrate.
  */
-export const READABLE_FROM_VERSION = 3;
+const READABLE_FROM_VERSION = 3;
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

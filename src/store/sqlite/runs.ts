@@ -4,7 +4,7 @@ import type { NewRun, RunRow, RunStatus } from "../types";
 import { toJson } from "./codec";
 import { readRunOptions, readSummary } from "./documents";
 import { expectChanged } from "./errors";
-import type { Write } from "./statements";
+import type { Write } from "./write";
 
 interface RunRecord {
   run_id: string;
@@ -67,8 +67,6 @@ export function runStatements(db: Database) {
     list: (limit: number): RunRow[] => list.all(limit).map(toRunRow),
   };
 }
-
-export type RunStatements = ReturnType<typeof runStatements>;
 
 function toRunRow(r: RunRecord): RunRow {
   return {

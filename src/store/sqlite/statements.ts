@@ -3,7 +3,6 @@
  * apply) then only bind and step, never compile SQL.
  */
 import type { Database } from "bun:sqlite";
-import type { StoreWrite } from "../types";
 import { assignmentStatements } from "./assignments";
 import { attemptStatements } from "./attempts";
 import { feedbackStatements } from "./feedback";
@@ -11,9 +10,6 @@ import { runStatements } from "./runs";
 import { taskStatements } from "./tasks";
 import { violationStatements } from "./violations";
 import { waveStatements } from "./waves";
-
-/** The member of the StoreWrite union with the given kind. */
-export type Write<K extends StoreWrite["kind"]> = Extract<StoreWrite, { kind: K }>;
 
 export function prepareStatements(db: Database) {
   return {

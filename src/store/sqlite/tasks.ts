@@ -4,7 +4,7 @@ import { durationMs, type AttemptError, type Task } from "../../core";
 import type { StoredTask } from "../types";
 import { fromJson, fromJsonOrNull, toJson, toJsonOrNull } from "./codec";
 import { expectChanged } from "./errors";
-import type { Write } from "./statements";
+import type { Write } from "./write";
 
 /** A `tasks` row as selected: the columns of a finished task are null before it finishes. */
 interface TaskColumns {

@@ -34,5 +34,3 @@ export function violationStatements(db: Database) {
     list: (run_id?: string): ViolationRow[] => (run_id === undefined ? all.all() : ofRun.all(run_id)),
   };
 }
-
-export type ViolationStatements = ReturnType<typeof violationStatements>;

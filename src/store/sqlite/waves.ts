@@ -22,5 +22,3 @@ export function waveStatements(db: Database) {
       ofRun.all(run_id).map((r) => ({ run_id: r.run_id, wave: r.wave, record: readWaveRecord(r.record, r.run_id, r.wave) })),
   };
 }
-
-export type WaveStatements = ReturnType<typeof waveStatements>;
