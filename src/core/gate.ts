@@ -4,7 +4,7 @@
  */
 export const GATES = ["structure", "min_confidence", "risk", "capability"] as const;
 export type GateName = (typeof GATES)[number];
-export type GateVerdict = "pass" | "reject" | "would_reject";
+type GateVerdict = "pass" | "reject" | "would_reject";
 
 export interface GateDecision {
   task_id: string;

@@ -9,7 +9,7 @@ import type { StoreWrite } from "../store/types";
 import { simulatedOutcome, toAttemptError, violationRow } from "./outcome";
 import { effectivePolicy, retryDelay } from "./retry";
 
-export interface TaskDefaults {
+interface TaskDefaults {
   timeout_ms: number;
   memory_mb: number;
   max_retries: number;

@@ -18,7 +18,7 @@ import { interruptible, type Interruptible } from "./interrupt";
 import type { HeldLease } from "./lease";
 import { observeWave, storedObservation } from "./observe";
 import { providerHost, runProviders } from "./providers";
-import type { AttemptRunner, HarnessDeps, RunResult } from "./run";
+import type { AttemptRunner, HarnessDeps, RunResult } from "./deps";
 import { countFinished, executeWave, type WaveExecution } from "./wave";
 
 export const EXIT_BY_OUTCOME: Record<Exclude<RunOutcome, "interrupted">, number> = { completed: EXIT.OK, failed: EXIT.TASKS_FAILED, halted: EXIT.HALTED };

@@ -5,7 +5,7 @@
  */
 import { BuddyError, type Clock } from "../core";
 
-export const INTERRUPT_GRACE_MS = 2000;
+const INTERRUPT_GRACE_MS = 2000;
 
 const abandoned = () => new BuddyError("INTERNAL", "interrupted: attempt abandoned after the grace period");
 

@@ -4,39 +4,14 @@
  */
 import type { RunOptions } from "../config";
 import { BuddyError, isFinished, iso, noSuchRun, randomSeed, type Deps } from "../core";
-import { ExecutorPool } from "../executor";
-import { taskRecord, type RunOutput, type SummaryRecord } from "../records";
-import type { SandboxHost, SandboxOutcome, SandboxRequest } from "../sandbox";
+import { taskRecord } from "../records";
 import type { RunRow, Store } from "../store";
+import type { HarnessDeps, RunResult } from "./deps";
 import { executeRun, EXIT_BY_OUTCOME } from "./execute";
 import { checkArtifacts, writeArtifacts, type Artifacts } from "./artifacts";
 import { ingest } from "./ingest";
 import { acquireRunLease, DEFAULT_LEASE_PERIOD_MS } from "./lease";
 import type { PreparedSource } from "./source";
-
-/** Runs attempts: the executor processes in production, a fake in the harness's unit tests. */
-export interface AttemptRunner {
-  run(request: SandboxRequest, host: SandboxHost): Promise<SandboxOutcome>;
-  /** Ends the runner; `now` abandons attempts in flight (an interrupted run). */
-  close(options: { now: boolean }): Promise<void>;
-}
-
-export interface HarnessDeps extends Deps {
-  store: Store;
-  /** Hands one output record over to be printed; called only after its state is committed. */
-  emit(record: RunOutput): void;
-  /** The run's attempt runner with `threads` executors, made when the first attempt starts. */
-  attempts(threads: number): AttemptRunner;
-  /** Stops dispatching when aborted (SIGINT/SIGTERM). */
-  signal?: AbortSignal;
-  /** Where provider credentials and base URLs come from (SPEC 6). */
-  env: Record<string, string | undefined>;
-  /**
-   * A run's lease not renewed for this long is taken over by another process (SPEC 9.1).
-   * @default DEFAULT_LEASE_PERIOD_MS (30 s)
-   */
-  leasePeriodMs?: number;
-}
 
 export interface RunInput {
   /** The input, read and hashed before the store was opened; the caller disposes of it. */
@@ -44,11 +19,6 @@ export interface RunInput {
   options: RunOptions;
   /** Files to write when the run ends (`--out`, `--junit`). */
   artifacts?: Artifacts;
-}
-
-export interface RunResult {
-  summary: SummaryRecord;
-  exitCode: number;
 }
 
 function newRunId(now: number): string {
@@ -128,11 +98,6 @@ function finishedResult(run: RunRow, deps: HarnessDeps, replay: boolean): RunRes
   }
   deps.emit(summary);
   return { summary, exitCode: EXIT_BY_OUTCOME[status] };
-}
-
-/** The production attempt runner: a pool of executor processes running `command`. */
-export function executorAttempts(command: readonly string[], deps: Deps): HarnessDeps["attempts"] {
-  return (threads) => new ExecutorPool({ size: threads, command, clock: deps.clock, logger: deps.logger });
 }
 
 async function withArtifacts(deps: HarnessDeps, run_id: string, artifacts: Artifacts | undefined, result: RunResult): Promise<RunResult> {

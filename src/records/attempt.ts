@@ -1,7 +1,7 @@
 /** The `attempt` record of `buddy show --attempts`: one execution of a task's code. */
 import { Type, type Static } from "@sinclair/typebox";
 import { iso } from "../core";
-import type { AttemptRow } from "../store";
+import type { AttemptRow } from "../store/types";
 import { errorRecord, ErrorSchema, Milliseconds, Timestamp } from "./common";
 
 export const AttemptRecordSchema = Type.Object(

@@ -4,14 +4,14 @@
  * and `buddy schema NAME` prints it, so what is documented is what is checked. Only src/cli
  * serialises records; everything else hands them over typed.
  */
-export { ErrorSchema, errorRecord, Timestamp, type ErrorRecord } from "./common";
+export { ErrorSchema, errorRecord, Timestamp } from "./common";
 export { TotalsSchema, type Totals } from "./totals";
-export { TaskRecordSchema, taskRecord, type TaskRecord } from "./task";
+export { TaskRecordSchema, taskRecord } from "./task";
 export { TrajectorySchema, WaveRecordSchema, type WaveRecord } from "./wave";
-export { RUN_OUTCOMES, SummaryRecordSchema, type RunOutcome, type SummaryRecord } from "./summary";
-export { RunRecordSchema, runRecord, type RunRecord } from "./run";
-export { AttemptRecordSchema, attemptRecord, type AttemptRecord } from "./attempt";
-export { ViolationRecordSchema, violationRecord, type ViolationRecord } from "./violation";
+export { SummaryRecordSchema, type RunOutcome, type SummaryRecord } from "./summary";
+export { RunRecordSchema, runRecord } from "./run";
+export { AttemptRecordSchema, attemptRecord } from "./attempt";
+export { ViolationRecordSchema, violationRecord } from "./violation";
 export { ResultRecordSchema, type ResultRecord } from "./result";
 export { ValidationRecordSchema, type ValidationRecord } from "./validation";
 export { CalibrationRecordSchema, type CalibrationRecord } from "./calibration";

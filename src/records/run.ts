@@ -1,7 +1,7 @@
 /** The `run` record of `buddy runs` and `buddy show`: what the store knows of one run. */
 import { Type, type Static } from "@sinclair/typebox";
 import { iso } from "../core";
-import type { RunRow } from "../store";
+import type { RunRow } from "../store/types";
 import { Count, Probability, Timestamp } from "./common";
 
 const RUN_STATUSES = ["ingesting", "running", "completed", "failed", "interrupted", "halted"] as const;

@@ -6,7 +6,7 @@ import { Count, Milliseconds, Probability } from "./common";
 import { TotalsSchema } from "./totals";
 import { TrajectorySchema } from "./wave";
 
-export const RUN_OUTCOMES = ["completed", "failed", "halted", "interrupted"] as const;
+const RUN_OUTCOMES = ["completed", "failed", "halted", "interrupted"] as const;
 export type RunOutcome = (typeof RUN_OUTCOMES)[number];
 
 export const SummaryRecordSchema = Type.Object(

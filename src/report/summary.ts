@@ -4,7 +4,7 @@ import { ANOMALY_TYPES, type AnomalyType, type Severity } from "../monitor";
 import { TaskTally } from "./tally";
 import type { ReportSummary, RunReport } from "./types";
 
-export function summarize(parts: Omit<RunReport, "summary">): ReportSummary {
+function summarize(parts: Omit<RunReport, "summary">): ReportSummary {
   const { waves, tasks, run } = parts;
   const tally = new TaskTally(tasks.length);
   for (const t of tasks) if (isFinished(t)) tally.add(t.status, t.attempts.length, t.predicted_success_probability);

@@ -11,7 +11,7 @@ import type { Calibration, Signal } from "../feedback";
 import type { Anomaly, Trajectory, WaveHealth } from "../monitor";
 import type { ReportAttemptSchema, ReportSummarySchema, ReportTaskSchema, ViolationEntrySchema } from "./schema";
 
-export interface ReportRun {
+interface ReportRun {
   run_id: string;
   /** completed | failed | halted | interrupted, or running for a report taken mid-run. */
   status: string;
@@ -42,7 +42,7 @@ export interface ReportWave {
 export type ReportAttempt = Static<typeof ReportAttemptSchema>;
 export type ReportTask = Static<typeof ReportTaskSchema>;
 /** SPEC 5's violation record, as written to sandbox_violation_log.jsonl. */
-export type ViolationEntry = Static<typeof ViolationEntrySchema>;
+type ViolationEntry = Static<typeof ViolationEntrySchema>;
 export type ReportSummary = Static<typeof ReportSummarySchema>;
 
 export interface RunReport {

@@ -34,7 +34,7 @@ export interface RunRow extends NewRun {
 }
 
 /** A task that has not reached its final state: not attempted yet, or attempted and not done. */
-export interface UnfinishedTask {
+interface UnfinishedTask {
   task: Task;
   status: "pending" | "running";
   /** The agent of its latest assignment or attempt, once it has one. */

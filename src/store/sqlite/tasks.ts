@@ -95,7 +95,6 @@ export function taskStatements(db: Database) {
   };
 }
 
-export type TaskStatements = ReturnType<typeof taskStatements>;
 
 function toStoredTask(r: TaskColumns): StoredTask {
   const task = fromJson<Task>(r.spec);

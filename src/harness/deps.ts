@@ -1,0 +1,40 @@
+/** What the harness runs with: the store, the clock, where records go, how attempts run. */
+import type { Deps } from "../core";
+import { ExecutorPool } from "../executor";
+import type { RunOutput, SummaryRecord } from "../records";
+import type { SandboxHost, SandboxOutcome, SandboxRequest } from "../sandbox";
+import type { Store } from "../store";
+
+/** Runs attempts: the executor processes in production, a fake in the harness's unit tests. */
+export interface AttemptRunner {
+  run(request: SandboxRequest, host: SandboxHost): Promise<SandboxOutcome>;
+  /** Ends the runner; `now` abandons attempts in flight (an interrupted run). */
+  close(options: { now: boolean }): Promise<void>;
+}
+
+export interface HarnessDeps extends Deps {
+  store: Store;
+  /** Hands one output record over to be printed; called only after its state is committed. */
+  emit(record: RunOutput): void;
+  /** The run's attempt runner with `threads` executors, made when the first attempt starts. */
+  attempts(threads: number): AttemptRunner;
+  /** Stops dispatching when aborted (SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+  /** Where provider credentials and base URLs come from (SPEC 6). */
+  env: Record<string, string | undefined>;
+  /**
+   * A run's lease not renewed for this long is taken over by another process (SPEC 9.1).
+   * @default DEFAULT_LEASE_PERIOD_MS (30 s)
+   */
+  leasePeriodMs?: number;
+}
+
+export interface RunResult {
+  summary: SummaryRecord;
+  exitCode: number;
+}
+
+/** The production attempt runner: a pool of executor processes running `command`. */
+export function executorAttempts(command: readonly string[], deps: Deps): HarnessDeps["attempts"] {
+  return (threads) => new ExecutorPool({ size: threads, command, clock: deps.clock, logger: deps.logger });
+}
