@@ -1,0 +1,58 @@
+/** A run stored in a MemoryDatabase, and HarnessDeps around fakes, for the harness's unit tests. */
+import { parseRunOptions, type RunOptions } from "../../src/config";
+import { silentLogger, type Task } from "../../src/core";
+import type { HarnessDeps } from "../../src/harness";
+import type { RunOutput } from "../../src/records";
+import { ScriptedAttempts, type ScriptedAttempt } from "./attempts";
+import { VirtualClock } from "./clock";
+import { MemoryDatabase } from "./memory-store";
+
+export const task = (task_id: string, fields: Partial<Task> = {}): Task => ({
+  task_id,
+  seq: 0,
+  wave: 1,
+  priority: 2,
+  predicted_success_probability: 0.9,
+  predicted_execution_time: 1,
+  risk_assessment: "LOW",
+  code: "return 1",
+  uses: [],
+  meta: {},
+  ...fields,
+});
+
+/** Stores a run of `tasks` (input order = array order) with the given options. */
+export function storeRun(db: MemoryDatabase, run_id: string, tasks: Task[], options: Partial<RunOptions> = {}): void {
+  const ingest = db.connect().beginRun({
+    run_id,
+    created_at: db.now(),
+    input: "tasks.jsonl",
+    input_hash: "hash",
+    seed: 7,
+    options: parseRunOptions({ threads: 1, agents: 2, base_delay_ms: 1000, jitter: 0, ...options, run_id }),
+  });
+  tasks.forEach((t, seq) => ingest.addTask({ ...t, seq }));
+  ingest.commit();
+}
+
+/** One process's view: its own store handle, records and attempt runner, on shared time. */
+export function harness(db: MemoryDatabase, clock: VirtualClock, script: Record<string, ScriptedAttempt[]>, onStart?: ConstructorParameters<typeof ScriptedAttempts>[2]) {
+  const records: RunOutput[] = [];
+  const runner = new ScriptedAttempts(clock, script, onStart);
+  const abort = new AbortController();
+  const deps: HarnessDeps = {
+    clock,
+    logger: silentLogger,
+    store: db.connect(),
+    emit: (r) => records.push(r),
+    attempts: () => runner,
+    signal: abort.signal,
+    env: {},
+  };
+  return { deps, records, runner, abort };
+}
+
+export const newWorld = () => {
+  const clock = new VirtualClock();
+  return { clock, db: new MemoryDatabase(() => clock.now()) };
+};
