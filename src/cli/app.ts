@@ -16,7 +16,7 @@ import { validateCommand } from "./commands/validate";
 import { violationsCommand } from "./commands/violations";
 import { STDIN_ARG } from "./context";
 import { endOutput, reportError, stdoutClosedAtStart, warn } from "./io";
-import { installStopSignals } from "./signals";
+import { installStopSignals } from "./process-signals";
 
 type Handler = (args: any) => number | Promise<number>;
 

@@ -7,7 +7,7 @@ import { executorAttempts, type HarnessDeps, type RunResult } from "../harness";
 import { deps, executorCommand, leasePeriodMs, openDb, type GlobalArgs } from "./context";
 import { drainOutput, exitCodeAfterOutput, onStdoutFailure, printJson, stdoutFailure, tellStdoutFailure } from "./io";
 import { progressLine } from "./progress";
-import { onInterrupt } from "./signals";
+import { onInterrupt } from "./process-signals";
 
 export async function runSession(args: GlobalArgs, go: (deps: HarnessDeps) => Promise<RunResult>): Promise<number> {
   const leaseMs = leasePeriodMs();

@@ -21,7 +21,8 @@ function binOf(p: number, bins = CALIBRATION_BINS): number {
   return Math.min(bins - 1, Math.max(0, Math.floor(p * bins)));
 }
 
-export function calibrate(pairs: readonly PredictionPair[]): Calibration {
+/** How well predictions match outcomes (Brier, log loss, ECE, bins): metrics, not a fit (that is `fitRecalibration`). */
+export function calibrationMetrics(pairs: readonly PredictionPair[]): Calibration {
   const members: PredictionPair[][] = Array.from({ length: CALIBRATION_BINS }, () => []);
   for (const pair of pairs) members[binOf(pair.p)]!.push(pair);
   const n = pairs.length;

@@ -1,6 +1,6 @@
 /** The prediction_validation signal (SPEC 7 → Phase 20): each prediction against its outcome. */
 import { outcomeOf, type WaveObservation } from "../core";
-import { calibrate } from "./calibration";
+import { calibrationMetrics } from "./calibration";
 import { fixed, highLow } from "./format";
 import { predictionPairs, ranTasks } from "./pairs";
 import type { PredictionContent } from "./types";
@@ -18,7 +18,7 @@ export function predictionContent(obs: WaveObservation): PredictionContent {
       const actual = outcomeOf(t);
       return { task_id: t.task.task_id, agent_id: t.agent_id, predicted: t.task.predicted_success_probability, actual, error: Math.abs(t.task.predicted_success_probability - actual) };
     }),
-    calibration: calibrate(predictionPairs(obs.tasks)),
+    calibration: calibrationMetrics(predictionPairs(obs.tasks)),
   };
 }
 

@@ -3,7 +3,7 @@
  * observation, and the `wave` record that carries them (SPEC 3, 7, 8).
  */
 import { iso, type WaveObservation } from "../core";
-import { calibrate, predictionPairs, waveSignals, type Signal } from "../feedback";
+import { calibrationMetrics, predictionPairs, waveSignals, type Signal } from "../feedback";
 import type { Monitor, WaveVerdict } from "../monitor";
 import type { WaveRecord } from "../records";
 import { TaskTally } from "../report";
@@ -31,7 +31,7 @@ export function concludeWave(obs: WaveObservation, monitor: Monitor, generatedAt
     metrics: verdict.health.metrics,
     confidence_trajectory: verdict.confidence_trajectory,
     anomalies: verdict.anomalies,
-    calibration: calibrate(predictionPairs(obs.tasks)),
+    calibration: calibrationMetrics(predictionPairs(obs.tasks)),
     signals: signals.map((s) => ({ signal_id: s.signal_id, signal_type: s.signal_type, target_phase: s.target_phase, confidence: s.confidence })),
     plan: obs.plan,
     steals: obs.steals,

@@ -113,7 +113,7 @@ class RunExecution {
     const { run_id } = this.#run;
     const obs = observeWave({
       run_id, wave, strategy: this.#options.strategy,
-      agents: this.#agents.map((a) => ({ agent_id: a.agent_id, failed: result.failed.has(a.agent_id) })),
+      agents: this.#agents.map((a) => ({ agent_id: a.agent_id, failed: result.satOut.has(a.agent_id) })),
       finished: result.finished, plan: result.plan, steals: result.steals,
       started_at: result.started_at, ended_at: result.ended_at,
     });
@@ -168,7 +168,7 @@ class RunExecution {
   }
 
   #markFailed(failedNextWave: readonly string[]): void {
-    for (const a of this.#agents) a.failed_flag = failedNextWave.includes(a.agent_id);
+    for (const a of this.#agents) a.marked_failed = failedNextWave.includes(a.agent_id);
   }
 
   #taskContext(): TaskContext {
@@ -190,7 +190,7 @@ class RunExecution {
         max_retries: options.max_retries,
         retry: { strategy: options.retry, base_delay_ms: options.base_delay_ms, max_delay_ms: options.max_delay_ms, jitter: options.jitter },
       },
-      attempt: (request) => {
+      runAttempt: (request) => {
         this.#runner ??= deps.attempts(options.threads);
         const host = providerHost(providers, run_id, request.task.id, request.task.attempt, request.memoryMb, committer);
         return this.#interrupt.race(this.#runner.run(request, host));

@@ -3,5 +3,5 @@ export { executorAttempts, type AttemptRunner, type HarnessDeps, type RunResult 
 export { runSnippet } from "./snippet";
 export { loadRunReport } from "./report-data";
 export { checkArtifacts, type Artifacts } from "./artifacts";
-export { recalibrate, applyCalibration } from "./recalibrate";
+export { fitRecalibration, applyCalibration } from "./recalibration";
 export { prepareSource } from "./source";

@@ -21,8 +21,8 @@ export interface WaveExecution {
   finished: FinishedTask[];
   plan: CoordinationPlan;
   steals: number;
-  /** Agents marked failed when the wave was planned (they got no tasks). */
-  failed: Set<string>;
+  /** Agents marked failed when the wave was planned: they sat it out. */
+  satOut: Set<string>;
   started_at: number;
   ended_at: number;
   /** Every task of the wave is finished. */
@@ -40,7 +40,7 @@ export async function executeWave(
   hooks: WaveHooks,
 ): Promise<WaveExecution> {
   const started_at = ctx.clock.now();
-  const failed = new Set(agents.filter((a) => a.failed_flag).map((a) => a.agent_id));
+  const satOut = new Set(agents.filter((a) => a.marked_failed).map((a) => a.agent_id));
   const finished = stored.filter(isFinished);
   if (hooks.replay) for (const f of finished) committer.echo(taskRecord(run_id, f));
   const pending = stored.filter((t) => !isFinished(t));
@@ -71,14 +71,14 @@ export async function executeWave(
       hooks.onFinished(f);
     },
   });
-  return { finished, plan, steals, failed, started_at, ended_at: ctx.clock.now(), complete: finished.length === stored.length };
+  return { finished, plan, steals, satOut, started_at, ended_at: ctx.clock.now(), complete: finished.length === stored.length };
 }
 
 /** An agent's observed statistics, carried from wave to wave (SPEC 4.1). */
 export function countFinished(agents: Map<string, AgentState>, f: FinishedTask): void {
   const agent = agents.get(f.agent_id);
   if (!agent) return; // a task placed on an agent the run no longer has (never in one run)
-  agent[f.status === "succeeded" ? "succeeded" : "failed"]++;
+  agent[f.status === "succeeded" ? "succeeded" : "not_succeeded"]++;
   agent.attempts += f.attempts;
   agent.busy_ms += busyMs(f);
 }

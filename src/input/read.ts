@@ -4,7 +4,7 @@
  * JSONL files and Phase 20 directories.
  */
 import { stat } from "node:fs/promises";
-import { lineIngester } from "./ingest";
+import { lineIngester } from "./task-line";
 import type { InputItem, ReadOptions } from "./item";
 import { splitLines } from "./lines";
 import { FILE_FIELD, type FieldProblem, LINE_FIELD } from "./problems";

@@ -6,14 +6,14 @@
 export interface AgentState {
   agent_id: string;
   index: number;
-  /** Final tasks that succeeded / did not, over all earlier waves. */
+  /** Finished tasks that succeeded / did not (failed or rejected), over all earlier waves. */
   succeeded: number;
-  failed: number;
+  not_succeeded: number;
   attempts: number;
   /** Sum of attempt durations: the agent's busy time. */
   busy_ms: number;
   /** Marked failed by the monitor: gets no new tasks. */
-  failed_flag: boolean;
+  marked_failed: boolean;
 }
 
 export function createAgents(count: number): AgentState[] {
@@ -21,10 +21,10 @@ export function createAgents(count: number): AgentState[] {
     agent_id: `agent_${index}`,
     index,
     succeeded: 0,
-    failed: 0,
+    not_succeeded: 0,
     attempts: 0,
     busy_ms: 0,
-    failed_flag: false,
+    marked_failed: false,
   }));
 }
 
@@ -33,7 +33,7 @@ export function createAgents(count: number): AgentState[] {
  * 0.5, and ten successes rank above none at all, which a raw rate (1 = 1) would not do.
  */
 export function observedSuccess(agent: AgentState): number {
-  return (agent.succeeded + 1) / (agent.succeeded + agent.failed + 2);
+  return (agent.succeeded + 1) / (agent.succeeded + agent.not_succeeded + 2);
 }
 
 /**
@@ -41,6 +41,6 @@ export function observedSuccess(agent: AgentState): number {
  * stay eligible: a run that cannot place its tasks anywhere would never end.
  */
 export function eligibleAgents(agents: readonly AgentState[]): AgentState[] {
-  const healthy = agents.filter((a) => !a.failed_flag);
+  const healthy = agents.filter((a) => !a.marked_failed);
   return healthy.length > 0 ? healthy : [...agents];
 }

@@ -6,25 +6,25 @@
  */
 export { ErrorSchema, errorRecord, Timestamp } from "./common";
 export { TotalsSchema, type Totals } from "./totals";
-export { TaskRecordSchema, taskRecord } from "./task";
-export { TrajectorySchema, WaveRecordSchema, type WaveRecord } from "./wave";
-export { SummaryRecordSchema, type RunOutcome, type SummaryRecord } from "./summary";
-export { RunRecordSchema, runRecord } from "./run";
-export { AttemptRecordSchema, attemptRecord } from "./attempt";
-export { ViolationRecordSchema, violationRecord } from "./violation";
-export { ResultRecordSchema, type ResultRecord } from "./result";
-export { ValidationRecordSchema, type ValidationRecord } from "./validation";
-export { CalibrationRecordSchema, type CalibrationRecord } from "./calibration";
+export { TaskRecordSchema, taskRecord } from "./task-record";
+export { TrajectorySchema, WaveRecordSchema, type WaveRecord } from "./wave-record";
+export { SummaryRecordSchema, type RunOutcome, type SummaryRecord } from "./summary-record";
+export { RunRecordSchema, runRecord } from "./run-record";
+export { AttemptRecordSchema, attemptRecord } from "./attempt-record";
+export { ViolationRecordSchema, violationRecord } from "./violation-record";
+export { ResultRecordSchema, type ResultRecord } from "./result-record";
+export { ValidationRecordSchema, type ValidationRecord } from "./validation-record";
+export { CalibrationRecordSchema, type CalibrationRecord } from "./calibration-record";
 
-import type { AttemptRecord } from "./attempt";
-import type { CalibrationRecord } from "./calibration";
-import type { ResultRecord } from "./result";
-import type { RunRecord } from "./run";
-import type { SummaryRecord } from "./summary";
-import type { TaskRecord } from "./task";
-import type { ValidationRecord } from "./validation";
-import type { ViolationRecord } from "./violation";
-import type { WaveRecord } from "./wave";
+import type { AttemptRecord } from "./attempt-record";
+import type { CalibrationRecord } from "./calibration-record";
+import type { ResultRecord } from "./result-record";
+import type { RunRecord } from "./run-record";
+import type { SummaryRecord } from "./summary-record";
+import type { TaskRecord } from "./task-record";
+import type { ValidationRecord } from "./validation-record";
+import type { ViolationRecord } from "./violation-record";
+import type { WaveRecord } from "./wave-record";
 
 /** What a run (and a resume) hands to the CLI to print, in order. */
 export type RunOutput = TaskRecord | WaveRecord | SummaryRecord;

@@ -5,7 +5,7 @@
  * (prediction, outcome) pair per task that ran, not its tasks.
  */
 import { outcomeOf, ran, type TaskStatus } from "../core";
-import { calibrate, type Calibration, type PredictionPair } from "../feedback";
+import { calibrationMetrics, type Calibration, type PredictionPair } from "../feedback";
 import { confidenceTrajectory, healthStatus, type HealthStatus, type Trajectory } from "../monitor";
 import type { Totals } from "../records";
 
@@ -56,7 +56,7 @@ export class TaskTally {
       health_score,
       health_status: health_score === null ? null : healthStatus(health_score),
       confidence_trajectory: confidenceTrajectory(healthScores.map((s) => s / 100)),
-      calibration: calibrate(this.#pairs),
+      calibration: calibrationMetrics(this.#pairs),
     };
   }
 }

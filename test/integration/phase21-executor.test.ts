@@ -24,7 +24,7 @@ const ctx: TaskContext = {
   timeScale: 0,
   clock: systemClock,
   defaults: { timeout_ms: 2000, memory_mb: 64, max_retries: 2, retry: { strategy: "exponential", base_delay_ms: 10, max_delay_ms: 100, jitter: 0 } },
-  attempt: (request) => pool.run(request),
+  runAttempt: (request) => pool.run(request),
   gate: () => undefined,
   record: (w) => writes.push(w.kind),
 };
@@ -36,7 +36,7 @@ const task = (id: string, code: string, over: Partial<Task> = {}): Task => ({
 
 describe("AgentExecutor behaviours", () => {
   test("#6 agents start with empty records", () => {
-    expect(createAgents(4).map((a) => [a.agent_id, a.succeeded, a.failed, a.attempts, a.busy_ms])).toEqual(
+    expect(createAgents(4).map((a) => [a.agent_id, a.succeeded, a.not_succeeded, a.attempts, a.busy_ms])).toEqual(
       [0, 1, 2, 3].map((i) => [`agent_${i}`, 0, 0, 0, 0]),
     );
   });

@@ -1,12 +1,12 @@
 /** Calibration (SPEC 7) against hand-computed figures, and the isotonic fit behind `buddy calibrate`. */
 import { describe, expect, test } from "bun:test";
-import { applyIsotonic, calibrate, isotonicFit, type PredictionPair } from "../../src/feedback";
+import { applyIsotonic, calibrationMetrics, isotonicFit, type PredictionPair } from "../../src/feedback";
 
 const pairs = (...xs: Array<[number, 0 | 1]>): PredictionPair[] => xs.map(([p, outcome]) => ({ p, outcome }));
 
 describe("calibrate", () => {
   // p: 0.9 ✓, 0.8 ✗, 0.3 ✗, 0.35 ✓
-  const c = calibrate(pairs([0.9, 1], [0.8, 0], [0.3, 0], [0.35, 1]));
+  const c = calibrationMetrics(pairs([0.9, 1], [0.8, 0], [0.3, 0], [0.35, 1]));
 
   test("mean predicted, observed rate, bias and MAE", () => {
     expect(c.n).toBe(4);
@@ -34,20 +34,20 @@ describe("calibrate", () => {
   });
 
   test("p = 1 falls in the last bin and p = 0 in the first", () => {
-    const edge = calibrate(pairs([1, 1], [0, 0]));
+    const edge = calibrationMetrics(pairs([1, 1], [0, 0]));
     expect(edge.bins[9]!.n).toBe(1);
     expect(edge.bins[0]!.n).toBe(1);
     expect(edge.ece).toBe(0);
   });
 
   test("log loss clips p to [0.001, 0.999], so a confident miss is finite", () => {
-    const miss = calibrate(pairs([1, 0], [0, 1]));
+    const miss = calibrationMetrics(pairs([1, 0], [0, 1]));
     expect(miss.log_loss).toBeCloseTo(-Math.log(0.001), 12);
     expect(miss.brier).toBe(1);
   });
 
   test("no pairs: n 0 and every statistic null, not 0", () => {
-    const empty = calibrate([]);
+    const empty = calibrationMetrics([]);
     expect(empty.n).toBe(0);
     expect([empty.mean_predicted, empty.bias, empty.brier, empty.log_loss, empty.ece, empty.mae]).toEqual([null, null, null, null, null, null]);
     expect(empty.bins.every((b) => b.n === 0)).toBe(true);

@@ -46,7 +46,7 @@ describe("priority_based and confidence_based", () => {
   test("urgent tasks go first to the agents with the best observed success, under the cap", () => {
     const agents = createAgents(3);
     agents[2]!.succeeded = 10; // agent_2 has the best record
-    agents[0]!.failed = 5;
+    agents[0]!.not_succeeded = 5;
     const tasks = Array.from({ length: 6 }, (_, i) => task(i, { priority: i < 3 ? 1 : 3 }));
     const { placements } = planWave(1, tasks, agents, "priority_based", 1);
     const urgent = placements.filter((p) => p.task.priority === 1).map((p) => p.agent.agent_id);
@@ -65,7 +65,7 @@ describe("priority_based and confidence_based", () => {
   });
   test("an agent marked failed gets no tasks", () => {
     const agents = createAgents(3);
-    agents[1]!.failed_flag = true;
+    agents[1]!.marked_failed = true;
     for (const strategy of ["round_robin", "load_balanced", "priority_based", "confidence_based"] as const) {
       const { placements } = planWave(1, Array.from({ length: 9 }, (_, i) => task(i)), agents, strategy, 1);
       expect(placements.some((p) => p.agent.agent_id === "agent_1")).toBe(false);

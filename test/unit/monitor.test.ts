@@ -102,7 +102,7 @@ describe("agent_failure (HIGH)", () => {
     const verdict = new Monitor().observe(wave(1, 4, Array.from({ length: 16 }, (_, i): TaskSpec => [i % 4, i % 4 === 1 ? "failed" : "succeeded", 0.9])));
     expect(verdict.failed_next_wave).toEqual(["agent_1"]);
     const agents = createAgents(4);
-    for (const a of agents) a.failed_flag = verdict.failed_next_wave.includes(a.agent_id);
+    for (const a of agents) a.marked_failed = verdict.failed_next_wave.includes(a.agent_id);
     const tasks: Task[] = Array.from({ length: 12 }, (_, i) => ({
       task_id: `t${i}`, seq: i, wave: 2, priority: 2, predicted_success_probability: 0.9, predicted_execution_time: 1,
       risk_assessment: "LOW", uses: [], meta: {},

@@ -54,11 +54,11 @@ function simulate(tasks: readonly Task[], seed: number, strategy: StrategyName =
     clock = Math.max(...lane.values());
     const observation: WaveObservation = {
       run_id: `sim-${seed}`, wave: n, strategy, steals: 0, tasks: observed, started_at: started, ended_at: clock,
-      agents: agents.map((a) => ({ agent_id: a.agent_id, busy_ms: observed.filter((t) => t.agent_id === a.agent_id).reduce((s, t) => s + t.duration_ms, 0), failed: a.failed_flag })),
+      agents: agents.map((a) => ({ agent_id: a.agent_id, busy_ms: observed.filter((t) => t.agent_id === a.agent_id).reduce((s, t) => s + t.duration_ms, 0), failed: a.marked_failed })),
       plan: { planned_load: plan.planned_load, expected_makespan: plan.expected_makespan, load_balance_score: plan.load_balance_score, parallelization_factor: plan.parallelization_factor },
     };
     const verdict = monitor.observe(observation);
-    for (const a of agents) a.failed_flag = verdict.failed_next_wave.includes(a.agent_id);
+    for (const a of agents) a.marked_failed = verdict.failed_next_wave.includes(a.agent_id);
     const assignments = placements.map((p) => ({ task_id: p.task.task_id, agent_id: p.agent.agent_id, wave: n, strategy, predicted_success_probability: p.task.predicted_success_probability, priority: p.task.priority, assigned_at: started, reason: p.reason }));
     waves.push(reportWave({ observation, plan, assignments, verdict, signals: waveSignals(observation, { generated_at: new Date(clock).toISOString() }) }));
     for (const t of observed) {
@@ -84,7 +84,7 @@ afterEach(async () => {
 
 describe("AgentManager (#1–#5)", () => {
   test("#1 four agents agent_0..agent_3 with empty records", () => {
-    expect(createAgents(4).map((a) => [a.agent_id, a.succeeded + a.failed, a.failed_flag])).toEqual([["agent_0", 0, false], ["agent_1", 0, false], ["agent_2", 0, false], ["agent_3", 0, false]]);
+    expect(createAgents(4).map((a) => [a.agent_id, a.succeeded + a.not_succeeded, a.marked_failed])).toEqual([["agent_0", 0, false], ["agent_1", 0, false], ["agent_2", 0, false], ["agent_3", 0, false]]);
   });
 
   test("#2 Phase 20 predictions load: every task of the tree, with per-agent predictions", async () => {

@@ -7,7 +7,7 @@ import { checkArtifacts, prepareSource, startRun, type Artifacts } from "../../h
 import { isLiveMode } from "../../providers";
 import { dbPath, inputArg, type GlobalArgs } from "../context";
 import { runSession } from "../session";
-import { exitOnSignalDuring } from "../signals";
+import { exitOnSignalDuring } from "../process-signals";
 
 export const runOptions = (y: Argv) =>
   y

@@ -6,7 +6,7 @@
 import { stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { Task } from "../../core";
-import { parseObject } from "../ingest";
+import { parseObject } from "../task-line";
 import type { InputItem, ReadOptions } from "../item";
 import { splitLines } from "../lines";
 import { FILE_FIELD, type FieldProblem, LINE_FIELD, type Problem, show } from "../problems";

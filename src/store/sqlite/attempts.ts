@@ -6,7 +6,7 @@ import { fromJson, fromJsonOrNull, toJson, toJsonOrNull } from "./codec";
 import { expectChanged } from "./errors";
 import type { Write } from "./write";
 
-interface AttemptRecord {
+interface AttemptColumns {
   run_id: string;
   task_id: string;
   attempt: number;
@@ -41,11 +41,11 @@ export function attemptStatements(db: Database) {
        console_truncated = ?
      WHERE run_id = ? AND task_id = ? AND attempt = ?`,
   );
-  const ofTask = db.prepare<AttemptRecord, [string, string]>(
+  const ofTask = db.prepare<AttemptColumns, [string, string]>(
     `SELECT ${COLUMNS} FROM attempts a WHERE a.run_id = ? AND a.task_id = ? ORDER BY a.attempt`,
   );
   // "By task" means in input order, so the task's seq decides, not its id.
-  const ofRun = db.prepare<AttemptRecord, [string]>(
+  const ofRun = db.prepare<AttemptColumns, [string]>(
     `SELECT ${COLUMNS} FROM attempts a JOIN tasks t ON t.run_id = a.run_id AND t.task_id = a.task_id
      WHERE a.run_id = ? ORDER BY t.seq, a.attempt`,
   );
@@ -76,7 +76,7 @@ export function attemptStatements(db: Database) {
   };
 }
 
-function toAttemptRow(r: AttemptRecord): AttemptRow {
+function toAttemptRow(r: AttemptColumns): AttemptRow {
   return {
     run_id: r.run_id,
     task_id: r.task_id,

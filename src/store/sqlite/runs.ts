@@ -6,7 +6,7 @@ import { readRunOptions, readSummary } from "./documents";
 import { expectChanged } from "./errors";
 import type { Write } from "./write";
 
-interface RunRecord {
+interface RunColumns {
   run_id: string;
   created_at: number;
   input: string;
@@ -40,9 +40,9 @@ export function runStatements(db: Database) {
     "UPDATE runs SET status = ?, ended_at = ?, summary = ? WHERE run_id = ?",
   );
   const exists = db.prepare<{ one: number }, [string]>("SELECT 1 AS one FROM runs WHERE run_id = ?");
-  const get = db.prepare<RunRecord, [string]>(`SELECT ${COLUMNS} FROM runs WHERE run_id = ?`);
+  const get = db.prepare<RunColumns, [string]>(`SELECT ${COLUMNS} FROM runs WHERE run_id = ?`);
   // rowid breaks ties between runs created in the same millisecond: the later insert is newer.
-  const list = db.prepare<RunRecord, [number]>(
+  const list = db.prepare<RunColumns, [number]>(
     `SELECT ${COLUMNS} FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?`,
   );
 
@@ -68,7 +68,7 @@ export function runStatements(db: Database) {
   };
 }
 
-function toRunRow(r: RunRecord): RunRow {
+function toRunRow(r: RunColumns): RunRow {
   return {
     run_id: r.run_id,
     created_at: r.created_at,

@@ -27,7 +27,7 @@ import { batchApplier, type Applier } from "./apply";
 import { IN_MEMORY } from "./connection";
 import { storeError } from "./errors";
 import { StoreIdentity } from "./identity";
-import { beginIngest, type Guard } from "./ingest";
+import { beginIngest, type Guard } from "./run-ingest";
 import { leaseStatements, type LeaseStatements } from "./leases";
 import { prepareStatements, type Statements } from "./statements";
 

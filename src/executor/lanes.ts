@@ -5,7 +5,7 @@
  */
 import type { FinishedTask, Task } from "../core";
 import type { Placement } from "../manager";
-import { runTask, type TaskContext } from "./task";
+import { runTask, type TaskContext } from "./run-task";
 
 export interface WaveOptions {
   /** Every eligible agent, so that agents without planned tasks can still steal. */

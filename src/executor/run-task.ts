@@ -29,7 +29,7 @@ export interface TaskContext {
    * task is rejected: never attempted, never retried.
    */
   gate(task: Task, attempt: number): string | undefined;
-  attempt(request: SandboxRequest): Promise<SandboxOutcome>;
+  runAttempt(request: SandboxRequest): Promise<SandboxOutcome>;
   record(write: StoreWrite): void;
   /** Aborts waits between attempts when the run is stopping. */
   signal?: AbortSignal;
@@ -58,7 +58,7 @@ export async function runTask(task: Task, agent_id: string, ctx: TaskContext, fi
     const outcome =
       task.code === undefined
         ? await simulatedOutcome(task, ctx.seed, ctx.timeScale, ctx.clock, ctx.signal)
-        : await ctx.attempt({
+        : await ctx.runAttempt({
             code: task.code,
             inputJson: JSON.stringify(task.input ?? null),
             task: { id: task.task_id, wave: task.wave, attempt, agent_id },

@@ -4,7 +4,7 @@ import { CalibrationSchema } from "../feedback";
 import { HEALTH_STATUSES } from "../monitor";
 import { Count, Milliseconds, Probability } from "./common";
 import { TotalsSchema } from "./totals";
-import { TrajectorySchema } from "./wave";
+import { TrajectorySchema } from "./wave-record";
 
 const RUN_OUTCOMES = ["completed", "failed", "halted", "interrupted"] as const;
 export type RunOutcome = (typeof RUN_OUTCOMES)[number];

@@ -4,16 +4,17 @@
  * loop for the next run.
  */
 import { BuddyError, outcomeOf, ran } from "../core";
-import { applyIsotonic, calibrate, isotonicFit, type IsotonicFit, type PredictionPair } from "../feedback";
+import { applyIsotonic, calibrationMetrics, isotonicFit, type IsotonicFit, type PredictionPair } from "../feedback";
 import { formatProblem, validateFile } from "../input";
 import type { CalibrationRecord } from "../records";
 import type { Store } from "../store";
 
 /**
- * The fit, with the run's predictions as they were (`before`) and through the fit (`after`:
- * in-sample, how well the fit describes this run).
+ * The isotonic fit of a run's predictions to its outcomes (what `buddy calibrate` prints), with
+ * the calibration metrics of the predictions as they were (`before`) and through the fit
+ * (`after`: in-sample, how well the fit describes this run).
  */
-export function recalibrate(store: Store, run_id: string): CalibrationRecord {
+export function fitRecalibration(store: Store, run_id: string): CalibrationRecord {
   const pairs: PredictionPair[] = store
     .tasks(run_id)
     .filter(ran)
@@ -24,8 +25,8 @@ export function recalibrate(store: Store, run_id: string): CalibrationRecord {
     type: "calibration",
     run_id,
     fit,
-    before: calibrate(pairs),
-    after: calibrate(pairs.map((x) => ({ p: applyIsotonic(fit, x.p), outcome: x.outcome }))),
+    before: calibrationMetrics(pairs),
+    after: calibrationMetrics(pairs.map((x) => ({ p: applyIsotonic(fit, x.p), outcome: x.outcome }))),
   };
 }
 
