@@ -3,7 +3,6 @@
  * (contacts, mailbox, sessions) is shared by all its tasks, and is stored with the run after
  * every call so a resumed run continues with it. Executors forward the guest's calls here.
  */
-import type { RunOptions } from "../config";
 import { createLiveProviders, createMockProviders, type ProviderCall, type Providers } from "../providers";
 import { answerLimitBytes } from "../sandbox/provider-answer";
 import type { SandboxHost } from "../sandbox";
@@ -11,7 +10,7 @@ import type { RunRow, Store } from "../store";
 import type { Committer } from "./committer";
 
 export function runProviders(run: RunRow, store: Store, env: Record<string, string | undefined>): Providers {
-  const options = run.options as RunOptions;
+  const { options } = run;
   if (options.live) return createLiveProviders({ env });
   return createMockProviders({ seed: run.seed, errorRate: options.mock_error_rate, state: store.providerState(run.run_id) });
 }

@@ -3,6 +3,7 @@
  * `--junit` all describe exactly what was committed, whether the run just ended or ran last week.
  */
 import { durationMs, isFinished, iso, type GateDecision } from "../core";
+import { createAgents } from "../manager";
 import { buildRunReport, type ReportAttempt, type ReportTask, type ReportWave, type RunReport } from "../report";
 import { errorRecord } from "../records";
 import type { AttemptRow, Store, StoredTask } from "../store";
@@ -62,7 +63,7 @@ export function loadRunReport(store: Store, run_id: string, now: number): RunRep
   const gates = groupBy(store.gateDecisions(run_id), (g) => g.task_id);
   const signals = groupBy(store.signals(run_id), (s) => s.wave);
   const finishedByWave = groupBy(stored.filter(isFinished), (t) => t.task.wave);
-  const agentIds = Array.from({ length: run.options.agents }, (_, i) => `agent_${i}`);
+  const agentIds = createAgents(run.options.agents).map((a) => a.agent_id);
   const waves: ReportWave[] = store.waveRecords(run_id).map(({ wave, record }) => ({
     wave,
     observation: storedObservation(record, finishedByWave.get(wave) ?? [], agentIds),

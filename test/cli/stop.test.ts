@@ -88,7 +88,7 @@ describe("every stop signal ends a run like SIGTERM: 143, interrupted, resumable
     expect(ofType(out, "task").filter((t) => t.status !== "succeeded")).toEqual([]);
     const attempts = ofType((await buddy(["show", "hup", "--attempts"], { cwd: dir })).records, "attempt");
     expect(attempts.length).toBeGreaterThan(0);
-    expect(attempts.filter((a) => a.state !== "succeeded").map((a) => [a.task_id, a.state, a.error?.code])).toEqual([]);
+    expect(attempts.filter((a) => a.status !== "succeeded").map((a) => [a.task_id, a.status, a.error?.code])).toEqual([]);
     await expectResumable(dir, "hup", 24);
   }, 60_000);
 });
