@@ -1,8 +1,6 @@
 /** The `attempt` record of `buddy show --attempts`: one execution of a task's code. */
 import { Type, type Static } from "@sinclair/typebox";
-import { iso } from "../core";
-import type { AttemptRow } from "../store/types";
-import { errorRecord, ErrorSchema, Milliseconds, Timestamp } from "./common";
+import { ErrorSchema, Milliseconds, Timestamp } from "./common";
 
 export const AttemptRecordSchema = Type.Object(
   {
@@ -23,21 +21,3 @@ export const AttemptRecordSchema = Type.Object(
   { $id: "buddy/attempt", title: "attempt record", additionalProperties: false },
 );
 export type AttemptRecord = Static<typeof AttemptRecordSchema>;
-
-export function attemptRecord(a: AttemptRow): AttemptRecord {
-  return {
-    type: "attempt",
-    run_id: a.run_id,
-    task_id: a.task_id,
-    attempt: a.attempt,
-    agent_id: a.agent_id,
-    status: a.status,
-    started_at: iso(a.started_at),
-    ended_at: a.ended_at === null ? null : iso(a.ended_at),
-    duration_ms: a.duration_ms === null ? null : Math.round(a.duration_ms),
-    ...(a.result_json === null ? {} : { result: JSON.parse(a.result_json) }),
-    error: a.error === null ? null : errorRecord(a.error),
-    console: a.console,
-    console_truncated: a.console_truncated,
-  };
-}

@@ -1,7 +1,5 @@
 /** The `run` record of `buddy runs` and `buddy show`: what the store knows of one run. */
 import { Type, type Static } from "@sinclair/typebox";
-import { iso } from "../core";
-import type { RunRow } from "../store/types";
 import { Count, Probability, Timestamp } from "./common";
 
 const RUN_STATUSES = ["ingesting", "running", "completed", "failed", "interrupted", "halted"] as const;
@@ -24,19 +22,3 @@ export const RunRecordSchema = Type.Object(
   { $id: "buddy/run", title: "run record", additionalProperties: false },
 );
 export type RunRecord = Static<typeof RunRecordSchema>;
-
-export function runRecord(run: RunRow): RunRecord {
-  return {
-    type: "run",
-    run_id: run.run_id,
-    status: run.status,
-    input: run.input,
-    tasks: run.task_count,
-    waves: run.wave_count,
-    seed: run.seed,
-    created_at: iso(run.created_at),
-    started_at: run.started_at === null ? null : iso(run.started_at),
-    ended_at: run.ended_at === null ? null : iso(run.ended_at),
-    success_rate: run.summary?.success_rate ?? null,
-  };
-}

@@ -1,8 +1,43 @@
 /** `buddy runs` and `buddy show RUN_ID`: what the store knows, as NDJSON. */
-import { EXIT, isFinished } from "../../core";
-import { attemptRecord, runRecord, taskRecord } from "../../records";
+import { EXIT, isFinished, iso } from "../../core";
+import { errorRecord, taskRecord, type AttemptRecord, type RunRecord } from "../../records";
+import type { AttemptRow, RunRow } from "../../store";
 import { openReadOnlyDb, runIdOf, type GlobalArgs } from "../context";
 import { printJson } from "../io";
+
+function runRecord(run: RunRow): RunRecord {
+  return {
+    type: "run",
+    run_id: run.run_id,
+    status: run.status,
+    input: run.input,
+    tasks: run.task_count,
+    waves: run.wave_count,
+    seed: run.seed,
+    created_at: iso(run.created_at),
+    started_at: run.started_at === null ? null : iso(run.started_at),
+    ended_at: run.ended_at === null ? null : iso(run.ended_at),
+    success_rate: run.summary?.success_rate ?? null,
+  };
+}
+
+function attemptRecord(a: AttemptRow): AttemptRecord {
+  return {
+    type: "attempt",
+    run_id: a.run_id,
+    task_id: a.task_id,
+    attempt: a.attempt,
+    agent_id: a.agent_id,
+    status: a.status,
+    started_at: iso(a.started_at),
+    ended_at: a.ended_at === null ? null : iso(a.ended_at),
+    duration_ms: a.duration_ms === null ? null : Math.round(a.duration_ms),
+    ...(a.result_json === null ? {} : { result: JSON.parse(a.result_json) }),
+    error: a.error === null ? null : errorRecord(a.error),
+    console: a.console,
+    console_truncated: a.console_truncated,
+  };
+}
 
 export function runsCommand(args: GlobalArgs & { limit: number }): number {
   const store = openReadOnlyDb(args);
