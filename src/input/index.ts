@@ -10,6 +10,6 @@ export { type ValidationResult, validateFile } from "./validate";
 export { type ByteStream, STDIN_NAME } from "./source";
 export { MAX_LINE_BYTES } from "./lines";
 export { deriveRisk } from "./normalize";
-export { hashInput } from "./hash";
+export { hashInput, InputHash } from "./hash";
 export { PredictionRowSchema, ScheduleRowSchema } from "./phase20/rows";
 export { PREDICTIONS_FILE, SCHEDULE_FILE } from "./phase20/tree";

@@ -5,6 +5,7 @@
  */
 import { stat } from "node:fs/promises";
 import type { Task } from "../core";
+import type { InputHash } from "./hash";
 import { lineIngester } from "./ingest";
 import { splitLines } from "./lines";
 import { FILE_FIELD, type FieldProblem, LINE_FIELD, type Problem } from "./problems";
@@ -25,6 +26,8 @@ export interface ReadOptions extends SourceOptions {
   maxProblems?: number;
   /** Stops reading (the generator throws the signal's reason) when it aborts. @default none */
   signal?: AbortSignal;
+  /** Takes the input hash of exactly the bytes read, by the rule of hash.ts. @default none */
+  hash?: InputHash;
 }
 
 /** SPEC 2.3: "all problems, up to 50". */

@@ -4,7 +4,7 @@ import { createAgents, planWave } from "../../src/manager";
 import type { Task } from "../../src/core";
 import { Value } from "@sinclair/typebox/value";
 import { AnomalySchema, confidenceTrajectory, detectAnomalies, emptyHistory, healthStatus, Monitor, WaveHealthSchema, waveHealth } from "../../src/monitor";
-import { taskObs, wave, type TaskSpec } from "./phase21-helpers";
+import { taskObs, wave, type TaskSpec } from "../builders";
 
 describe("health", () => {
   test("a hand-computed wave matches the formula to 1e-9", () => {

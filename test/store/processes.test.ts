@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../../src/store";
 
-const WRITER = join(import.meta.dir, "store-writer.ts");
+const WRITER = join(import.meta.dir, "writer.ts");
 const dirs: string[] = [];
 
 afterEach(() => {

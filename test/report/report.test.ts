@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { SIGNAL_TYPES } from "../../src/feedback";
 import { evaluateGates } from "../../src/manager";
 import { buildRunReport, htmlReport, jsonReport, junitXml, markdownReport, outDirFiles, writeOutDir, type RunReport } from "../../src/report";
-import { reportTask, runReport, taskObs, wave, type TaskSpec } from "./phase21-helpers";
+import { reportTask, runReport, taskObs, wave, type TaskSpec } from "../builders";
 import { all, parseXml } from "./xml";
 
 /** Two waves on 4 agents; agent_1 fails all of wave 1 (predicted 0.3) and sits out wave 2. */

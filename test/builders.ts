@@ -1,12 +1,12 @@
 /**
- * Builders of WaveObservations and RunReports for the Phase 21 unit tests. Each call returns
+ * Builders of WaveObservations and RunReports for the feedback, monitor and report tests. Each call returns
  * fresh objects, so no test shares state with another.
  */
-import type { AgentObservation, TaskObservation, TaskStatus, WaveObservation } from "../../src/core";
-import { waveSignals } from "../../src/feedback";
-import { createAgents, planWave, type GateDecision } from "../../src/manager";
-import { Monitor } from "../../src/monitor";
-import { buildRunReport, reportWave, type ReportTask, type ReportWave, type RunReport } from "../../src/report";
+import type { AgentObservation, TaskObservation, TaskStatus, WaveObservation } from "../src/core";
+import { waveSignals } from "../src/feedback";
+import { createAgents, planWave, type GateDecision } from "../src/manager";
+import { Monitor } from "../src/monitor";
+import { buildRunReport, reportWave, type ReportTask, type ReportWave, type RunReport } from "../src/report";
 
 /** [agent index, status, p, busy ms of its one attempt (default 10)] */
 export type TaskSpec = [agent: number, status: TaskStatus, p: number, busy?: number];

@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { FormatRegistry } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { SIGNAL_TYPES, SignalSchema, signalConfidence, waveSignals, type Signal, type SignalOf, type SignalType } from "../../src/feedback";
-import { taskObs, wave, type TaskSpec } from "./phase21-helpers";
+import { taskObs, wave, type TaskSpec } from "../builders";
 
 const ctx = { generated_at: "2026-01-01T00:00:00.000Z" };
 const find = <T extends SignalType>(signals: Signal[], type: T) => signals.find((s) => s.signal_type === type) as SignalOf<T>;

@@ -11,7 +11,7 @@ import {
   type SandboxOutcome,
   type SandboxRequest,
 } from "../../src/sandbox";
-import { runIn, valueOf } from "./sandbox-helpers";
+import { runIn, valueOf } from "./helpers";
 
 const sandbox = createSandbox();
 
