@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { silentLogger, systemClock } from "../../src/core";
 import { ExecutorPool, EXECUTOR_ARG, KILL_GRACE_MS, spawnExecutor } from "../../src/executor";
 import type { SandboxRequest } from "../../src/sandbox";
+import { NATIVE_STACK_ENV } from "../../src/sandbox/limits";
 
 const MAIN = resolve(import.meta.dir, "../../src/cli/main.ts");
 const command = [process.execPath, MAIN, EXECUTOR_ARG];
@@ -138,6 +139,13 @@ test("deep recursion ends as STACK_OVERFLOW inside the large-stack executor, not
   expect(outcome.error?.code).toBe("STACK_OVERFLOW");
 });
 
+test("executors know they have the large stack: source nested past the small stack's limit runs", async () => {
+  // 200 levels: above SMALL_STACK_MAX_NESTING, refused without the enlarged stack; below the large one's.
+  const outcome = await pool(1).run(request(`return ${"(".repeat(200)}1${")".repeat(200)};`));
+  expect(outcome.error).toBeUndefined();
+  expect(outcome.resultJson).toBe("1");
+});
+
 test("an executor that dies costs its attempt AGENT_CRASH; executors that keep dying fail the pool instead of looping", async () => {
   const p = pool(1, ["/bin/sh", "-c", "exit 3"]);
   const codes: string[] = [];
@@ -156,6 +164,6 @@ test("executors get no credentials: only PATH, HOME, TMPDIR, locale, and the sta
   const vars = (await new Response(proc.stdout).text()).trim().split("\n").map((l) => l.split("=")[0]);
   await proc.exited;
   expect(vars).toContain("PATH");
-  expect(vars).toContain("BUDDY_LARGE_STACK");
+  expect(vars).toContain(NATIVE_STACK_ENV);
   expect(vars.filter((v) => /TOKEN|SECRET|GHL|MSGRAPH/.test(v!))).toEqual([]);
 });
