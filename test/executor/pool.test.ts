@@ -1,9 +1,9 @@
-import { afterEach, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { silentLogger, systemClock } from "../../src/core";
 import { ExecutorPool, EXECUTOR_ARG, KILL_GRACE_MS, spawnExecutor } from "../../src/executor";
-import type { SandboxRequest } from "../../src/sandbox";
+import { createSandbox, type SandboxHost, type SandboxRequest } from "../../src/sandbox";
 import { NATIVE_STACK_ENV } from "../../src/sandbox/limits";
 
 const MAIN = resolve(import.meta.dir, "../../src/cli/main.ts");
@@ -144,6 +144,28 @@ test("executors know they have the large stack: source nested past the small sta
   const outcome = await pool(1).run(request(`return ${"(".repeat(200)}1${")".repeat(200)};`));
   expect(outcome.error).toBeUndefined();
   expect(outcome.resultJson).toBe("1");
+});
+
+describe("a provider call from an executor is answered as in the in-process sandbox", () => {
+  const call = "try { await providers.ghl.getContact('c1'); return 'answered'; } catch (e) { return e; }";
+  const sandbox = createSandbox();
+  const inProcess = async (host?: SandboxHost) => {
+    await sandbox.prepare(64);
+    return JSON.parse((await sandbox.run(request(call, { uses: ["ghl"] }), host)).resultJson!);
+  };
+  const failing: SandboxHost = { call: () => Promise.reject(new Error("store gone")) };
+
+  test("without a host: no providers are available (403)", async () => {
+    const error = JSON.parse((await pool(1).run(request(call, { uses: ["ghl"] }))).resultJson!);
+    expect(error).toEqual({ code: "PROVIDER_ERROR", provider: "ghl", method: "getContact", status: 403, message: "no providers are available to this attempt" });
+    expect(error).toEqual(await inProcess());
+  });
+
+  test("with a host that fails: the call failed before it was answered (500)", async () => {
+    const error = JSON.parse((await pool(1).run(request(call, { uses: ["ghl"] }), failing)).resultJson!);
+    expect(error).toMatchObject({ code: "PROVIDER_ERROR", status: 500, message: "the provider call failed before it was answered" });
+    expect(error).toEqual(await inProcess(failing));
+  });
 });
 
 test("an executor that dies costs its attempt AGENT_CRASH; executors that keep dying fail the pool instead of looping", async () => {
