@@ -169,14 +169,15 @@ describe("a provider call from an executor is answered as in the in-process sand
 });
 
 test("an executor that dies costs its attempt AGENT_CRASH; executors that keep dying fail the pool instead of looping", async () => {
-  const p = pool(1, ["/bin/sh", "-c", "exit 3"]);
+  // Each executor takes its attempt and dies with it in flight.
+  const p = pool(1, ["/bin/sh", "-c", "read -r attempt; exit 3"]);
   const codes: string[] = [];
   let failure: unknown;
   for (let i = 0; i < 10 && failure === undefined; i++) {
     await p.run(request("return 1")).then((o) => codes.push(o.error!.code), (e) => (failure = e));
   }
-  // Attempts in flight when an executor died ended as AGENT_CRASH (none, when all died idle).
-  expect(codes.every((c) => c === "AGENT_CRASH")).toBe(true);
+  expect(codes.length).toBeGreaterThan(0);
+  expect(codes.filter((c) => c !== "AGENT_CRASH")).toEqual([]);
   expect(String(failure)).toContain("executor processes keep exiting");
 });
 

@@ -152,6 +152,7 @@ describe("monitor", () => {
 
   test("every wave's metrics are in [0, 1], its health in [0, 100] with a status", async () => {
     const report = simulate(await phase20Tasks(), 7);
+    expect(report.waves).toHaveLength(3);
     for (const w of report.waves) {
       for (const v of Object.values(w.health.metrics)) expect(v >= 0 && v <= 1).toBe(true);
       expect(w.health.health_score >= 0 && w.health.health_score <= 100).toBe(true);
