@@ -77,7 +77,7 @@ export async function openSource(source: string, options: SourceOptions = {}): P
 }
 
 /** What reading a source feeds its bytes to. */
-export interface ByteSink {
+interface ByteSink {
   update(bytes: Uint8Array): void;
 }
 
