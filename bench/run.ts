@@ -3,7 +3,8 @@
  * - trivial code tasks end to end through dist/buddy (validated, persisted, printed), per second;
  * - a bare QuickJS create-eval-dispose loop in the same number of processes, per second;
  * - their ratio (SPEC 10 asks for at least 0.5);
- * - simulated tasks per second, and `buddy --version` start-up time.
+ * - simulated tasks per second, and `buddy --version` start-up time;
+ * - the store's ingest and task-final writes per second (bench/store.ts, its own process).
  * Run with `npm run bench` (builds first). Figures depend on the machine: compare runs made on
  * the same one.
  */
@@ -52,6 +53,10 @@ const sim = await timed(["run", simulated, "--simulate", "--seed", "1", "--quiet
 const versions: number[] = [];
 for (let i = 0; i < 10; i++) versions.push((await timed(["--version"])).ms);
 versions.sort((a, b) => a - b);
+const storeProc = Bun.spawn([process.execPath, join(ROOT, "bench/store.ts")], { stdout: "pipe", stderr: "inherit" });
+const storeOut = await new Response(storeProc.stdout).text();
+if ((await storeProc.exited) !== 0) throw new Error("bench/store.ts failed");
+const store = JSON.parse(storeOut) as Record<string, number>;
 
 const e2eRate = TASKS / (e2e.ms / 1000);
 const round = (x: number) => Math.round(x * 10) / 10;
@@ -65,4 +70,5 @@ console.log(JSON.stringify({
   simulated_tasks_per_second: round(SIMULATED / (sim.ms / 1000)),
   simulated_exit_code: sim.code,
   version_startup_ms_median: round(versions[5]!),
+  ...store,
 }));

@@ -4,6 +4,7 @@
  */
 import yargs, { type Argv } from "yargs";
 import pkg from "../../package.json";
+import { RUN_DEFAULTS, SNIPPET_SEED } from "../config";
 import { EXIT } from "../core";
 import { calibrateCommand } from "./commands/calibrate";
 import { REPORT_FORMATS, reportCommand } from "./commands/report";
@@ -116,9 +117,9 @@ function cli(argv: string[]): Argv {
           (e) => e.positional("code", { type: "string", describe: "the body of an async function" })
             .option("file", { type: "string", describe: "read the code from a file" })
             .option("input", { type: "string", describe: "JSON given to the code as `input`" })
-            .option("timeout-ms", { type: "number", default: 5000 })
-            .option("memory-mb", { type: "number", default: 64 })
-            .option("seed", { type: "number", default: 0 })
+            .option("timeout-ms", { type: "number", default: RUN_DEFAULTS.timeout_ms })
+            .option("memory-mb", { type: "number", default: RUN_DEFAULTS.memory_mb })
+            .option("seed", { type: "number", default: SNIPPET_SEED })
             .example("$0 sandbox eval 'return input.a + 1' --input '{\"a\":41}'", "prints a result record with result 42"),
           handle((args: SandboxArgs) => sandboxEvalCommand(args)),
         )

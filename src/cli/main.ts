@@ -14,7 +14,7 @@ async function main(args: string[]): Promise<void> {
   }
   if (args[0] === EXECUTOR_ARG) {
     const { runExecutorChild } = await import("../executor/child");
-    await runExecutorChild(process.env.BUDDY_LARGE_STACK === "1");
+    await runExecutorChild(process.env);
     return;
   }
   const { runCli } = await import("./app");

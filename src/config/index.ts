@@ -4,7 +4,9 @@
  */
 import { z } from "zod";
 import { BuddyError, RETRY_STRATEGIES, STRATEGY_NAMES } from "../core";
+import { RUN_DEFAULTS } from "./defaults";
 
+export { RUN_DEFAULTS, SNIPPET_SEED } from "./defaults";
 export { STRATEGY_NAMES, type StrategyName } from "../core";
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
@@ -12,39 +14,34 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min
 /** Most agents a run may have; `--out` names their directories agent_0 … agent_{MAX_AGENTS−1}. */
 export const MAX_AGENTS = 10_000;
 
+/** The options of a run; each default is RUN_DEFAULTS' (defaults.ts). */
 export const RunOptionsSchema = z.object({
-  /** Logical worker lanes `agent_0` … `agent_{N-1}`. @default 4 */
-  agents: int(1, MAX_AGENTS).default(4),
-  /** @default "load_balanced" */
-  strategy: z.enum(STRATEGY_NAMES).default("load_balanced"),
-  /** Tasks in flight per agent. @default 1 */
-  concurrency: int(1, 10_000).default(1),
-  /** Executor processes. @default CPU count */
+  /** Logical worker lanes `agent_0` … `agent_{N-1}`. */
+  agents: int(1, MAX_AGENTS).default(RUN_DEFAULTS.agents),
+  strategy: z.enum(STRATEGY_NAMES).default(RUN_DEFAULTS.strategy),
+  /** Tasks in flight per agent. */
+  concurrency: int(1, 10_000).default(RUN_DEFAULTS.concurrency),
+  /** Executor processes; the CLI gives the CPU count when the flag is absent. */
   threads: int(1, 256),
-  /** @default "exponential" */
-  retry: z.enum(RETRY_STRATEGIES).default("exponential"),
-  /** @default 3 */
-  max_retries: int(0, 100).default(3),
-  /** @default 1000 */
-  base_delay_ms: int(0).default(1000),
-  /** @default 30000 */
-  max_delay_ms: int(0).default(30_000),
-  /** @default 0.2 */
-  jitter: z.number().min(0).max(1).default(0.2),
-  /** CPU deadline per attempt. @default 5000 */
-  timeout_ms: int(1, 3_600_000).default(5000),
-  /** Memory cap per attempt. @default 64 */
-  memory_mb: int(1, 4096).default(64),
+  retry: z.enum(RETRY_STRATEGIES).default(RUN_DEFAULTS.retry),
+  max_retries: int(0, 100).default(RUN_DEFAULTS.max_retries),
+  base_delay_ms: int(0).default(RUN_DEFAULTS.base_delay_ms),
+  max_delay_ms: int(0).default(RUN_DEFAULTS.max_delay_ms),
+  jitter: z.number().min(0).max(1).default(RUN_DEFAULTS.jitter),
+  /** CPU deadline per attempt. */
+  timeout_ms: int(1, 3_600_000).default(RUN_DEFAULTS.timeout_ms),
+  /** Memory cap per attempt. */
+  memory_mb: int(1, 4096).default(RUN_DEFAULTS.memory_mb),
   /** The run's seed; random (and recorded) when absent. */
   seed: int(0, 0xffffffff).optional(),
-  /** Tasks without code succeed with their predicted probability (SPEC 4.5). @default false */
-  simulate: z.boolean().default(false),
-  /** Simulated tasks take predicted_execution_time × this many seconds (SPEC 4.5). @default 0 */
-  time_scale: z.number().min(0).max(3600).default(0),
-  /** Stop dispatching after the first task that fails. @default false */
-  fail_fast: z.boolean().default(false),
-  /** Safety gate: minimum predicted probability. @default 0.1 */
-  min_confidence: z.number().min(0).max(1).default(0.1),
+  /** Tasks without code succeed with their predicted probability (SPEC 4.5). */
+  simulate: z.boolean().default(RUN_DEFAULTS.simulate),
+  /** Simulated tasks take predicted_execution_time × this many seconds (SPEC 4.5). */
+  time_scale: z.number().min(0).max(3600).default(RUN_DEFAULTS.time_scale),
+  /** Stop dispatching after the first task that fails. */
+  fail_fast: z.boolean().default(RUN_DEFAULTS.fail_fast),
+  /** Safety gate: minimum predicted probability. */
+  min_confidence: z.number().min(0).max(1).default(RUN_DEFAULTS.min_confidence),
   /** Name of the run; a new id when absent. */
   run_id: z
     .string()
@@ -52,10 +49,10 @@ export const RunOptionsSchema = z.object({
     // Wherever a RUN_ID is taken, `latest` names the newest run (SPEC 1): a run of that name could not be named.
     .refine((id) => id !== "latest", "'latest' is reserved: it names the newest run wherever a RUN_ID is taken")
     .optional(),
-  /** Scales the dry-run mocks' error rates; 0 turns injected errors off. @default 1 */
-  mock_error_rate: z.number().min(0).max(100).default(1),
-  /** Real provider clients instead of mocks. @default false */
-  live: z.boolean().default(false),
+  /** Scales the dry-run mocks' error rates; 0 turns injected errors off. */
+  mock_error_rate: z.number().min(0).max(100).default(RUN_DEFAULTS.mock_error_rate),
+  /** Real provider clients instead of mocks. */
+  live: z.boolean().default(RUN_DEFAULTS.live),
 });
 
 export type RunOptions = z.infer<typeof RunOptionsSchema>;

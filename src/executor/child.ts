@@ -6,7 +6,7 @@
  */
 import { writeSync } from "node:fs";
 import { STOP_SIGNALS } from "../core";
-import { createSandbox, type SandboxHost, type SandboxRequest } from "../sandbox";
+import { createSandbox, hasLargeNativeStack, type SandboxHost, type SandboxRequest } from "../sandbox";
 import { canAlarm, dieWithSupervisor, setAlarm } from "./kernel";
 import { killAfterMs, readLines, SUPERVISOR_PID_ENV, type FromExecutor, type ToExecutor } from "./protocol";
 
@@ -28,13 +28,13 @@ function writeLine(line: string): void {
   }
 }
 
-export async function runExecutorChild(largeStack: boolean): Promise<void> {
-  const untied = dieWithSupervisor(Number(process.env[SUPERVISOR_PID_ENV]) || process.ppid);
+export async function runExecutorChild(env: Record<string, string | undefined>): Promise<void> {
+  const untied = dieWithSupervisor(Number(env[SUPERVISOR_PID_ENV]) || process.ppid);
   // Ctrl-C in a terminal (SIGHUP when it closes) signals the whole process group. The supervisor
   // decides when executors stop (it gives attempts in flight a grace period, then kills them),
   // so they ignore every stop signal; all but SIGALRM, the executor's own deadline (kernel.ts).
   for (const name of STOP_SIGNALS) if (name !== "SIGALRM") process.on(name, () => {});
-  const sandbox = createSandbox({ largeStack });
+  const sandbox = createSandbox({ largeStack: hasLargeNativeStack(env) });
   const send = (message: FromExecutor) => writeLine(JSON.stringify(message));
   const reported = new Set<string>();
   const report = (problem: string | undefined) => {

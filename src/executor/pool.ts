@@ -11,6 +11,7 @@
  * costs its attempt AGENT_CRASH; attempts queued behind either run elsewhere, uncharged.
  */
 import { BuddyError, type Clock, type Logger } from "../core";
+import { NO_PROVIDERS_HOST, unansweredCall } from "../sandbox/provider-answer";
 import type { SandboxHost, SandboxOutcome, SandboxRequest } from "../sandbox/types";
 import { KILL_GRACE_MS, killAfterMs, readLines, type FromExecutor, type ToExecutor } from "./protocol";
 import { spawnExecutor, type ExecutorProcess } from "./spawn";
@@ -180,8 +181,10 @@ export class ExecutorPool {
         const answer = (resultJson: string) => {
           if (!slot.killed) this.send(slot, { type: "provider_result", id: message.id, seq: message.seq, resultJson });
         };
-        const refused = JSON.stringify({ ok: false, error: { code: "PROVIDER_ERROR", provider: message.provider, method: message.method, status: 403, message: "no providers in this context" } });
-        (job.host?.call(message.provider, message.method, message.argsJson, message.seq) ?? Promise.resolve(refused)).then(answer, () => answer(refused));
+        // The answers the in-process sandbox gives too: no host, no providers; a host that fails, a 500.
+        const host = job.host ?? NO_PROVIDERS_HOST;
+        const unanswered = () => answer(unansweredCall({ provider: message.provider, method: message.method }));
+        host.call(message.provider, message.method, message.argsJson, message.seq).then(answer, unanswered);
         break;
       }
       case "fatal":

@@ -2,13 +2,13 @@
  * How an executor process is started: the given command under a shell that first raises the
  * native stack limit. QuickJS's WASM frames run on the host stack, so without it deep recursion
  * or deeply nested source overflows the host before QuickJS's own stack check fires
- * (sandbox-notes 2.4). JSC is told about the larger stack only when `ulimit` succeeded: telling
- * it about a stack it does not have would turn a clean RangeError into a segfault.
+ * (sandbox-notes 2.4). JSC is told about the larger stack only when `ulimit` succeeded, and the
+ * executor tells from the same variable whether it has it (hasLargeNativeStack).
  */
+import { NATIVE_STACK_ENV, NATIVE_STACK_KIB, NATIVE_STACK_USAGE_BYTES } from "../sandbox/limits";
 import { SUPERVISOR_PID_ENV } from "./protocol";
 
-const RAISE_STACK =
-  'ulimit -s 262144 2>/dev/null && export BUN_JSC_maxPerThreadStackUsage=209715200 BUDDY_LARGE_STACK=1; exec "$@"';
+const RAISE_STACK = `ulimit -s ${NATIVE_STACK_KIB} 2>/dev/null && export ${NATIVE_STACK_ENV}=${NATIVE_STACK_USAGE_BYTES}; exec "$@"`;
 
 /**
  * The only variables an executor gets. Task code runs in executors and provider calls are made
@@ -25,7 +25,7 @@ export function spawnExecutor(command: readonly string[], env: Record<string, st
     stderr: "pipe",
     // The supervisor's pid lets the executor see that it was re-parented before it tied its life
     // to ours (parent-death.ts).
-    env: { ...passed, BUDDY_LARGE_STACK: "0", [SUPERVISOR_PID_ENV]: String(process.pid) },
+    env: { ...passed, [SUPERVISOR_PID_ENV]: String(process.pid) },
   });
 }
 

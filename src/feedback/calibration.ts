@@ -12,7 +12,7 @@ export interface PredictionPair {
   outcome: 0 | 1;
 }
 
-const CALIBRATION_BINS = 10;
+export const CALIBRATION_BINS = 10;
 /** Clip for log loss, so one confident miss costs ln(1000) ≈ 6.9 instead of infinity. */
 const LOG_LOSS_CLIP = 0.001;
 

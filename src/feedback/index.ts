@@ -3,7 +3,7 @@
  * calibration of predictions against outcomes (per wave, per run, and the isotonic fit behind
  * `buddy calibrate`). Everything here is a pure function of WaveObservations.
  */
-export { calibrationMetrics, type PredictionPair } from "./calibration";
+export { calibrationMetrics, CALIBRATION_BINS, type PredictionPair } from "./calibration";
 export { isotonicFit, applyIsotonic, type IsotonicFit } from "./isotonic";
 export { predictionPairs, ranTasks } from "./pairs";
 export { waveLoad, type WaveLoad } from "./load";

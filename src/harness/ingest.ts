@@ -6,7 +6,7 @@
  * on the way and must hash as the prepared source did.
  */
 import { BuddyError, type Provider } from "../core";
-import { formatProblem, readTasks } from "../input";
+import { formatProblem, InputHash, readTasks } from "../input";
 import { checkProviderCredentials } from "../providers";
 import type { NewRun, Store } from "../store";
 import type { PreparedSource } from "./source";
@@ -24,10 +24,10 @@ export async function ingest(store: Store, input: PreparedSource, options: Inges
   try {
     // A spooled source is still named as given in problems, and its scripts resolve as for it.
     const { spooled } = input;
-    const hasher = new Bun.CryptoHasher("sha256");
+    const hash = new InputHash();
     const items = readTasks(input.source, {
       simulate: options.simulate,
-      hasher,
+      hash,
       ...(spooled ? { spooled: { chunks: spooled.chunks(), baseDir: spooled.baseDir } } : {}),
     });
     for await (const item of items) {
@@ -40,7 +40,7 @@ export async function ingest(store: Store, input: PreparedSource, options: Inges
     // The run is stored under input.hash, taken before the store was opened: it must be the
     // hash of the very bytes the tasks came from, or a file that changed in between would make
     // a later `--run-id` check compare against the wrong version.
-    if (problems.length === 0 && hasher.digest("hex") !== input.hash) {
+    if (problems.length === 0 && hash.digest() !== input.hash) {
       throw new BuddyError("INPUT", `input ${input.source} changed while it was being read; nothing was run (run again once it no longer changes)`);
     }
     if (problems.length === 0) problems.push(...checkProviderCredentials(usesProviders, { live: options.live, env: options.env }));

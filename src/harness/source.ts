@@ -14,7 +14,7 @@ import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BuddyError } from "../core";
-import { hashInput, type ByteStream } from "../input";
+import { hashInput, InputHash, type ByteStream } from "../input";
 import { runawayCut } from "../input/lines";
 import { fsReason, isStreamPath, scriptBaseDir } from "../input/source";
 
@@ -59,14 +59,14 @@ async function spool(bytes: AsyncIterable<Uint8Array>, name: string): Promise<{ 
   const fd = openSync(path, "wx+", 0o600);
   unlinkSync(path);
   rmdirSync(dir);
-  const hasher = new Bun.CryptoHasher("sha256");
+  const hash = new InputHash();
   const cut = runawayCut();
   try {
     for await (const whole of bytes) {
       // A line that runs away (`/dev/zero`) ends the copy where reading the copy stops anyway.
       const keep = cut(whole);
       const chunk = keep === undefined ? whole : whole.subarray(0, keep);
-      hasher.update(chunk);
+      hash.update(chunk);
       for (let off = 0; off < chunk.length; ) off += writeSync(fd, chunk, off);
       if (keep !== undefined) break;
     }
@@ -75,7 +75,7 @@ async function spool(bytes: AsyncIterable<Uint8Array>, name: string): Promise<{ 
     if (cause instanceof BuddyError) throw cause;
     throw new BuddyError("INPUT", `cannot read input ${name}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
-  return { fd, hash: hasher.digest("hex") };
+  return { fd, hash: hash.digest() };
 }
 
 async function spooled(source: string, bytes: AsyncIterable<Uint8Array>): Promise<PreparedSource> {

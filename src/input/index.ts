@@ -9,4 +9,4 @@ export type { InputItem, ReadOptions } from "./item";
 export { readTasks } from "./read";
 export { validateFile } from "./validate";
 export type { ByteStream } from "./source";
-export { hashInput } from "./hash";
+export { hashInput, InputHash } from "./hash";

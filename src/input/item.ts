@@ -3,6 +3,7 @@
  * delegates to can name them without importing it back.
  */
 import type { Task } from "../core";
+import type { InputHash } from "./hash";
 import type { Problem } from "./problems";
 import type { SourceOptions } from "./source";
 
@@ -20,4 +21,6 @@ export interface ReadOptions extends SourceOptions {
   maxProblems?: number;
   /** Stops reading (the generator throws the signal's reason) when it aborts. @default none */
   signal?: AbortSignal;
+  /** Takes the input hash of exactly the bytes read, by the rule of hash.ts. @default none */
+  hash?: InputHash;
 }

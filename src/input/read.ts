@@ -4,8 +4,8 @@
  * JSONL files and Phase 20 directories.
  */
 import { stat } from "node:fs/promises";
-import { lineIngester } from "./task-line";
 import type { InputItem, ReadOptions } from "./item";
+import { lineIngester } from "./task-line";
 import { splitLines } from "./lines";
 import { FILE_FIELD, type FieldProblem, LINE_FIELD } from "./problems";
 import { openSource } from "./source";

@@ -38,13 +38,10 @@ export interface SourceOptions {
   /**
    * Fed every byte as it is read, so the input's hash is of exactly the bytes ingested (a file
    * that changes between hashing and reading cannot be stored under the other version's hash).
+   * An InputHash (hash.ts); only `update` is needed here, which keeps hash.ts out of this file's
+   * imports (hash.ts reads trees, which open sources). @default none
    */
-  hasher?: InputHasher;
-}
-
-/** What `hasher` needs of Bun.CryptoHasher. */
-interface InputHasher {
-  update(data: Uint8Array | string): unknown;
+  hash?: ByteSink;
 }
 
 /** 64 KiB reads: few enough syscalls for a big file, small enough to never matter in memory. */
@@ -76,12 +73,17 @@ export async function scriptBaseDir(source: string, isFile: boolean, stdinBaseDi
 
 export async function openSource(source: string, options: SourceOptions = {}): Promise<OpenedSource> {
   const opened = await openBytes(source, options);
-  return options.hasher ? { ...opened, chunks: hashed(opened.chunks, options.hasher) } : opened;
+  return options.hash ? { ...opened, chunks: hashed(opened.chunks, options.hash) } : opened;
 }
 
-async function* hashed(chunks: AsyncIterable<Uint8Array>, hasher: InputHasher): AsyncGenerator<Uint8Array> {
+/** What reading a source feeds its bytes to. */
+interface ByteSink {
+  update(bytes: Uint8Array): void;
+}
+
+async function* hashed(chunks: AsyncIterable<Uint8Array>, hash: ByteSink): AsyncGenerator<Uint8Array> {
   for await (const chunk of chunks) {
-    hasher.update(chunk);
+    hash.update(chunk);
     yield chunk;
   }
 }

@@ -52,8 +52,8 @@ export const JOB_BATCH = 1000;
 export const POST_BUDGET_MS = 200;
 
 /**
- * QuickJS stack limit with the enlarged native stack (`ulimit -s 262144` and
- * `BUN_JSC_maxPerThreadStackUsage=209715200`): every probe then ends in a clean guest
+ * QuickJS stack limit with the enlarged native stack (NATIVE_STACK_KIB, NATIVE_STACK_USAGE_BYTES
+ * below): every probe then ends in a clean guest
  * "stack overflow" (sandbox-notes 2.4). Never above the variant's 5 MB shadow stack.
  */
 const LARGE_STACK_BYTES = 1 * MiB;
@@ -139,13 +139,21 @@ export function wasmMemoryBytes(memoryMb: number): number {
 }
 
 /**
- * Whether this process was started with the enlarged native stack. The executor passes its own
- * environment (only the CLI layer reads `process.env`); the variable is set together with
- * `ulimit -s 262144` by whoever spawns executors.
- * @public Also imported by the child script test/integration/sandbox-stack.test.ts writes,
- * which no static import shows.
+ * The enlarged native stack executors are started with (sandbox-notes 2.4): `ulimit -s` in KiB,
+ * and the part of it JSC is told it may use, in NATIVE_STACK_ENV (a margin below the limit for
+ * the frames JSC does not count). JSC must be told only when the `ulimit` succeeded: telling it
+ * about a stack it does not have turns a clean RangeError into a segfault.
+ */
+export const NATIVE_STACK_KIB = 256 * 1024;
+export const NATIVE_STACK_USAGE_BYTES = 200 * MiB;
+export const NATIVE_STACK_ENV = "BUN_JSC_maxPerThreadStackUsage";
+
+/**
+ * The one test of whether this process runs with the enlarged native stack: whoever spawned it
+ * set NATIVE_STACK_ENV to at least NATIVE_STACK_USAGE_BYTES, which it does only once the larger
+ * `ulimit -s` took. The executor passes its own environment.
  */
 export function hasLargeNativeStack(env: Record<string, string | undefined>): boolean {
-  const usage = Number(env.BUN_JSC_maxPerThreadStackUsage ?? "");
-  return Number.isFinite(usage) && usage >= 100 * MiB;
+  const usage = Number(env[NATIVE_STACK_ENV] ?? "");
+  return Number.isFinite(usage) && usage >= NATIVE_STACK_USAGE_BYTES;
 }

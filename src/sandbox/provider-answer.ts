@@ -23,11 +23,18 @@ export interface CallCoordinates {
  */
 export const answerLimitBytes = (memoryMb: number) => (Math.max(1, memoryMb) * 1024 * 1024) / 4;
 
-/** The host of an attempt run without one: every call fails, as it would with no providers. */
+/**
+ * The host of an attempt run without one: every call fails, as it would with no providers. The
+ * in-process sandbox and the executor pool both answer with it.
+ */
 export const NO_PROVIDERS_HOST: SandboxHost = {
   call: async (provider, method) =>
     JSON.stringify(failure({ provider, method }, 403, "no providers are available to this attempt")),
 };
+
+/** The answer to a call its host failed to answer (it threw, or gave no text). */
+export const unansweredCall = (call: CallCoordinates): string =>
+  JSON.stringify(failure(call, 500, "the provider call failed before it was answered"));
 
 /**
  * The envelope for `text`, the host's answer (undefined when the host failed to give one). An
@@ -35,7 +42,7 @@ export const NO_PROVIDERS_HOST: SandboxHost = {
  * memory (sandbox-notes 2.3): it fails with 413, which is not retried.
  */
 export function answerEnvelope(text: string | undefined, call: CallCoordinates, limitBytes: number): string {
-  if (text === undefined) return JSON.stringify(failure(call, 500, "the provider call failed before it was answered"));
+  if (text === undefined) return unansweredCall(call);
   let answer: unknown;
   try {
     answer = JSON.parse(text);

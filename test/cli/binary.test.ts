@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { copyFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
+import { RUN_DEFAULTS, RunOptionsSchema, SNIPPET_SEED } from "../../src/config";
 import { BUDDY, buddy, fixture, ofType, tempDir } from "./helpers";
 
 test("dist/buddy copied alone into an empty directory runs the demo there", async () => {
@@ -21,6 +22,29 @@ test("--help of every command shows an example", async () => {
     expect({ args, code: ran.code }).toEqual({ args, code: 0 });
     expect(ran.stdout + ran.stderr).toContain("Examples:");
   }
+});
+
+/** The `[default: …]` yargs prints for `--flag` in `help`, its line breaks folded. */
+const shownDefault = (help: string, flag: string): string | undefined => {
+  const folded = help.replace(/\s+/g, " ");
+  const entry = folded.slice(folded.indexOf(` --${flag} `) + 1).split(" --")[0]!;
+  return /\[default: ([^\]]*)\]/.exec(entry)?.[1];
+};
+
+test("--help shows the defaults of the one table the options are parsed with", async () => {
+  const run = (await buddy(["run", "--help"])).stdout;
+  const keys = Object.keys(RUN_DEFAULTS) as (keyof typeof RUN_DEFAULTS)[];
+  expect(keys.length).toBeGreaterThan(10);
+  for (const key of keys) {
+    const flag = key.replaceAll("_", "-");
+    expect([flag, shownDefault(run, flag)]).toEqual([flag, JSON.stringify(RUN_DEFAULTS[key])]);
+  }
+  const evalHelp = (await buddy(["sandbox", "eval", "--help"])).stdout;
+  expect([shownDefault(evalHelp, "timeout-ms"), shownDefault(evalHelp, "memory-mb"), shownDefault(evalHelp, "seed")]).toEqual(
+    [String(RUN_DEFAULTS.timeout_ms), String(RUN_DEFAULTS.memory_mb), String(SNIPPET_SEED)],
+  );
+  // What zod fills in for an option not given is the same table's.
+  expect(RunOptionsSchema.parse({ threads: 1 })).toMatchObject(RUN_DEFAULTS);
 });
 
 test("buddy schema prints JSON Schemas; unknown names exit 2", async () => {

@@ -72,6 +72,7 @@ test(`SIGKILL ${KILLS} times at random moments, resume each time: one final reco
   const stored = new Map(rows.map((r) => [r.task_id, r]));
 
   const tasks = printed.filter((r) => r.type === "task");
+  expect(tasks.length).toBeGreaterThan(0);
   expect(new Set(tasks.map((t) => t.task_id)).size).toBe(tasks.length); // never printed twice
   for (const t of tasks) {
     const row = stored.get(t.task_id)!;
@@ -84,6 +85,7 @@ test(`SIGKILL ${KILLS} times at random moments, resume each time: one final reco
   expect(summary.totals.tasks).toBe(TASKS);
   expect(summary.totals.succeeded + summary.totals.failed).toBe(TASKS);
   const flaky = rows.filter((r) => Number(r.task_id.slice(1)) % 97 === 0);
-  expect(flaky.every((r) => r.state === "succeeded" && r.attempts >= 2)).toBe(true);
+  expect(flaky).toHaveLength(Math.ceil(TASKS / 97));
+  expect(flaky.filter((r) => !(r.state === "succeeded" && r.attempts >= 2))).toEqual([]);
   store.close();
 }, 120_000);

@@ -7,8 +7,8 @@
 import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { shape } from "../unit/providers-runner";
-import { fakeGhl, fakeGraph, pastTheCut, spellings } from "../integration/providers-fakes";
+import { shape } from "../providers/shape";
+import { fakeGhl, fakeGraph, pastTheCut, spellings } from "../providers/fakes";
 import { buddy, fixture, ofType, tempDir, type Ran } from "./helpers";
 
 const GHL_TOKEN = "ghl-cli-token-7f3a91";
@@ -106,8 +106,9 @@ describe("live: fixtures/crm-sync-live.jsonl --live against local fakes", async 
     }
   });
 
-  test("Graph saw a token request before its first call", () => {
+  test("Graph saw one token request, before its first call", () => {
     expect(graph.seen.length).toBeGreaterThan(1);
+    expect(graph.seen.filter((s) => s.path.endsWith("/oauth2/v2.0/token"))).toHaveLength(1);
     expect(graph.seen[0]!.path).toEndWith("/oauth2/v2.0/token");
     for (const req of graph.seen.filter((s) => !s.path.endsWith("/token"))) expect(req.headers.authorization).toStartWith("Bearer graph-token-");
   });

@@ -28,8 +28,8 @@ export function storeRun(db: MemoryDatabase, run_id: string, tasks: Task[], opti
     created_at: db.now(),
     input: "tasks.jsonl",
     input_hash: "hash",
-    seed: 7,
-    options: parseRunOptions({ threads: 1, agents: 2, base_delay_ms: 1000, jitter: 0, ...options, run_id }),
+    seed: options.seed ?? 7,
+    options: parseRunOptions({ threads: 1, agents: 2, base_delay_ms: 1000, jitter: 0, seed: 7, ...options, run_id }),
   });
   tasks.forEach((t, seq) => ingest.addTask({ ...t, seq }));
   ingest.commit();

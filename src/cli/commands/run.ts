@@ -1,7 +1,7 @@
 /** `buddy run FILE|-`: validate, create a run, execute it, stream results. */
 import { cpus } from "node:os";
 import type { Argv } from "yargs";
-import { parseRunOptions, STRATEGY_NAMES } from "../../config";
+import { parseRunOptions, RUN_DEFAULTS, STRATEGY_NAMES } from "../../config";
 import { RETRY_STRATEGIES } from "../../core";
 import { checkArtifacts, prepareSource, startRun, type Artifacts } from "../../harness";
 import { isLiveMode } from "../../providers";
@@ -11,25 +11,25 @@ import { exitOnSignalDuring } from "../process-signals";
 
 export const runOptions = (y: Argv) =>
   y
-    .option("agents", { type: "number", default: 4, describe: "agents (logical worker lanes)" })
-    .option("strategy", { choices: STRATEGY_NAMES, default: "load_balanced" as const, describe: "assignment strategy" })
-    .option("concurrency", { type: "number", default: 1, describe: "tasks in flight per agent" })
+    .option("agents", { type: "number", default: RUN_DEFAULTS.agents, describe: "agents (logical worker lanes)" })
+    .option("strategy", { choices: STRATEGY_NAMES, default: RUN_DEFAULTS.strategy, describe: "assignment strategy" })
+    .option("concurrency", { type: "number", default: RUN_DEFAULTS.concurrency, describe: "tasks in flight per agent" })
     .option("threads", { type: "number", describe: "executor processes [default: CPU count]" })
-    .option("retry", { choices: RETRY_STRATEGIES, default: "exponential" as const, describe: "backoff between attempts" })
-    .option("max-retries", { type: "number", default: 3 })
-    .option("base-delay-ms", { type: "number", default: 1000 })
-    .option("max-delay-ms", { type: "number", default: 30000 })
-    .option("jitter", { type: "number", default: 0.2, describe: "± fraction of each delay, from the seeded RNG" })
-    .option("timeout-ms", { type: "number", default: 5000, describe: "CPU deadline per attempt" })
-    .option("memory-mb", { type: "number", default: 64, describe: "memory cap per attempt" })
+    .option("retry", { choices: RETRY_STRATEGIES, default: RUN_DEFAULTS.retry, describe: "backoff between attempts" })
+    .option("max-retries", { type: "number", default: RUN_DEFAULTS.max_retries })
+    .option("base-delay-ms", { type: "number", default: RUN_DEFAULTS.base_delay_ms })
+    .option("max-delay-ms", { type: "number", default: RUN_DEFAULTS.max_delay_ms })
+    .option("jitter", { type: "number", default: RUN_DEFAULTS.jitter, describe: "± fraction of each delay, from the seeded RNG" })
+    .option("timeout-ms", { type: "number", default: RUN_DEFAULTS.timeout_ms, describe: "CPU deadline per attempt" })
+    .option("memory-mb", { type: "number", default: RUN_DEFAULTS.memory_mb, describe: "memory cap per attempt" })
     .option("seed", { type: "number", describe: "seed of every random choice [default: random, recorded]" })
-    .option("simulate", { type: "boolean", default: false, describe: "tasks without code succeed with their predicted probability" })
-    .option("time-scale", { type: "number", default: 0, describe: "simulated tasks take predicted_execution_time × this many seconds" })
-    .option("fail-fast", { type: "boolean", default: false, describe: "stop after the first failed task (exit 3)" })
-    .option("min-confidence", { type: "number", default: 0.1 })
+    .option("simulate", { type: "boolean", default: RUN_DEFAULTS.simulate, describe: "tasks without code succeed with their predicted probability" })
+    .option("time-scale", { type: "number", default: RUN_DEFAULTS.time_scale, describe: "simulated tasks take predicted_execution_time × this many seconds" })
+    .option("fail-fast", { type: "boolean", default: RUN_DEFAULTS.fail_fast, describe: "stop after the first failed task (exit 3)" })
+    .option("min-confidence", { type: "number", default: RUN_DEFAULTS.min_confidence })
     .option("run-id", { type: "string", describe: "name of the run" })
-    .option("mock-error-rate", { type: "number", default: 1, describe: "scale the dry-run mocks' error rates (0: no injected errors)" })
-    .option("live", { type: "boolean", default: false, describe: "real provider clients instead of mocks" })
+    .option("mock-error-rate", { type: "number", default: RUN_DEFAULTS.mock_error_rate, describe: "scale the dry-run mocks' error rates (0: no injected errors)" })
+    .option("live", { type: "boolean", default: RUN_DEFAULTS.live, describe: "real provider clients instead of mocks" })
     .option("out", artifactOptions.out)
     .option("junit", artifactOptions.junit)
     .option("force", artifactOptions.force);

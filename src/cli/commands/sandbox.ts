@@ -1,7 +1,7 @@
 /** `buddy sandbox eval CODE|--file F`: one snippet, run exactly as a task attempt. */
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
-import { AttemptOptionsSchema, parseFlags } from "../../config";
+import { AttemptOptionsSchema, parseFlags, SNIPPET_SEED } from "../../config";
 import { BuddyError, EXIT } from "../../core";
 import { runSnippet } from "../../harness";
 import { LINE_FIELD } from "../../input";
@@ -27,7 +27,7 @@ export async function sandboxEvalCommand(args: SandboxArgs): Promise<number> {
   const input = args.input === undefined ? null : parseInput(args.input);
   const code = args.file === undefined ? args.code! : await readCode(inputArg(args.file));
   const record = await runSnippet(
-    { code, input, timeout_ms: limits.timeout_ms, memory_mb: limits.memory_mb, seed: limits.seed ?? 0 },
+    { code, input, timeout_ms: limits.timeout_ms, memory_mb: limits.memory_mb, seed: limits.seed ?? SNIPPET_SEED },
     { ...deps(args), executorCommand: executorCommand() },
   );
   printJson(record);

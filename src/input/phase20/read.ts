@@ -4,7 +4,7 @@
  * (a join needs all of a wave's rows); waves are read and yielded in ascending order.
  */
 import { stat } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import type { Task } from "../../core";
 import { parseObject } from "../task-line";
 import type { InputItem, ReadOptions } from "../item";
@@ -23,10 +23,9 @@ async function* rowsOf<T>(
   check: (object: Record<string, unknown>, line: number) => T | FieldProblem[],
   options: ReadOptions & { root: string },
 ): AsyncGenerator<Parsed<T>> {
-  const { hasher, signal } = options;
-  // As hash.ts hashes a tree: the file's path in it, then its bytes.
-  hasher?.update(`\u0000${relative(options.root, file)}\u0000`);
-  const { chunks } = await openSource(file, hasher ? { hasher } : {});
+  const { hash, signal } = options;
+  hash?.treeFile(options.root, file);
+  const { chunks } = await openSource(file, hash ? { hash } : {});
   for await (const batch of splitLines(chunks)) {
     signal?.throwIfAborted();
     for (const raw of batch) {

@@ -3,7 +3,7 @@
  * mixes with the files of another run: a directory holding anything is refused unless it holds
  * an earlier write of the same run or `--force` is given, and before writing, buddy removes its
  * own files of whatever run wrote them and leaves every other file alone.
- * test/unit/report-outdir-layout.test.ts checks that every path outDirFiles writes is listed here.
+ * test/cli/artifacts-check.test.ts checks that every path outDirFiles writes is listed here.
  */
 import { lstat, readdir, rmdir, unlink } from "node:fs/promises";
 import { join } from "node:path";

@@ -32,7 +32,7 @@ function context(outcomes: SandboxOutcome[], writes: StoreWrite[], max_retries =
     gate: () => undefined,
     clock,
     defaults: { timeout_ms: 100, memory_mb: 16, max_retries, retry: { strategy: "linear", base_delay_ms: 0, max_delay_ms: 0, jitter: 0 } },
-    attempt: async () => outcomes.shift()!,
+    runAttempt: async () => outcomes.shift()!,
     record: (write) => void writes.push(write),
   };
 }

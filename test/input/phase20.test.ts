@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Task } from "../../src/core";
-import { formatProblem, hashInput, readTasks, validateFile } from "../../src/input";
+import { formatProblem, readTasks, validateFile } from "../../src/input";
 
 const TREE = join(import.meta.dir, "../../fixtures/phase20");
 
@@ -73,12 +73,6 @@ describe("the fixture tree (3 waves × 4 agents)", () => {
 
   test("without --simulate one problem says how to run it", async () => {
     expect(await problemsOf(TREE, false)).toEqual([":1: code: Phase 20 tasks carry predictions but no code; run them with --simulate"]);
-  });
-
-  test("the input hash covers the tree's files and is stable", async () => {
-    const a = await hashInput(TREE);
-    expect(a).toMatch(/^[0-9a-f]{64}$/);
-    expect(await hashInput(TREE)).toBe(a);
   });
 });
 

@@ -1,8 +1,8 @@
 /** The live GoHighLevel client against a local fake: the exact requests, and every kind of answer. */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createLiveProviders, createMockProviders, type ProviderResult, type Providers } from "../../src/providers";
-import { shape } from "../unit/providers-runner";
-import { fakeGhl, hang, status } from "./providers-fakes";
+import { shape } from "./shape";
+import { fakeGhl, hang, status } from "./fakes";
 
 const TOKEN = "ghl-test-token-8f3a";
 let fake: ReturnType<typeof fakeGhl>;

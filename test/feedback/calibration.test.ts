@@ -1,6 +1,6 @@
 /** Calibration (SPEC 7) against hand-computed figures, and the isotonic fit behind `buddy calibrate`. */
 import { describe, expect, test } from "bun:test";
-import { applyIsotonic, calibrationMetrics, isotonicFit, type PredictionPair } from "../../src/feedback";
+import { applyIsotonic, calibrationMetrics, CALIBRATION_BINS, isotonicFit, type PredictionPair } from "../../src/feedback";
 
 const pairs = (...xs: Array<[number, 0 | 1]>): PredictionPair[] => xs.map(([p, outcome]) => ({ p, outcome }));
 
@@ -50,7 +50,7 @@ describe("calibrate", () => {
     const empty = calibrationMetrics([]);
     expect(empty.n).toBe(0);
     expect([empty.mean_predicted, empty.bias, empty.brier, empty.log_loss, empty.ece, empty.mae]).toEqual([null, null, null, null, null, null]);
-    expect(empty.bins.every((b) => b.n === 0)).toBe(true);
+    expect(empty.bins.map((b) => b.n)).toEqual(Array(CALIBRATION_BINS).fill(0));
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Deep recursion needs the enlarged native stack executors are started with (SPEC 5): WASM
  * frames run on the host stack, so these cases run in a child `bun` started the same way,
- * `ulimit -s 262144` plus BUN_JSC_maxPerThreadStackUsage. Each must end as a clean guest
+ * the larger `ulimit -s` plus its JSC variable (sandbox/limits.ts). Each must end as a clean guest
  * STACK_OVERFLOW with no engine fault, and the sandbox must keep working afterwards. A forged
  * overflow error, in any shape, is the task's own error (SPEC 5: codes from the engine's facts).
  */
@@ -9,6 +9,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { NATIVE_STACK_ENV, NATIVE_STACK_KIB, NATIVE_STACK_USAGE_BYTES } from "../../src/sandbox/limits";
 
 const dir = mkdtempSync(join(tmpdir(), "buddy-sandbox-stack-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -92,8 +93,8 @@ console.log(JSON.stringify({ largeStack, faults, outcomes }));
 test("deep recursion of every kind is a clean STACK_OVERFLOW under the executor's native stack; forged ones are TASK_ERROR", () => {
   const script = join(dir, "child.ts");
   writeFileSync(script, CHILD);
-  const child = Bun.spawnSync(["sh", "-c", 'ulimit -s 262144 && exec "$0" "$1"', process.execPath, script], {
-    env: { ...process.env, BUN_JSC_maxPerThreadStackUsage: "209715200" },
+  const child = Bun.spawnSync(["sh", "-c", `ulimit -s ${NATIVE_STACK_KIB} && exec "$0" "$1"`, process.execPath, script], {
+    env: { ...process.env, [NATIVE_STACK_ENV]: String(NATIVE_STACK_USAGE_BYTES) },
     stdout: "pipe",
     stderr: "pipe",
   });

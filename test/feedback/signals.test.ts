@@ -3,7 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { FormatRegistry } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { SIGNAL_TYPES, SignalSchema, signalConfidence, waveSignals, type Signal, type SignalOf, type SignalType } from "../../src/feedback";
-import { taskObs, wave, type TaskSpec } from "./phase21-helpers";
+import { taskObs, wave, type TaskSpec } from "../builders";
 
 const ctx = { generated_at: "2026-01-01T00:00:00.000Z" };
 const find = <T extends SignalType>(signals: Signal[], type: T) => signals.find((s) => s.signal_type === type) as SignalOf<T>;
@@ -90,9 +90,9 @@ describe("multi_agent_coordination", () => {
 describe("heuristic_feedback", () => {
   test("observed vs predicted per risk level and per priority", () => {
     const tasks = [
-      taskObs(1, 0, [0, "succeeded", 0.9], { priority: 1 }),
-      taskObs(1, 1, [0, "failed", 0.9], { priority: 1 }),
-      taskObs(1, 2, [0, "succeeded", 0.5], { priority: 3 }),
+      taskObs(1, 0, [0, "succeeded", 0.9], { task: { priority: 1 } }),
+      taskObs(1, 1, [0, "failed", 0.9], { task: { priority: 1 } }),
+      taskObs(1, 2, [0, "succeeded", 0.5], { task: { priority: 3 } }),
     ];
     const { content } = find(waveSignals(wave(1, 1, tasks), ctx), "heuristic_feedback");
     expect(content.by_risk.map((g) => g.risk)).toEqual(["LOW", "MEDIUM", "HIGH"]);

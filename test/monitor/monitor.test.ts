@@ -4,13 +4,13 @@ import { createAgents, planWave } from "../../src/manager";
 import type { Task } from "../../src/core";
 import { Value } from "@sinclair/typebox/value";
 import { AnomalySchema, confidenceTrajectory, detectAnomalies, emptyHistory, healthStatus, Monitor, WaveHealthSchema, waveHealth } from "../../src/monitor";
-import { taskObs, wave, type TaskSpec } from "./phase21-helpers";
+import { taskObs, wave, type TaskSpec } from "../builders";
 
 describe("health", () => {
   test("a hand-computed wave matches the formula to 1e-9", () => {
     // agent_3 sits out (marked failed). agent_0: ✓0.9 100 ms, ✗0.6 50 ms; agent_1: ✓0.8 120 ms;
     // agent_2: ✓0.7 60 ms and a rejected task that never ran.
-    const rejected = taskObs(1, 4, [2, "rejected", 0.3], { attempts: 0, attempt_durations_ms: [], duration_ms: 0 });
+    const rejected = taskObs(1, 4, [2, "rejected", 0.3], { attempts: 0, attempt_durations_ms: [] });
     const obs = wave(1, 4, [[0, "succeeded", 0.9, 100], [0, "failed", 0.6, 50], [1, "succeeded", 0.8, 120], [2, "succeeded", 0.7, 60], rejected], { failed: [3] });
     const h = waveHealth(obs);
     const success = 3 / 5; // rejected counts as a final task that did not succeed

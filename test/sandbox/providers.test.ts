@@ -7,7 +7,7 @@
 import { afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { PROVIDER_METHODS } from "../../src/providers";
 import { createSandbox, type SandboxHost, type SandboxRequest } from "../../src/sandbox";
-import { request, valueOf } from "./sandbox-helpers";
+import { request, valueOf } from "./helpers";
 
 const faults: unknown[] = [];
 const sandbox = createSandbox({ onEngineFault: (e) => faults.push(e) });

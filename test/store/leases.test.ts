@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { openStore } from "../../src/store";
 import { ingest, newRun, task } from "../contract/store/data";
 
-const CLAIMER = join(import.meta.dir, "store-claimer.ts");
+const CLAIMER = join(import.meta.dir, "claimer.ts");
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../../src/store";
 
-const WRITER = join(import.meta.dir, "store-writer.ts");
+const WRITER = join(import.meta.dir, "writer.ts");
 const dirs: string[] = [];
 
 afterEach(() => {
@@ -32,7 +32,7 @@ function spawnWriter(db: string, runId: string, tasks: number, batch: number) {
 function finalsIn(db: string, runId: string): number {
   const store = openStore(db);
   try {
-    return store.tasks(runId).filter((t) => t.state === "succeeded").length;
+    return store.tasks(runId).filter((t) => t.status === "succeeded").length;
   } finally {
     store.close();
   }

@@ -75,7 +75,7 @@ test("a reopened store keeps its runs; an empty file becomes a store", async () 
   await ingest(first, run, [task(0), task(1)]);
   first.apply([taskFinal(run.run_id, "task-1")]);
   first.close();
-  expect(open(path).tasks(run.run_id).map((t) => t.state)).toEqual(["pending", "succeeded"]);
+  expect(open(path).tasks(run.run_id).map((t) => t.status)).toEqual(["pending", "succeeded"]);
 
   const empty = join(dir, "empty.db");
   writeFileSync(empty, "");
@@ -168,13 +168,13 @@ test("a writer blocked beyond the busy timeout gets a retryable STORE error", as
     expect(error.message).toBe(`store ${path} is locked: another connection held it for more than 50 ms`);
     expect(error.retryable).toBe(true);
     // Reads go on under WAL while another connection writes.
-    expect(store.tasks(run.run_id)[0]?.state).toBe("pending");
+    expect(store.tasks(run.run_id)[0]?.status).toBe("pending");
     other.run("ROLLBACK");
   } finally {
     other.close();
   }
   store.apply([taskFinal(run.run_id, "task-0")]);
-  expect(store.tasks(run.run_id)[0]?.state).toBe("succeeded");
+  expect(store.tasks(run.run_id)[0]?.status).toBe("succeeded");
 });
 
 test("a store from before the violation log is migrated in place: its runs stay, violations can be recorded", async () => {

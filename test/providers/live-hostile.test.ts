@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { createLiveProviders, type ProviderResult } from "../../src/providers";
-import { endless, pastTheCut, spellings } from "./providers-fakes";
+import { endless, pastTheCut, spellings } from "./fakes";
 
 const TOKEN = "ghl-hostile-~token.Q9";
 const SECRET = "graph~secret_with.tilde-77";

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { checkProviderCredentials, createMockProviders, MOCK_FULL_STATUS, REDACTED, Redactor, type ProviderResult } from "../../src/providers";
 import { isRetryable } from "../../src/core";
-import { pastTheCut, spellings } from "../integration/providers-fakes";
+import { pastTheCut, spellings } from "./fakes";
 
 const SECRETS = {
   azure: "Qx8~R.yZ_k3-Wm9~",

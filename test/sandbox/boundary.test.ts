@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { ALLOWED_GLOBALS, BLOCKED_CONSTRUCTORS, BLOCKED_GLOBALS } from "../../src/sandbox/policy";
 import { createSandbox, type SandboxRequest } from "../../src/sandbox";
-import { runIn, valueOf } from "./sandbox-helpers";
+import { runIn, valueOf } from "./helpers";
 
 const sandbox = createSandbox();
 

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { createRng } from "../../src/core";
 import { createSandbox, prepareBareCycle, runBareCycle, type SandboxRequest } from "../../src/sandbox";
-import { runIn, valueOf } from "./sandbox-helpers";
+import { runIn, valueOf } from "./helpers";
 
 const sandbox = createSandbox();
 

@@ -2,7 +2,7 @@
 import { expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { all, parseXml } from "../unit/xml";
+import { all, parseXml } from "../report/xml";
 import { buddy, fixture, ofType, tempDir } from "./helpers";
 
 const SPEC_9_2_RUN_FILES = [

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { SIGNAL_TYPES } from "../../src/feedback";
 import { evaluateGates } from "../../src/manager";
 import { buildRunReport, htmlReport, jsonReport, junitXml, markdownReport, outDirFiles, writeOutDir, type RunReport } from "../../src/report";
-import { reportTask, runReport, taskObs, wave, type TaskSpec } from "./phase21-helpers";
+import { reportTask, runReport, taskObs, wave, type TaskSpec } from "../builders";
 import { all, parseXml } from "./xml";
 
 /** Two waves on 4 agents; agent_1 fails all of wave 1 (predicted 0.3) and sits out wave 2. */
@@ -18,11 +18,11 @@ function sample(): RunReport {
   });
   // One more task, outside the observations, whose id and error need escaping everywhere.
   const odd = taskObs(2, 9, [0, "failed", 0.6], {
-    task_id: `odd <&"'|> \u0001`,
+    task: { task_id: `odd <&"'|> \u0001` },
     error: { code: "TASK_ERROR", message: 'bad <tag> & "quote" \u0007 ]]>', retryable: false },
   });
   const gates = evaluateGates(
-    { task_id: odd.task_id, seq: 0, wave: 2, priority: 2, predicted_success_probability: 0.6, predicted_execution_time: 1, risk_assessment: "HIGH", uses: [], meta: {}, code: "providers.ghl.x()" },
+    { task_id: odd.task.task_id, seq: 0, wave: 2, priority: 2, predicted_success_probability: 0.6, predicted_execution_time: 1, risk_assessment: "HIGH", uses: [], meta: {}, code: "providers.ghl.x()" },
     { min_confidence: 0.1, live: false, attempt: 1 },
   );
   const oddTask = {

@@ -1,7 +1,7 @@
 /** The live Microsoft Graph client against a local fake: tokens, exact requests, every kind of answer. */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createLiveProviders, createMockProviders, type ProviderResult, type Providers } from "../../src/providers";
-import { fakeGraph, type GraphFake, hang, status } from "./providers-fakes";
+import { fakeGraph, type GraphFake, hang, status } from "./fakes";
 
 const SECRET = "graph-client-secret-77Q~x";
 const SENDER = "bot@example.com";
