@@ -7,7 +7,6 @@
 export {
   PROVIDER_METHODS,
   type ProviderCall,
-  type ProviderError,
   type ProviderResult,
   type Providers,
 } from "./types";

@@ -53,7 +53,7 @@ export interface ProviderCall {
 export const DEFAULT_ANSWER_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /** How a provider call fails, as task code sees the rejection (SPEC 6). */
-export interface ProviderError {
+interface ProviderError {
   code: "PROVIDER_ERROR";
   provider: Provider;
   method: string;
