@@ -94,7 +94,10 @@ export interface WaveDocumentRow {
   document: Record<string, unknown>;
 }
 
-/** One state change. Writes are applied in batches, each batch in one transaction. */
+/**
+ * One state change. Writes are applied in batches, each batch in one transaction. A write that
+ * names a run, task or attempt the store does not have fails its whole batch.
+ */
 export type StoreWrite =
   | { kind: "run_started"; run_id: string; at: number }
   | { kind: "assignment"; row: AssignmentRow }
@@ -133,11 +136,25 @@ export type StoreWrite =
   | { kind: "wave_ended"; row: WaveRow }
   | { kind: "run_ended"; run_id: string; status: RunStatus; at: number; summary: Record<string, unknown> };
 
-/** A run being ingested: invisible to every reader until `commit`, gone after `abort`. */
+/**
+ * A run being ingested: invisible to every reader until `commit`, gone after `abort` (its run id
+ * can then be ingested again). While it is open, every other call on the Store that began it
+ * throws an INTERNAL error: it would run inside the half-written run's transaction.
+ */
 export interface RunIngest {
+  /** Throws a STORE error naming the task when the run already has a task with its id. */
   addTask(task: Task): void;
+  /** Makes the run visible with status "running"; afterwards addTask and commit throw INTERNAL. */
   commit(): void;
+  /** Discards the run; does nothing after commit or abort, so it can sit in a `finally`. */
   abort(): void;
+}
+
+/** A file on this machine that holds part of a store. */
+export interface StoreFile {
+  path: string;
+  /** How messages name it after "the store's": "database", "wal file", … */
+  name: string;
 }
 
 /** Who holds, or claims, a run's lease: one process on one host. */
@@ -192,12 +209,24 @@ export interface LeaseGrant {
  * host and pid, and takes over a dead or silent holder's lease with a larger token.
  * `apply(writes, lease)` commits only while `lease` is still the run's current lease, and every
  * fenced commit renews it; otherwise nothing of the batch is written and it throws a STORE error.
+ * Every Store handle on the same store sees what any of them committed, on its next call.
+ * Lists are ordered as their comments say, so every backend prints the same records; a run or
+ * task the store does not have reads as undefined or an empty list.
  */
 export interface Store {
-  /** Where the store lives, for the `db` field of the summary. */
+  /** Where the store lives as the user names it (never with a password): for messages and the summary's `db` field. */
   readonly location: string;
+  /**
+   * The local files holding the store, which a run's `--out` and `--junit` must never replace;
+   * none for a store on a server.
+   */
+  readonly files: readonly StoreFile[];
+  /** Throws a STORE error naming the run when its id is already in the store. */
   beginRun(run: NewRun): RunIngest;
-  /** All of `writes` in one transaction, or none; with `fence`, only while that lease is current. */
+  /**
+   * All of `writes` in one transaction, or none (a failing write throws a STORE error and undoes
+   * the batch); with `fence`, only while that lease is current. An empty fenced batch only renews.
+   */
   apply(writes: readonly StoreWrite[], fence?: Lease): void;
   acquireLease(run_id: string, claim: LeaseClaim): LeaseGrant;
   /** Renews the heartbeat; throws a STORE error when the lease was taken over. */
@@ -208,21 +237,25 @@ export interface Store {
   currentLease(run_id: string): LeaseRow | undefined;
   getRun(run_id: string): RunRow | undefined;
   /**
-   * Newest first.
+   * Newest first by `created_at`; of runs created in the same millisecond, the one ingested last.
    * @param limit at most this many runs; @default 50
    */
   listRuns(limit?: number): RunRow[];
-  /** Ascending wave numbers of a run's tasks. */
+  /** Distinct wave numbers of a run's tasks, ascending. */
   waves(run_id: string): number[];
   /** The tasks of one wave, in input order. */
   tasksOfWave(run_id: string, wave: number): TaskRow[];
+  /** A run's tasks in input order. */
   tasks(run_id: string): TaskRow[];
+  /** A run's attempts (or one task's), by task in input order, then attempt number. */
   attempts(run_id: string, task_id?: string): AttemptRow[];
+  /** A run's assignments (or one wave's), by wave, then task in input order; one per task. */
   assignments(run_id: string, wave?: number): AssignmentRow[];
+  /** A run's wave records, one per wave, ascending. */
   waveRecords(run_id: string): WaveRow[];
   /** Sandbox violations of one run, or of all runs when omitted: by time, then as recorded. */
   violations(run_id?: string): ViolationRow[];
-  /** Gate decisions of a run, by task, attempt and gate. */
+  /** Gate decisions of a run: by task in input order, then attempt, then in the order the gates ran. */
   gateDecisions(run_id: string): GateDecisionRow[];
   /** Signals of a run, by wave then as recorded. */
   signals(run_id: string): WaveDocumentRow[];
@@ -230,5 +263,6 @@ export interface Store {
   anomalies(run_id: string): WaveDocumentRow[];
   /** The run's provider mock state, if it has one. */
   providerState(run_id: string): unknown;
+  /** Idempotent; an open ingest is aborted, never committed. Afterwards every call throws INTERNAL. */
   close(): void;
 }

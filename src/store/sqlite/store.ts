@@ -17,6 +17,7 @@ import type {
   RunIngest,
   RunRow,
   Store,
+  StoreFile,
   StoreWrite,
   TaskRow,
   ViolationRow,
@@ -24,6 +25,7 @@ import type {
 } from "../types";
 import { batchApplier, type Applier } from "./apply";
 import { IN_MEMORY } from "./connection";
+import { sqliteFiles } from "./files";
 import { storeError } from "./errors";
 import { StoreIdentity } from "./identity";
 import { beginIngest, type Guard } from "./ingest";
@@ -38,6 +40,7 @@ const DEFAULT_RUN_LIMIT = 50;
 
 export class SqliteStore implements Store {
   readonly location: string;
+  readonly files: readonly StoreFile[];
   readonly #db: Database;
   readonly #sql: Statements;
   readonly #apply: Applier;
@@ -51,6 +54,7 @@ export class SqliteStore implements Store {
 
   constructor(location: string, db: Database, busyTimeoutMs: number, mode: StoreMode) {
     this.location = location;
+    this.files = sqliteFiles(location);
     this.#db = db;
     this.#mode = mode;
     this.#busyTimeoutMs = busyTimeoutMs;
