@@ -1,6 +1,9 @@
 /** Builders of runs, tasks and writes for store tests: valid by default, one field changed per test. */
 import type { Task } from "../../../src/core";
-import type { NewRun, Store, StoreWrite } from "../../../src/store";
+import type { AssignmentRow, NewRun, Store, StoreWrite, ViolationRow } from "../../../src/store";
+import { taskFinal } from "./task-shape";
+
+export { taskFinal } from "./task-shape";
 
 type Write<K extends StoreWrite["kind"]> = Extract<StoreWrite, { kind: K }>;
 
@@ -40,23 +43,6 @@ export async function ingest(store: Store, run: NewRun, tasks: readonly Task[]):
   await ingest.commit();
 }
 
-export function taskFinal(run_id: string, task_id: string, overrides: Partial<Write<"task_final">> = {}): Write<"task_final"> {
-  return {
-    kind: "task_final",
-    run_id,
-    task_id,
-    state: "succeeded",
-    agent_id: "agent_0",
-    attempts: 1,
-    result_json: "2",
-    error: null,
-    started_at: 1_700_000_001_000,
-    ended_at: 1_700_000_001_050,
-    duration_ms: 50,
-    ...overrides,
-  };
-}
-
 export function attemptStarted(run_id: string, task_id: string, attempt: number, at: number): Write<"attempt_started"> {
   return { kind: "attempt_started", run_id, task_id, attempt, agent_id: "agent_1", at };
 }
@@ -80,4 +66,56 @@ export function attemptEnded(
     console_truncated: false,
     ...overrides,
   };
+}
+
+export function assignment(run_id: string, task_id: string, agent_id: string, overrides: Partial<AssignmentRow> = {}): AssignmentRow {
+  return {
+    run_id,
+    task_id,
+    agent_id,
+    wave: 1,
+    strategy: "round_robin",
+    predicted_success_probability: 0.8,
+    priority: 2,
+    assigned_at: 1_700_000_000_500,
+    reason: "task 0 mod 4",
+    ...overrides,
+  };
+}
+
+export function violation(run_id: string, task_id: string, overrides: Partial<ViolationRow> = {}): ViolationRow {
+  const attempt = overrides.attempt ?? 1;
+  return {
+    run_id,
+    task_id,
+    attempt,
+    execution_id: `${run_id}/${task_id}/${attempt}`,
+    violation_type: "NETWORK_ACCESS_ATTEMPT",
+    details: "read of blocked global 'fetch'",
+    code_preview: "const r = await fetch('https://example.com')",
+    timestamp: 1_700_000_002_000,
+    ...overrides,
+  };
+}
+
+/**
+ * One valid write of every kind for `task_id` of run `run_id` (in wave 1), in the order a run
+ * makes them: what the all-or-nothing and fencing tests put in a batch that must leave no trace.
+ */
+export function everyKind(run_id: string, task_id: string): StoreWrite[] {
+  const doc = (id: string) => ({ run_id, wave: 1, id, document: { id } });
+  return [
+    { kind: "run_started", run_id, at: 1000 },
+    { kind: "assignment", row: assignment(run_id, task_id, "agent_1") },
+    { kind: "gate_decisions", rows: [{ run_id, task_id, attempt: 1, gate: "risk", decision: "pass", reason: "LOW" }] },
+    attemptStarted(run_id, task_id, 1, 2000),
+    { kind: "violation", row: violation(run_id, task_id) },
+    attemptEnded(run_id, task_id, 1),
+    { kind: "provider_state", run_id, state: { contacts: [1] } },
+    taskFinal(run_id, task_id),
+    { kind: "signal", row: doc("signal-1") },
+    { kind: "anomaly", row: doc("anomaly-1") },
+    { kind: "wave_ended", row: { run_id, wave: 1, record: { type: "wave", wave: 1 } } },
+    { kind: "run_ended", run_id, status: "completed", at: 3000, summary: { type: "summary" } },
+  ];
 }
