@@ -99,9 +99,13 @@ export interface WaveDocumentRow {
  * names a run, task or attempt the store does not have fails its whole batch.
  */
 export type StoreWrite =
+  /** The run is running (again): a resumed run keeps its first start and has not ended. */
   | { kind: "run_started"; run_id: string; at: number }
+  /** One assignment per task: assigning it again (a resumed wave) replaces it. */
   | { kind: "assignment"; row: AssignmentRow }
+  /** The task runs on `agent_id`; starting an attempt again (its process crashed) starts it afresh. */
   | { kind: "attempt_started"; run_id: string; task_id: string; attempt: number; agent_id: string; at: number }
+  /** The attempt failed when `error` is set, else succeeded. */
   | {
       kind: "attempt_ended";
       run_id: string;
@@ -128,11 +132,15 @@ export type StoreWrite =
       duration_ms: number;
     }
   | { kind: "violation"; row: ViolationRow }
-  /** The decisions of every gate before one attempt. */
+  /** The decisions of every gate before one attempt, in the order the gates ran; replaces that attempt's. */
   | { kind: "gate_decisions"; rows: GateDecisionRow[] }
+  /** A signal of the run; one with the same id replaces it. */
   | { kind: "signal"; row: WaveDocumentRow }
+  /** An anomaly of the run; one with the same id replaces it. */
   | { kind: "anomaly"; row: WaveDocumentRow }
+  /** The run's whole provider mock state, replacing the last. */
   | { kind: "provider_state"; run_id: string; state: unknown }
+  /** A wave's record; a wave ended again (a resume) replaces it. */
   | { kind: "wave_ended"; row: WaveRow }
   | { kind: "run_ended"; run_id: string; status: RunStatus; at: number; summary: Record<string, unknown> };
 

@@ -7,6 +7,7 @@
 import { describe } from "bun:test";
 import { applyContract } from "./store/apply";
 import { atomicityContract } from "./store/atomicity";
+import { documentsContract } from "./store/documents";
 import { feedbackContract } from "./store/feedback";
 import { handlesContract } from "./store/handles";
 import type { MakeStoreFixture } from "./store/fixtures";
@@ -22,6 +23,7 @@ export function storeContract(name: string, makeStore: MakeStoreFixture): void {
     ingestContract(makeStore);
     applyContract(makeStore);
     atomicityContract(makeStore);
+    documentsContract(makeStore);
     readsContract(makeStore);
     violationsContract(makeStore);
     feedbackContract(makeStore);

@@ -85,6 +85,7 @@ export function ingestContract(make: MakeStoreFixture): void {
       const open = await fresh.store.beginRun(run);
       await open.addTask(task(0));
       await open.abort();
+      await open.abort(); // a second abort does nothing
       expect(await fresh.store.listRuns()).toEqual([]);
       expect(await fresh.store.getRun(run.run_id)).toBeUndefined();
       expect(await fresh.store.tasks(run.run_id)).toEqual([]);

@@ -47,6 +47,34 @@ export function leasesContract(make: MakeStoreFixture): void {
       expect((await other.currentLease(id))?.owner).toBe(a.owner);
     });
 
+    test("two claimants at once: exactly one wins, and the other is told who", async () => {
+      const id = await runWithTasks(fresh.store, 1);
+      const other = await fresh.another();
+      const a = holder("a", 1);
+      const b = holder("b", 2);
+      const outcomes = await Promise.allSettled([
+        (async () => fresh.store.acquireLease(id, claim(a)))(),
+        (async () => other.acquireLease(id, claim(b)))(),
+      ]);
+      const won = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
+      const lost = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason as Error] : []));
+      expect(won.map((g) => g.lease.token)).toEqual([1]);
+      const winner = won[0]!.lease.owner === a.owner ? a : b;
+      expect(lost.length).toBe(1);
+      expect(lost[0]?.message).toContain(`pid ${winner.pid} on host ${winner.host}`);
+      expect((await other.currentLease(id))?.owner).toBe(winner.owner);
+    });
+
+    test("a claimant is asked whether the holder is dead only when there is a holder", async () => {
+      const id = await runWithTasks(fresh.store, 1);
+      let asked = 0;
+      const first = await fresh.store.acquireLease(id, { holder: holder("a", 1), period_ms: LONG, holderIsDead: () => (asked++, true) });
+      expect(asked).toBe(0);
+      await fresh.store.releaseLease(first.lease);
+      await fresh.store.acquireLease(id, { holder: holder("b", 2), period_ms: LONG, holderIsDead: () => (asked++, true) });
+      expect(asked).toBe(0);
+    });
+
     test("the holder's fenced commits apply and renew the heartbeat", async () => {
       const id = await runWithTasks(fresh.store, 2);
       const { lease } = await fresh.store.acquireLease(id, claim(holder("a", 1)));
