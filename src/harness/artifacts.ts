@@ -38,7 +38,7 @@ interface Identity {
 
 /**
  * Where `path` really is: its real path if it exists, else its real directory and its name (a
- * -wal file that appears later still lands there).
+ * store file that appears later, such as a write-ahead log, still lands there).
  */
 async function identify(name: string, path: string): Promise<Identity> {
   const abs = resolve(path);

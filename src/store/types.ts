@@ -214,7 +214,8 @@ export interface LeaseGrant {
 /**
  * The Store. Lease contract (SPEC 9.1, carried over to PostgreSQL in SPEC 11): `acquireLease`
  * is atomic (two claimants racing never both win), throws a STORE error naming the live holder's
- * host and pid, and takes over a dead or silent holder's lease with a larger token.
+ * host and pid (or for a run the store does not have), and takes over a dead or silent holder's
+ * lease with a larger token; a token is never reused, not even after a release.
  * `apply(writes, lease)` commits only while `lease` is still the run's current lease, and every
  * fenced commit renews it; otherwise nothing of the batch is written and it throws a STORE error.
  * Every Store handle on the same store sees what any of them committed, on its next call.
