@@ -10,7 +10,7 @@ import type { Store, StoreWrite, TaskRow } from "../../../src/store";
 type FinalWrite = Extract<StoreWrite, { kind: "task_final" }>;
 
 /** How a task ended, in the tests' own words: what `taskFinal` takes and `progressOf` gives. */
-export interface FinalFields {
+interface FinalFields {
   state: TaskStatus;
   agent_id: string;
   attempts: number;
@@ -42,7 +42,7 @@ export function taskFinal(run_id: string, task_id: string, fields: Partial<Final
  * Spelled out rather than derived from TaskRow, so that the tests' expectations stay put when
  * the row changes and only `progressOf` follows it.
  */
-export interface TaskProgress {
+interface TaskProgress {
   run_id: string;
   /** "pending", "running" or the final status. */
   state: string;
@@ -72,7 +72,7 @@ export function progressOf(row: TaskRow): TaskProgress {
 /** The task as ingested. */
 export const specOf = (row: TaskRow): Task => row.task;
 
-export const stateOf = (row: TaskRow): string => progressOf(row).state;
+const stateOf = (row: TaskRow): string => progressOf(row).state;
 
 /** The state of each of a run's tasks, in input order. */
 export async function states(store: Store, run_id: string): Promise<string[]> {
