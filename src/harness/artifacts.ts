@@ -8,7 +8,7 @@ import { access, lstat, readdir, realpath, stat } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { BuddyError } from "../core";
 import { ifGone, isOutDirDir, isOutDirPath, OUT_SUMMARY_FILE, writeJunit, writeOutDir } from "../report";
-import type { Store } from "../store";
+import type { Store, StoreFile } from "../store";
 import { loadRunReport } from "./report-data";
 
 export interface Artifacts {
@@ -22,8 +22,8 @@ export interface Artifacts {
 
 /** Files the run's artifacts must never replace or clear: its store and its input. */
 export interface Guarded {
-  /** The store's database; its -wal, -shm and -journal files are guarded with it. */
-  db: string;
+  /** The files holding the store (`Store.files`): none for a store on a server. */
+  store: readonly StoreFile[];
   /** The input as given; "-" and directories guard nothing. */
   input?: string;
 }
@@ -38,7 +38,7 @@ interface Identity {
 
 /**
  * Where `path` really is: its real path if it exists, else its real directory and its name (a
- * -wal file that appears later still lands there).
+ * store file that appears later, such as a write-ahead log, still lands there).
  */
 async function identify(name: string, path: string): Promise<Identity> {
   const abs = resolve(path);
@@ -52,10 +52,7 @@ const sameFile = (a: Identity, b: { real?: string; dev?: bigint; ino?: bigint })
 
 async function guardedFiles(guarded: Guarded | undefined): Promise<Identity[]> {
   if (!guarded) return [];
-  const names: Array<[string, string]> = [
-    ["the store's database", guarded.db],
-    ...["-wal", "-shm", "-journal"].map((end): [string, string] => [`the store's ${end.slice(1)} file`, guarded.db + end]),
-  ];
+  const names = guarded.store.map((file): [string, string] => [`the store's ${file.name}`, file.path]);
   const { input } = guarded;
   if (input !== undefined && input !== "-" && !(await stat(input).then((s) => s.isDirectory(), () => false))) names.push(["the input file", input]);
   return Promise.all(names.map(([name, path]) => identify(name, path)));

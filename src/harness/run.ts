@@ -36,7 +36,7 @@ export async function startRun(input: RunInput, deps: HarnessDeps): Promise<RunR
   const run_id = options.run_id ?? newRunId(deps.clock.now());
   const { source } = input;
   // Checked again here, where the store is known: no artifact may replace the store or the input.
-  if (input.artifacts) await checkArtifacts(input.artifacts, run_id, { db: deps.store.location, input: source.source });
+  if (input.artifacts) await checkArtifacts(input.artifacts, run_id, { store: deps.store.files, input: source.source });
   const existing = deps.store.getRun(run_id);
   if (existing) {
     if (existing.input_hash !== source.hash) {
@@ -58,7 +58,7 @@ export async function startRun(input: RunInput, deps: HarnessDeps): Promise<RunR
 export async function resumeRun(run_id: string, deps: HarnessDeps, replay = false, artifacts?: Artifacts): Promise<RunResult> {
   const run = deps.store.getRun(run_id);
   if (!run) throw noSuchRun(run_id, deps.store.location);
-  if (artifacts) await checkArtifacts(artifacts, run_id, { db: deps.store.location, input: run.input });
+  if (artifacts) await checkArtifacts(artifacts, run_id, { store: deps.store.files, input: run.input });
   return resumeStored(run, deps, replay, artifacts);
 }
 

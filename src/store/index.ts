@@ -3,11 +3,10 @@
  * function that opens the SQLite implementation (SPEC 9.1). A PostgreSQL implementation
  * (SPEC 11) will sit beside it behind the same `Store` interface.
  */
-import { openSqliteStore, type SqliteOptions } from "./sqlite";
-import type { Store } from "./types";
+import { openSqliteStore, sqliteFiles, type SqliteOptions } from "./sqlite";
+import type { Store, StoreFile } from "./types";
 
 export type * from "./types";
-export { SCHEMA_VERSION } from "./sqlite";
 
 /** Options of `openStore`; see each field for its default. */
 export type StoreOptions = SqliteOptions;
@@ -19,4 +18,9 @@ export type StoreOptions = SqliteOptions;
  */
 export function openStore(path: string, options: StoreOptions = {}): Store {
   return openSqliteStore(path, options);
+}
+
+/** The `files` of the store `openStore(path)` would open, for checks made before opening it. */
+export function storeFiles(path: string): StoreFile[] {
+  return sqliteFiles(path);
 }

@@ -86,11 +86,18 @@ export interface WaveDocumentRow<T> {
   document: T;
 }
 
-/** One state change. Writes are applied in batches, each batch in one transaction. */
+/**
+ * One state change. Writes are applied in batches, each batch in one transaction. A write that
+ * names a run, task or attempt the store does not have fails its whole batch.
+ */
 export type StoreWrite =
+  /** The run is running (again): a resumed run keeps its first start and has not ended. */
   | { kind: "run_started"; run_id: string; at: number }
+  /** One assignment per task: assigning it again (a resumed wave) replaces it. */
   | { kind: "assignment"; row: AssignmentRow }
+  /** The task runs on `agent_id`; starting an attempt again (its process crashed) starts it afresh. */
   | { kind: "attempt_started"; run_id: string; task_id: string; attempt: number; agent_id: string; at: number }
+  /** The attempt failed when `error` is set, else succeeded. */
   | {
       kind: "attempt_ended";
       run_id: string;
@@ -106,19 +113,37 @@ export type StoreWrite =
   /** Its attempt durations are those of its `attempt_ended` writes. */
   | { kind: "task_finished"; run_id: string; finished: FinishedTask }
   | { kind: "violation"; row: ViolationRow }
-  /** The decisions of every gate before one attempt. */
+  /** The decisions of every gate before one attempt, in the order the gates ran; replaces that attempt's. */
   | { kind: "gate_decisions"; run_id: string; decisions: GateDecision[] }
+  /** A signal of the run; one with the same id replaces it. */
   | { kind: "signal"; row: WaveDocumentRow<Signal> }
+  /** An anomaly of the run; one with the same id replaces it. */
   | { kind: "anomaly"; row: WaveDocumentRow<Anomaly> }
+  /** The run's whole provider mock state, replacing the last. */
   | { kind: "provider_state"; run_id: string; state: unknown }
+  /** A wave's record; a wave ended again (a resume) replaces it. */
   | { kind: "wave_ended"; row: WaveRow }
   | { kind: "run_ended"; run_id: string; status: RunStatus; at: number; summary: SummaryRecord };
 
-/** A run being ingested: invisible to every reader until `commit`, gone after `abort`. */
+/**
+ * A run being ingested: invisible to every reader until `commit`, gone after `abort` (its run id
+ * can then be ingested again). While it is open, every other call on the Store that began it
+ * throws an INTERNAL error: it would run inside the half-written run's transaction.
+ */
 export interface RunIngest {
+  /** Throws a STORE error naming the task when the run already has a task with its id. */
   addTask(task: Task): void;
+  /** Makes the run visible with status "running"; afterwards addTask and commit throw INTERNAL. */
   commit(): void;
+  /** Discards the run; does nothing after commit or abort, so it can sit in a `finally`. */
   abort(): void;
+}
+
+/** A file on this machine that holds part of a store. */
+export interface StoreFile {
+  path: string;
+  /** How messages name it after "the store's": "database", "wal file", … */
+  name: string;
 }
 
 /** Who holds, or claims, a run's lease: one process on one host. */
@@ -170,15 +195,28 @@ export interface LeaseGrant {
 /**
  * The Store. Lease contract (SPEC 9.1, carried over to PostgreSQL in SPEC 11): `acquireLease`
  * is atomic (two claimants racing never both win), throws a STORE error naming the live holder's
- * host and pid, and takes over a dead or silent holder's lease with a larger token.
+ * host and pid (or for a run the store does not have), and takes over a dead or silent holder's
+ * lease with a larger token; a token is never reused, not even after a release.
  * `apply(writes, lease)` commits only while `lease` is still the run's current lease, and every
  * fenced commit renews it; otherwise nothing of the batch is written and it throws a STORE error.
+ * Every Store handle on the same store sees what any of them committed, on its next call.
+ * Lists are ordered as their comments say, so every backend prints the same records; a run or
+ * task the store does not have reads as undefined or an empty list.
  */
 export interface Store {
-  /** Where the store lives, for the `db` field of the summary. */
+  /** Where the store lives as the user names it (never with a password): for messages and the summary's `db` field. */
   readonly location: string;
+  /**
+   * The local files holding the store, which a run's `--out` and `--junit` must never replace;
+   * none for a store on a server.
+   */
+  readonly files: readonly StoreFile[];
+  /** Throws a STORE error naming the run when its id is already in the store. */
   beginRun(run: NewRun): RunIngest;
-  /** All of `writes` in one transaction, or none; with `fence`, only while that lease is current. */
+  /**
+   * All of `writes` in one transaction, or none (a failing write throws a STORE error and undoes
+   * the batch); with `fence`, only while that lease is current. An empty fenced batch only renews.
+   */
   apply(writes: readonly StoreWrite[], fence?: Lease): void;
   acquireLease(run_id: string, claim: LeaseClaim): LeaseGrant;
   /** Renews the heartbeat; throws a STORE error when the lease was taken over. */
@@ -189,22 +227,25 @@ export interface Store {
   currentLease(run_id: string): LeaseRow | undefined;
   getRun(run_id: string): RunRow | undefined;
   /**
-   * Newest first.
+   * Newest first by `created_at`; of runs created in the same millisecond, the one ingested last.
    * @param limit at most this many runs; @default 50
    */
   listRuns(limit?: number): RunRow[];
-  /** Ascending wave numbers of a run's tasks. */
+  /** Distinct wave numbers of a run's tasks, ascending. */
   waves(run_id: string): number[];
   /** The tasks of one wave, in input order. */
   tasksOfWave(run_id: string, wave: number): StoredTask[];
-  /** Every task of a run, in input order. */
+  /** A run's tasks in input order. */
   tasks(run_id: string): StoredTask[];
+  /** A run's attempts (or one task's), by task in input order, then attempt number. */
   attempts(run_id: string, task_id?: string): AttemptRow[];
+  /** A run's assignments (or one wave's), by wave, then task in input order; one per task. */
   assignments(run_id: string, wave?: number): AssignmentRow[];
+  /** A run's wave records, one per wave, ascending. */
   waveRecords(run_id: string): WaveRow[];
   /** Sandbox violations of one run, or of all runs when omitted: by time, then as recorded. */
   violations(run_id?: string): ViolationRow[];
-  /** Gate decisions of a run, by task, attempt and gate. */
+  /** Gate decisions of a run: by task in input order, then attempt, then in the order the gates ran. */
   gateDecisions(run_id: string): GateDecision[];
   /** Signals of a run, by wave then as recorded. */
   signals(run_id: string): WaveDocumentRow<Signal>[];
@@ -212,5 +253,6 @@ export interface Store {
   anomalies(run_id: string): WaveDocumentRow<Anomaly>[];
   /** The run's provider mock state, if it has one. */
   providerState(run_id: string): unknown;
+  /** Idempotent; an open ingest is aborted, never committed. Afterwards every call throws INTERNAL. */
   close(): void;
 }

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { openStore, type Store } from "../../src/store";
 import { storeContract } from "./store-contract";
 
-storeContract("sqlite", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "buddy-store-"));
+storeContract("sqlite", async (name) => {
+  const dir = await mkdtemp(join(tmpdir(), `buddy-store-${name}-`));
   const opened: Store[] = [];
   return {
     open: async () => {

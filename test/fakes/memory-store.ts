@@ -66,7 +66,11 @@ export class MemoryDatabase {
 }
 
 class MemoryStore implements Store {
+  /** Nothing on disk for `--out` or `--junit` to replace. */
+  readonly files = [];
   #closed = false;
+  /** An ingest is open on this handle: every other call is refused, as on every backend. */
+  #ingesting: (() => void) | null = null;
   constructor(
     private readonly db: MemoryDatabase,
     readonly location: string,
@@ -80,6 +84,11 @@ class MemoryStore implements Store {
     const ensureOpen = () => {
       if (!open) throw new BuddyError("INTERNAL", `the ingest of run ${run.run_id} is already committed or aborted`);
     };
+    const finish = () => {
+      open = false;
+      this.#ingesting = null;
+    };
+    this.#ingesting = finish;
     return {
       addTask: (task: Task) => {
         ensureOpen();
@@ -92,10 +101,10 @@ class MemoryStore implements Store {
         const waves = new Set([...tasks.values()].map((t) => t.task.wave));
         const row: RunRow = { ...clone(run), status: "running", started_at: null, ended_at: null, task_count: tasks.size, wave_count: waves.size, summary: null };
         this.db.state.runs.set(run.run_id, emptyRun(row, tasks));
-        open = false;
+        finish();
       },
       abort: () => {
-        open = false;
+        if (open) finish();
       },
     };
   }
@@ -190,7 +199,11 @@ class MemoryStore implements Store {
   }
 
   gateDecisions(run_id: string): GateDecision[] {
-    return clone([...(this.#run(run_id)?.gates.values() ?? [])].flat());
+    const run = this.#run(run_id);
+    if (!run) return [];
+    const seq = (d: GateDecision) => run.tasks.get(d.task_id)!.task.seq;
+    const attempts = [...run.gates.values()].sort((a, b) => seq(a[0]!) - seq(b[0]!) || a[0]!.attempt - b[0]!.attempt);
+    return clone(attempts.flat());
   }
 
   signals(run_id: string): WaveDocumentRow<Signal>[] {
@@ -206,6 +219,7 @@ class MemoryStore implements Store {
   }
 
   close(): void {
+    this.#ingesting?.();
     this.#closed = true;
   }
 
@@ -220,6 +234,7 @@ class MemoryStore implements Store {
 
   #open(): void {
     if (this.#closed) throw new BuddyError("INTERNAL", `the store ${this.location} is closed`);
+    if (this.#ingesting) throw new BuddyError("INTERNAL", `an ingest is open on the store ${this.location}: commit or abort it first`);
   }
 }
 
@@ -241,7 +256,8 @@ function byWave<T>(docs: Map<string, WaveDocumentRow<T>> | undefined): WaveDocum
 function renew(state: State, lease: Lease, at: number): void {
   const slot = state.leases.get(lease.run_id);
   if (!slot?.held || slot.held.owner !== lease.owner || slot.token !== lease.token) {
-    throw storeError(`run ${lease.run_id} is no longer this process's to execute; stopping without reporting more`);
+    const by = slot?.held ? `it was taken over by pid ${slot.held.pid} on host ${slot.held.host} (lease token ${slot.token})` : "its lease was released";
+    throw storeError(`run ${lease.run_id} is no longer this process's to execute: ${by}; stopping without reporting more`);
   }
   slot.held.heartbeat_at = at;
 }
@@ -293,9 +309,11 @@ function applyOne(state: State, w: StoreWrite): void {
       return;
     }
     case "violation":
+      taskOf(state, w.row.run_id, w.row.task_id);
       state.violations.push(w.row);
       return;
     case "gate_decisions": {
+      for (const d of w.decisions) taskOf(state, w.run_id, d.task_id);
       const first = w.decisions[0];
       if (first) runOf(state, w.run_id).gates.set(`${first.task_id}/${first.attempt}`, w.decisions);
       return;

@@ -8,7 +8,8 @@ import { afterEach, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openStore, SCHEMA_VERSION, type Store } from "../../src/store";
+import { openStore, storeFiles, type Store } from "../../src/store";
+import { SCHEMA_VERSION } from "../../src/store/sqlite";
 import { MIGRATIONS } from "../../src/store/sqlite/migrations";
 import { ingest, newRun, task, taskFinal } from "../contract/store/data";
 import { expectBuddyError } from "../contract/store/fixtures";
@@ -89,6 +90,21 @@ test("':memory:' gives a private store per call, for tests of other components",
   expect(a.listRuns().length).toBe(1);
   expect(b.listRuns()).toEqual([]);
   expect(a.location).toBe(":memory:");
+  expect(a.files).toEqual([]);
+});
+
+test("its files are the database and the WAL, shared-memory and journal files beside it, read-only too", () => {
+  const path = join(freshDir(), "buddy.db");
+  const files = [
+    { path, name: "database" },
+    { path: `${path}-wal`, name: "wal file" },
+    { path: `${path}-shm`, name: "shm file" },
+    { path: `${path}-journal`, name: "journal file" },
+  ];
+  expect(open(path).files).toEqual(files);
+  expect(open(path, { readonly: true }).files).toEqual(files);
+  // Checks made before the store is opened name the same files.
+  expect(storeFiles(path)).toEqual(files);
 });
 
 test("a store written by a newer buddy is refused, naming both versions", async () => {

@@ -5,6 +5,7 @@ import { parseRunOptions, RUN_DEFAULTS, STRATEGY_NAMES } from "../../config";
 import { RETRY_STRATEGIES } from "../../core";
 import { checkArtifacts, prepareSource, startRun, type Artifacts } from "../../harness";
 import { isLiveMode } from "../../providers";
+import { storeFiles } from "../../store";
 import { dbPath, inputArg, type GlobalArgs } from "../context";
 import { runSession } from "../session";
 import { exitOnSignalDuring } from "../process-signals";
@@ -73,7 +74,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   });
   const artifacts = artifactsOf(args);
   // Everything that can be refused is refused before the input is read and the store opened.
-  await checkArtifacts(artifacts, options.run_id, { db: dbPath(args), input: inputArg(args.input) });
+  await checkArtifacts(artifacts, options.run_id, { store: storeFiles(dbPath(args)), input: inputArg(args.input) });
   const source = await exitOnSignalDuring(() => prepareSource(inputArg(args.input)));
   try {
     return await runSession(args, (deps) => startRun({ source, options, artifacts }, deps));

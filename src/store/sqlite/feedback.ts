@@ -30,8 +30,12 @@ export function feedbackStatements(db: Database) {
     `INSERT INTO gate_decisions (run_id, task_id, attempt, decisions) VALUES (?, ?, ?, ?)
      ON CONFLICT (run_id, task_id, attempt) DO UPDATE SET decisions = excluded.decisions`,
   );
+  // By task in input order (the task's seq, not its id, nor when the attempt was recorded), then
+  // attempt; within an attempt the stored list keeps the order the gates ran in.
   const gatesOfRun = db.prepare<{ run_id: string; task_id: string; attempt: number; decisions: string }, [string]>(
-    "SELECT run_id, task_id, attempt, decisions FROM gate_decisions WHERE run_id = ? ORDER BY rowid",
+    `SELECT g.run_id, g.task_id, g.attempt, g.decisions
+     FROM gate_decisions g JOIN tasks t ON t.run_id = g.run_id AND t.task_id = g.task_id
+     WHERE g.run_id = ? ORDER BY t.seq, g.attempt`,
   );
   type Decision = Pick<GateDecision, "gate" | "decision" | "reason">;
   const setState = db.prepare<void, [string, string]>(

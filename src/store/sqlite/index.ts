@@ -6,6 +6,7 @@ import { IN_MEMORY, openDatabase, openReadOnlyDatabase, type SqliteOptions } fro
 import { SqliteStore } from "./store";
 
 export type { SqliteOptions } from "./connection";
+export { sqliteFiles } from "./files";
 export { SCHEMA_VERSION } from "./migrations";
 
 const DEFAULTS: Required<SqliteOptions> = { busyTimeoutMs: 5000, synchronous: "NORMAL", readonly: false };

@@ -18,6 +18,7 @@ import type {
   RunIngest,
   RunRow,
   Store,
+  StoreFile,
   StoreWrite,
   StoredTask,
   ViolationRow,
@@ -25,6 +26,7 @@ import type {
 } from "../types";
 import { batchApplier, type Applier } from "./apply";
 import { IN_MEMORY } from "./connection";
+import { sqliteFiles } from "./files";
 import { storeError } from "./errors";
 import { StoreIdentity } from "./identity";
 import { beginIngest, type Guard } from "./run-ingest";
@@ -39,6 +41,7 @@ const DEFAULT_RUN_LIMIT = 50;
 
 export class SqliteStore implements Store {
   readonly location: string;
+  readonly files: readonly StoreFile[];
   readonly #db: Database;
   readonly #sql: Statements;
   readonly #apply: Applier;
@@ -52,6 +55,7 @@ export class SqliteStore implements Store {
 
   constructor(location: string, db: Database, busyTimeoutMs: number, mode: StoreMode) {
     this.location = location;
+    this.files = sqliteFiles(location);
     this.#db = db;
     this.#mode = mode;
     this.#busyTimeoutMs = busyTimeoutMs;

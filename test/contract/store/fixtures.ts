@@ -9,14 +9,20 @@ import { BuddyError, type ErrorCode } from "../../../src/core";
 import type { Store } from "../../../src/store";
 
 export interface StoreFixture {
-  /** A new Store (a new connection) on this fixture's database; call it again for a second one. */
-  open(): Promise<Store>;
+  /**
+   * A new Store handle (a new connection) on this fixture's database; call it again for a second
+   * one, as a second process would open it.
+   */
+  open(): Promise<Store> | Store;
   /** Closes every Store that `open` returned and deletes the database. */
-  dispose(): Promise<void>;
+  dispose(): Promise<void> | void;
 }
 
-/** Creates a fresh, empty database. */
-export type MakeStoreFixture = () => Promise<StoreFixture>;
+/**
+ * Creates a fresh, empty database. `name` is unique within the suite and made of [a-z0-9_], so
+ * a server backend can use it as the database's name.
+ */
+export type MakeStoreFixture = (name: string) => Promise<StoreFixture> | StoreFixture;
 
 export interface FreshStore {
   /** The test's store, opened before the test starts. */
@@ -25,12 +31,18 @@ export interface FreshStore {
   another(): Promise<Store>;
 }
 
-/** Registers hooks that give each test of the enclosing `describe` its own database. */
-export function freshStore(make: MakeStoreFixture): FreshStore {
+let fixtures = 0;
+
+/**
+ * Registers hooks that give each test of the enclosing `describe` its own database, named after
+ * `group` and a counter.
+ */
+export function freshStore(make: MakeStoreFixture, group: string): FreshStore {
   let fixture: StoreFixture | undefined;
   let store: Store | undefined;
   beforeEach(async () => {
-    fixture = await make();
+    fixtures += 1;
+    fixture = await make(`${group}_${fixtures}`);
     store = await fixture.open();
   });
   afterEach(async () => {
@@ -43,7 +55,7 @@ export function freshStore(make: MakeStoreFixture): FreshStore {
       if (store === undefined) throw new Error("the store is only open while a test runs");
       return store;
     },
-    another: () => {
+    another: async () => {
       if (fixture === undefined) throw new Error("the store is only open while a test runs");
       return fixture.open();
     },

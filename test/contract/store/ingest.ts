@@ -1,14 +1,15 @@
 /** Contract: `beginRun` → `addTask`… → `commit` | `abort`. */
 import { describe, expect, test } from "bun:test";
 import { freshStore, expectBuddyError, type MakeStoreFixture } from "./fixtures";
-import { ingest, newRun, task } from "./data";
+import { ingest, newRun, task, runOptions } from "./data";
+import { progressOf, specOf } from "./task-shape";
 
 export function ingestContract(make: MakeStoreFixture): void {
   describe("ingest", () => {
-    const fresh = freshStore(make);
+    const fresh = freshStore(make, "ingest");
 
     test("a committed run is visible with its tasks, counts and options", async () => {
-      const run = newRun({ options: { agents: 3, nested: { retry: "linear" } } });
+      const run = newRun({ options: runOptions({ agents: 3, retry: "linear" }) });
       const tasks = [task(0, { wave: 2 }), task(1, { wave: 1 }), task(2, { wave: 2 }), task(3, { wave: 5 })];
       await ingest(fresh.store, run, tasks);
 
@@ -24,9 +25,11 @@ export function ingestContract(make: MakeStoreFixture): void {
       });
       expect((await fresh.store.listRuns()).map((r) => r.run_id)).toEqual([run.run_id]);
       const rows = await fresh.store.tasks(run.run_id);
-      expect(rows.map((r) => r.task)).toEqual(tasks);
-      expect(rows[0]).toMatchObject({ run_id: run.run_id, state: "pending", agent_id: null, attempts: 0 });
-      expect(rows[0]).toMatchObject({ result_json: null, error: null, started_at: null, ended_at: null });
+      expect(rows.map(specOf)).toEqual(tasks);
+      for (const row of rows) {
+        expect(progressOf(row)).toMatchObject({ state: "pending", agent_id: null, attempts: 0 });
+        expect(progressOf(row)).toMatchObject({ result_json: null, error: null, started_at: null, ended_at: null });
+      }
     });
 
     test("the task spec round-trips every field, including meta and unicode ids", async () => {
@@ -46,7 +49,7 @@ export function ingestContract(make: MakeStoreFixture): void {
         meta: { owner: "team-a", tags: ["x"] },
       });
       await ingest(fresh.store, run, [rich]);
-      expect((await fresh.store.tasks(run.run_id))[0]?.task).toEqual(rich);
+      expect((await fresh.store.tasks(run.run_id)).map(specOf)).toEqual([rich]);
     });
 
     test("a run being ingested is invisible to other connections until it commits", async () => {
@@ -56,7 +59,24 @@ export function ingestContract(make: MakeStoreFixture): void {
       await open.addTask(task(0));
       expect(await other.getRun(run.run_id)).toBeUndefined();
       expect(await other.listRuns()).toEqual([]);
+      expect(await other.tasks(run.run_id)).toEqual([]);
+      expect(await other.waves(run.run_id)).toEqual([]);
       await open.commit();
+      expect((await other.getRun(run.run_id))?.task_count).toBe(1);
+      expect((await other.tasks(run.run_id)).length).toBe(1);
+    });
+
+    test("an aborted run never shows on another connection", async () => {
+      const other = await fresh.another();
+      const run = newRun();
+      const open = await fresh.store.beginRun(run);
+      await open.addTask(task(0));
+      await open.abort();
+      expect(await other.getRun(run.run_id)).toBeUndefined();
+      expect(await other.listRuns()).toEqual([]);
+      expect(await other.tasks(run.run_id)).toEqual([]);
+      // The connection that aborted is free again.
+      await ingest(fresh.store, run, [task(0)]);
       expect((await other.getRun(run.run_id))?.task_count).toBe(1);
     });
 
@@ -65,6 +85,7 @@ export function ingestContract(make: MakeStoreFixture): void {
       const open = await fresh.store.beginRun(run);
       await open.addTask(task(0));
       await open.abort();
+      await open.abort(); // a second abort does nothing
       expect(await fresh.store.listRuns()).toEqual([]);
       expect(await fresh.store.getRun(run.run_id)).toBeUndefined();
       expect(await fresh.store.tasks(run.run_id)).toEqual([]);

@@ -5,7 +5,8 @@
  */
 import { describe, expect, test } from "bun:test";
 import type { LeaseClaim, LeaseHolder, Store } from "../../../src/store";
-import { ingest, newRun, task, taskFinal } from "./data";
+import { ingest, newRun, task } from "./data";
+import { states, taskFinal } from "./task-shape";
 import { expectBuddyError, freshStore, type MakeStoreFixture } from "./fixtures";
 
 function holder(name: string, pid: number): LeaseHolder {
@@ -21,11 +22,10 @@ async function runWithTasks(store: Store, n: number): Promise<string> {
   return run.run_id;
 }
 
-const states = async (store: Store, run_id: string) => (await store.tasks(run_id)).map((t) => t.state);
 
 export function leasesContract(make: MakeStoreFixture): void {
   describe("leases", () => {
-    const fresh = freshStore(make);
+    const fresh = freshStore(make, "leases");
 
     test("a free run is leased with token 1; a second claimant is refused, naming the holder's host and pid", async () => {
       const id = await runWithTasks(fresh.store, 1);
@@ -47,6 +47,34 @@ export function leasesContract(make: MakeStoreFixture): void {
       expect((await other.currentLease(id))?.owner).toBe(a.owner);
     });
 
+    test("two claimants at once: exactly one wins, and the other is told who", async () => {
+      const id = await runWithTasks(fresh.store, 1);
+      const other = await fresh.another();
+      const a = holder("a", 1);
+      const b = holder("b", 2);
+      const outcomes = await Promise.allSettled([
+        (async () => fresh.store.acquireLease(id, claim(a)))(),
+        (async () => other.acquireLease(id, claim(b)))(),
+      ]);
+      const won = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
+      const lost = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason as Error] : []));
+      expect(won.map((g) => g.lease.token)).toEqual([1]);
+      const winner = won[0]!.lease.owner === a.owner ? a : b;
+      expect(lost.length).toBe(1);
+      expect(lost[0]?.message).toContain(`pid ${winner.pid} on host ${winner.host}`);
+      expect((await other.currentLease(id))?.owner).toBe(winner.owner);
+    });
+
+    test("a claimant is asked whether the holder is dead only when there is a holder", async () => {
+      const id = await runWithTasks(fresh.store, 1);
+      let asked = 0;
+      const first = await fresh.store.acquireLease(id, { holder: holder("a", 1), period_ms: LONG, holderIsDead: () => (asked++, true) });
+      expect(asked).toBe(0);
+      await fresh.store.releaseLease(first.lease);
+      await fresh.store.acquireLease(id, { holder: holder("b", 2), period_ms: LONG, holderIsDead: () => (asked++, true) });
+      expect(asked).toBe(0);
+    });
+
     test("the holder's fenced commits apply and renew the heartbeat", async () => {
       const id = await runWithTasks(fresh.store, 2);
       const { lease } = await fresh.store.acquireLease(id, claim(holder("a", 1)));
@@ -56,6 +84,33 @@ export function leasesContract(make: MakeStoreFixture): void {
       expect(await states(fresh.store, id)).toEqual(["succeeded", "pending"]);
       expect((await fresh.store.currentLease(id))!.heartbeat_at).toBeGreaterThan(before);
       await fresh.store.renewLease(lease);
+    });
+
+    test("renewing moves only the heartbeat; an empty fenced batch renews too", async () => {
+      const id = await runWithTasks(fresh.store, 1);
+      const { lease } = await fresh.store.acquireLease(id, claim(holder("a", 1)));
+      const acquired = (await fresh.store.currentLease(id))!;
+      expect(acquired.heartbeat_at).toBe(acquired.acquired_at);
+      await Bun.sleep(5);
+      await fresh.store.renewLease(lease);
+      const renewed = (await fresh.store.currentLease(id))!;
+      expect(renewed).toMatchObject({ token: 1, owner: lease.owner, acquired_at: acquired.acquired_at });
+      expect(renewed.heartbeat_at).toBeGreaterThan(acquired.heartbeat_at);
+      await Bun.sleep(5);
+      await fresh.store.apply([], lease);
+      expect((await fresh.store.currentLease(id))!.heartbeat_at).toBeGreaterThan(renewed.heartbeat_at);
+    });
+
+    test("a released lease can no longer renew nor commit, even an empty batch", async () => {
+      const id = await runWithTasks(fresh.store, 1);
+      const { lease } = await fresh.store.acquireLease(id, claim(holder("a", 1)));
+      await fresh.store.releaseLease(lease);
+      await fresh.store.releaseLease(lease); // a second release changes nothing
+      await expectBuddyError(() => fresh.store.renewLease(lease), "STORE");
+      await expectBuddyError(() => fresh.store.apply([], lease), "STORE");
+      await expectBuddyError(() => fresh.store.apply([taskFinal(id, "task-0")], lease), "STORE");
+      expect(await states(fresh.store, id)).toEqual(["pending"]);
+      expect(await fresh.store.currentLease(id)).toBeUndefined();
     });
 
     test("a dead holder is taken over with a larger token; its commits, renewals and release are refused or ignored", async () => {

@@ -1,12 +1,14 @@
 /** Contract: the read side — ordering and filtering of runs, waves, tasks, attempts, assignments. */
 import { describe, expect, test } from "bun:test";
+import { BuddyError } from "../../../src/core";
 import type { AssignmentRow } from "../../../src/store";
 import { attemptEnded, attemptStarted, ingest, newRun, task } from "./data";
 import { expectBuddyError, freshStore, type MakeStoreFixture } from "./fixtures";
+import { specOf } from "./task-shape";
 
 export function readsContract(make: MakeStoreFixture): void {
   describe("reads", () => {
-    const fresh = freshStore(make);
+    const fresh = freshStore(make, "reads");
 
     test("listRuns: newest first; runs created in the same millisecond, latest ingested first", async () => {
       const created = [1000, 3000, 2000, 3000];
@@ -42,11 +44,11 @@ export function readsContract(make: MakeStoreFixture): void {
       await ingest(fresh.store, newRun(), [task(0, { wave: 2 }), task(1, { wave: 4 })]);
 
       expect(await fresh.store.waves(run.run_id)).toEqual([1, 3, 10]);
-      const seqs = async (wave: number) => (await fresh.store.tasksOfWave(run.run_id, wave)).map((r) => r.task.seq);
+      const seqs = async (wave: number) => (await fresh.store.tasksOfWave(run.run_id, wave)).map((r) => specOf(r).seq);
       expect(await seqs(3)).toEqual([0, 2, 5]);
       expect(await seqs(1)).toEqual([1, 4]);
       expect(await seqs(2)).toEqual([]);
-      expect((await fresh.store.tasks(run.run_id)).map((r) => r.task.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect((await fresh.store.tasks(run.run_id)).map((r) => specOf(r).seq)).toEqual([0, 1, 2, 3, 4, 5]);
     });
 
     test("attempts come by task in input order, then by attempt number", async () => {
@@ -87,10 +89,40 @@ export function readsContract(make: MakeStoreFixture): void {
       expect(await fresh.store.assignments(id, 3)).toEqual([]);
     });
 
-    test("close is idempotent, and a closed store refuses calls", async () => {
-      await fresh.store.close();
-      await fresh.store.close();
-      await expectBuddyError(() => fresh.store.listRuns(), "INTERNAL");
+    test("close is idempotent, and a closed store refuses every call", async () => {
+      const run = newRun();
+      await ingest(fresh.store, run, [task(0)]);
+      const lease = { run_id: run.run_id, owner: "o", token: 1 };
+      const store = fresh.store;
+      await store.close();
+      await store.close();
+      const calls: [string, () => unknown][] = [
+        ["beginRun", () => store.beginRun(newRun())],
+        ["apply", () => store.apply([])],
+        ["acquireLease", () => store.acquireLease(run.run_id, { holder: { owner: "o", host: "h", pid: 1, process_started: null }, period_ms: 1, holderIsDead: () => true })],
+        ["renewLease", () => store.renewLease(lease)],
+        ["releaseLease", () => store.releaseLease(lease)],
+        ["currentLease", () => store.currentLease(run.run_id)],
+        ["getRun", () => store.getRun(run.run_id)],
+        ["listRuns", () => store.listRuns()],
+        ["waves", () => store.waves(run.run_id)],
+        ["tasksOfWave", () => store.tasksOfWave(run.run_id, 1)],
+        ["tasks", () => store.tasks(run.run_id)],
+        ["attempts", () => store.attempts(run.run_id)],
+        ["assignments", () => store.assignments(run.run_id)],
+        ["waveRecords", () => store.waveRecords(run.run_id)],
+        ["violations", () => store.violations()],
+        ["gateDecisions", () => store.gateDecisions(run.run_id)],
+        ["signals", () => store.signals(run.run_id)],
+        ["anomalies", () => store.anomalies(run.run_id)],
+        ["providerState", () => store.providerState(run.run_id)],
+      ];
+      for (const [name, call] of calls) {
+        const code = await (async () => call())().then(() => "none", (e: unknown) => (e instanceof BuddyError ? e.code : String(e)));
+        expect({ name, code }).toEqual({ name, code: "INTERNAL" });
+      }
+      // The run it had committed is still there for the next handle.
+      expect((await (await fresh.another()).getRun(run.run_id))?.task_count).toBe(1);
     });
   });
 }

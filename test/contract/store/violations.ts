@@ -1,27 +1,11 @@
 /** Contract: the sandbox violation log — what a `violation` write stores and how it reads back. */
 import { describe, expect, test } from "bun:test";
-import type { ViolationRow } from "../../../src/store";
-import { ingest, newRun, task, taskFinal } from "./data";
+import { ingest, newRun, task, taskFinal, violation } from "./data";
 import { expectBuddyError, freshStore, type MakeStoreFixture } from "./fixtures";
-
-function violation(run_id: string, task_id: string, overrides: Partial<ViolationRow> = {}): ViolationRow {
-  const attempt = overrides.attempt ?? 1;
-  return {
-    run_id,
-    task_id,
-    attempt,
-    execution_id: `${run_id}/${task_id}/${attempt}`,
-    violation_type: "NETWORK_ACCESS_ATTEMPT",
-    details: "read of blocked global 'fetch'",
-    code_preview: "const r = await fetch('https://example.com')",
-    timestamp: 1_700_000_002_000,
-    ...overrides,
-  };
-}
 
 export function violationsContract(make: MakeStoreFixture): void {
   describe("violations", () => {
-    const fresh = freshStore(make);
+    const fresh = freshStore(make, "violations");
 
     test("a violation is stored with every field and read back per run", async () => {
       const run = newRun();
