@@ -3,6 +3,7 @@
  * file has no runs, a store of the previous schema is read without migrating it, and writes are
  * refused. Also the per-commit identity check for a store replaced under a writer.
  */
+import { parseRunOptions } from "../../src/config";
 import { Database } from "bun:sqlite";
 import { afterEach, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +13,9 @@ import { openStore, type Store } from "../../src/store";
 import { MIGRATIONS } from "../../src/store/sqlite/migrations";
 import { ingest, newRun, task, taskFinal } from "../contract/store/data";
 import { expectBuddyError } from "../contract/store/fixtures";
+
+/** The resolved run options an older build stored with its runs. */
+const OLD_OPTIONS = JSON.stringify(parseRunOptions({ threads: 2 }));
 
 const dirs: string[] = [];
 const stores: Store[] = [];
@@ -71,7 +75,7 @@ test("a store of the previous schema is read as it is, without migrating; an old
   const db = new Database(path);
   for (const m of MIGRATIONS.slice(0, 3)) db.run(m.sql);
   db.run("PRAGMA user_version = 3");
-  db.run(`INSERT INTO runs (run_id, created_at, input, input_hash, seed, options, status) VALUES ('old', 1, 'x.jsonl', '', 1, '{}', 'completed')`);
+  db.run(`INSERT INTO runs (run_id, created_at, input, input_hash, seed, options, status) VALUES ('old', 1, 'x.jsonl', '', 1, '${OLD_OPTIONS}', 'completed')`);
   db.close();
   const store = open(path, true);
   expect(store.getRun("old")?.status).toBe("completed");

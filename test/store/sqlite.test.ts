@@ -3,6 +3,7 @@
  * STORE errors for files it cannot use. The raw `bun:sqlite` connection here plays another
  * program (an older or newer buddy, a concurrent writer) touching the same file.
  */
+import { parseRunOptions } from "../../src/config";
 import { Database } from "bun:sqlite";
 import { afterEach, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,6 +14,9 @@ import { SCHEMA_VERSION } from "../../src/store/sqlite";
 import { MIGRATIONS } from "../../src/store/sqlite/migrations";
 import { ingest, newRun, task, taskFinal } from "../contract/store/data";
 import { expectBuddyError } from "../contract/store/fixtures";
+
+/** The resolved run options an older build stored with its runs. */
+const OLD_OPTIONS = JSON.stringify(parseRunOptions({ threads: 2 }));
 
 const dirs: string[] = [];
 const stores: Store[] = [];
@@ -199,7 +203,7 @@ test("a store from before the violation log is migrated in place: its runs stay,
   raw(path, (db) => {
     db.run(MIGRATIONS[0]!.sql);
     db.run("PRAGMA user_version = 1");
-    db.run(`INSERT INTO runs (run_id, created_at, input, input_hash, seed, options, status) VALUES ('old', 1, 'x.jsonl', '', 1, '{}', 'completed')`);
+    db.run(`INSERT INTO runs (run_id, created_at, input, input_hash, seed, options, status) VALUES ('old', 1, 'x.jsonl', '', 1, '${OLD_OPTIONS}', 'completed')`);
     db.run(`INSERT INTO tasks (run_id, task_id, seq, wave, spec) VALUES ('old', 't', 0, 1, '{}')`);
   });
   const store = open(path);

@@ -112,7 +112,7 @@ export const runOptions = (overrides: Partial<RunOptions> = {}): RunOptions => p
  * A real `wave` record of run `run_id` (its health set by how many of 4 tasks succeeded), with
  * the signals and anomaly the same wave gave: documents a store must keep exactly as written.
  */
-export function waveDocuments(run_id: string, wave: number, succeeded = 3) {
+function waveDocuments(run_id: string, wave: number, succeeded = 3) {
   const tasks = [0, 1, 2, 3].map((i) => taskObs(wave, i, [i % 2, i < succeeded ? "succeeded" : "failed", 0.9, 10 + 90 * (i % 2)]));
   const observation = { ...observedWave(wave, 2, tasks), run_id };
   const { record, signals, verdict } = concludeWave(observation, new Monitor(), 1_700_000_009_000);

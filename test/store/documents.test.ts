@@ -1,0 +1,71 @@
+/**
+ * Stored documents (run options, `wave` and `summary` records, signals, anomalies) are read
+ * through their schemas: a store written by another build is checked, not trusted.
+ */
+import { Database } from "bun:sqlite";
+import { expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BuddyError } from "../../src/core";
+import { openStore } from "../../src/store";
+import { ingest, newRun, summaryRecord, task, waveRecord } from "../contract/store/data";
+
+async function storeWithRun() {
+  const path = join(mkdtempSync(join(tmpdir(), "buddy-docs-")), "buddy.db");
+  const store = openStore(path);
+  const run = newRun();
+  await ingest(store, run, [task(0)]);
+  store.apply([
+    { kind: "wave_ended", row: { run_id: run.run_id, wave: 1, record: waveRecord(run.run_id, 1) } },
+    { kind: "run_ended", run_id: run.run_id, status: "completed", at: 5, summary: summaryRecord(run.run_id) },
+  ]);
+  store.close();
+  return { path, run_id: run.run_id };
+}
+
+const edit = (path: string, sql: string) => {
+  const db = new Database(path);
+  db.run(sql);
+  db.close();
+};
+
+const storeError = (read: () => unknown): string => {
+  try {
+    read();
+  } catch (error) {
+    expect(error).toBeInstanceOf(BuddyError);
+    expect((error as BuddyError).code).toBe("STORE");
+    return (error as BuddyError).message;
+  }
+  throw new Error("the read succeeded");
+};
+
+test("a summary that does not match the summary schema is a STORE error naming the run and the field", async () => {
+  const { path, run_id } = await storeWithRun();
+  edit(path, `UPDATE runs SET summary = json_set(summary, '$.success_rate', 'high')`);
+  const message = storeError(() => openStore(path, { readonly: true }).getRun(run_id));
+  expect(message).toContain(`run ${run_id}'s summary`);
+  expect(message).toContain("/success_rate");
+});
+
+test("run options are checked by the flags' rules: an out-of-range value is a STORE error", async () => {
+  const { path, run_id } = await storeWithRun();
+  edit(path, `UPDATE runs SET options = json_set(options, '$.agents', 0)`);
+  expect(storeError(() => openStore(path, { readonly: true }).getRun(run_id))).toContain(`run ${run_id}'s options`);
+});
+
+test("a wave record with a field of the wrong type is a STORE error", async () => {
+  const { path, run_id } = await storeWithRun();
+  edit(path, `UPDATE waves SET record = json_set(record, '$.plan', 'none')`);
+  expect(storeError(() => openStore(path, { readonly: true }).waveRecords(run_id))).toContain(`run ${run_id}'s wave 1 record`);
+});
+
+test("records written before totals had `pending` are read with it filled in, and an empty run's success rate is null", async () => {
+  const { path, run_id } = await storeWithRun();
+  edit(path, `UPDATE runs SET summary = json_set(json_remove(summary, '$.totals.pending'), '$.totals.succeeded', 0, '$.success_rate', 0)`);
+  edit(path, `UPDATE waves SET record = json_remove(record, '$.totals.pending')`);
+  const store = openStore(path, { readonly: true });
+  expect(store.getRun(run_id)?.summary).toMatchObject({ totals: { tasks: 1, succeeded: 0, pending: 1 }, success_rate: null });
+  expect(store.waveRecords(run_id)[0]?.record.totals.pending).toBe(0);
+});
