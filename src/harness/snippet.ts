@@ -10,11 +10,11 @@ export interface SnippetOptions {
   code: string;
   /** The `input` global. @default null */
   input?: unknown;
-  /** @default 5000 */
+  /** The CLI passes RUN_DEFAULTS.timeout_ms (src/config/defaults.ts) unless told. */
   timeout_ms: number;
-  /** @default 64 */
+  /** The CLI passes RUN_DEFAULTS.memory_mb unless told. */
   memory_mb: number;
-  /** Seeds Math.random as a run with this seed would for task "snippet", attempt 1. @default 0 */
+  /** Seeds Math.random as a run with this seed would for task "snippet", attempt 1 (SNIPPET_SEED unless told). */
   seed: number;
 }
 
