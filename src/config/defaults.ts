@@ -45,3 +45,20 @@ export const RUN_DEFAULTS = {
  * recorded): a snippet run twice behaves the same. @default 0
  */
 export const SNIPPET_SEED = 0;
+
+/**
+ * The bounds of the limits a run's flags set and a task line may override: one table, so a
+ * task's own `timeout_ms` can never reach what `--timeout-ms` refuses. Timeouts stay far below
+ * the 2^31−1 ms a timer can wait (above it, Bun and Node fire at once); retry delays may use
+ * all of it.
+ */
+export const LIMIT_BOUNDS = {
+  /** An hour per attempt. */
+  timeout_ms: { minimum: 1, maximum: 3_600_000 },
+  /** Below 1 MiB QuickJS cannot start; 4 GiB is the wasm32 address space. */
+  memory_mb: { minimum: 1, maximum: 4096 },
+  /** 100 retries with a capped delay is already hours; more is a typo. */
+  max_retries: { minimum: 0, maximum: 100 },
+  /** The longest wait a timer honours. */
+  delay_ms: { minimum: 0, maximum: 2_147_483_647 },
+} as const;

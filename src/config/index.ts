@@ -4,12 +4,13 @@
  */
 import { z } from "zod";
 import { BuddyError, RETRY_STRATEGIES, STRATEGY_NAMES } from "../core";
-import { RUN_DEFAULTS } from "./defaults";
+import { LIMIT_BOUNDS, RUN_DEFAULTS } from "./defaults";
 
 export { RUN_DEFAULTS, SNIPPET_SEED } from "./defaults";
 export { STRATEGY_NAMES, type StrategyName } from "../core";
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
+const bounded = (b: { minimum: number; maximum: number }) => int(b.minimum, b.maximum);
 
 /** Most agents a run may have; `--out` names their directories agent_0 … agent_{MAX_AGENTS−1}. */
 export const MAX_AGENTS = 10_000;
@@ -24,14 +25,14 @@ export const RunOptionsSchema = z.object({
   /** Executor processes; the CLI gives the CPU count when the flag is absent. */
   threads: int(1, 256),
   retry: z.enum(RETRY_STRATEGIES).default(RUN_DEFAULTS.retry),
-  max_retries: int(0, 100).default(RUN_DEFAULTS.max_retries),
-  base_delay_ms: int(0).default(RUN_DEFAULTS.base_delay_ms),
-  max_delay_ms: int(0).default(RUN_DEFAULTS.max_delay_ms),
+  max_retries: bounded(LIMIT_BOUNDS.max_retries).default(RUN_DEFAULTS.max_retries),
+  base_delay_ms: bounded(LIMIT_BOUNDS.delay_ms).default(RUN_DEFAULTS.base_delay_ms),
+  max_delay_ms: bounded(LIMIT_BOUNDS.delay_ms).default(RUN_DEFAULTS.max_delay_ms),
   jitter: z.number().min(0).max(1).default(RUN_DEFAULTS.jitter),
   /** CPU deadline per attempt. */
-  timeout_ms: int(1, 3_600_000).default(RUN_DEFAULTS.timeout_ms),
+  timeout_ms: bounded(LIMIT_BOUNDS.timeout_ms).default(RUN_DEFAULTS.timeout_ms),
   /** Memory cap per attempt. */
-  memory_mb: int(1, 4096).default(RUN_DEFAULTS.memory_mb),
+  memory_mb: bounded(LIMIT_BOUNDS.memory_mb).default(RUN_DEFAULTS.memory_mb),
   /** The run's seed; random (and recorded) when absent. */
   seed: int(0, 0xffffffff).optional(),
   /** Tasks without code succeed with their predicted probability (SPEC 4.5). */

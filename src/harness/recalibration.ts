@@ -3,6 +3,7 @@
  * probabilities against what happened, and the same fit applied to a task file, closing the
  * loop for the next run.
  */
+import { stat } from "node:fs/promises";
 import { BuddyError, outcomeOf, ran } from "../core";
 import { applyIsotonic, calibrationMetrics, isotonicFit, type IsotonicFit, type PredictionPair } from "../feedback";
 import { formatProblem, validateFile } from "../input";
@@ -35,6 +36,10 @@ export function fitRecalibration(store: Store, run_id: string): CalibrationRecor
  * `raw_predicted_success_probability`. The file is validated first: a bad file changes nothing.
  */
 export async function* applyCalibration(fit: IsotonicFit, file: string): AsyncGenerator<string> {
+  // A Phase 20 tree validates as input, but it has no task lines of its own to rewrite.
+  if ((await stat(file).catch(() => undefined))?.isDirectory()) {
+    throw new BuddyError("USAGE", `--apply takes a task file (JSON lines); ${file} is a directory`);
+  }
   const { problems } = await validateFile(file, { simulate: true });
   if (problems.length > 0) throw new BuddyError("INPUT", `${problems.length} problem(s) in ${file}`, { details: problems.map(formatProblem) });
   for (const line of (await Bun.file(file).text()).replace(/^\uFEFF/, "").split(/\r?\n/)) {

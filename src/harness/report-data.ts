@@ -25,7 +25,7 @@ function reportAttempt(a: AttemptRow): ReportAttempt {
     agent_id: a.agent_id,
     started_at: a.started_at,
     ended_at: a.ended_at,
-    duration_ms: a.duration_ms,
+    duration_ms: a.duration_ms === null ? null : Math.round(a.duration_ms),
     status: a.status,
     error: a.error === null ? null : errorRecord(a.error),
     console: a.console,

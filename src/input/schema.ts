@@ -7,6 +7,7 @@
  */
 import { type Static, type TLiteral, Type } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
+import { LIMIT_BOUNDS } from "../config/defaults";
 import { PROVIDERS, RETRY_STRATEGIES } from "../core";
 
 /** Defaults of SPEC 2.1; `normalize.ts` applies them, the schema advertises them. */
@@ -25,12 +26,6 @@ export const MAX_PRIORITY = 1_000_000;
  */
 export const MAX_EXECUTION_TIME_S = 1e9;
 
-/** Largest delay `setTimeout` honours; above it Node and Bun fire at once instead of waiting. */
-const MAX_TIMER_MS = 2_147_483_647;
-/** memory_mb bounds: below 1 MiB QuickJS cannot start; 4 GiB is the wasm32 address space. */
-const MEMORY_MB = { minimum: 1, maximum: 4096 } as const;
-/** max_retries bound: 100 retries with a capped delay is already hours; more is a typo. */
-const MAX_RETRIES = 100;
 
 /** A union of string literals; `title` names the kind of value in "unknown <title>" messages. */
 function oneOf<T extends string>(values: readonly T[], title: string, description: string) {
@@ -41,7 +36,7 @@ function oneOf<T extends string>(values: readonly T[], title: string, descriptio
 const probability = (description: string) =>
   Type.Number({ minimum: 0, maximum: 1, description });
 const delayMs = (description: string) =>
-  Type.Integer({ minimum: 0, maximum: MAX_TIMER_MS, description });
+  Type.Integer({ ...LIMIT_BOUNDS.delay_ms, description });
 
 export const RiskSchema = oneOf(["LOW", "MEDIUM", "HIGH"], "risk level", "Risk class of the task.");
 
@@ -108,11 +103,11 @@ export const TaskInputSchema = Type.Object(
       }),
     ),
     timeout_ms: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: MAX_TIMER_MS, description: "Per-attempt time limit, ms." }),
+      Type.Integer({ ...LIMIT_BOUNDS.timeout_ms, description: "Per-attempt time limit, ms." }),
     ),
-    memory_mb: Type.Optional(Type.Integer({ ...MEMORY_MB, description: "Per-attempt memory cap, MiB." })),
+    memory_mb: Type.Optional(Type.Integer({ ...LIMIT_BOUNDS.memory_mb, description: "Per-attempt memory cap, MiB." })),
     max_retries: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: MAX_RETRIES, description: "Retries after the first attempt." }),
+      Type.Integer({ ...LIMIT_BOUNDS.max_retries, description: "Retries after the first attempt." }),
     ),
     retry: Type.Optional(RetryOverrideSchema),
     approved: Type.Optional(Type.Boolean({ description: "Explicit approval for HIGH-risk tasks." })),

@@ -21,7 +21,7 @@ function observedTask(f: FinishedTask) {
     risk_assessment: task.risk_assessment,
     priority: task.priority,
     ...(task.agent_predictions ? { agent_predictions: task.agent_predictions } : {}),
-    attempt_durations_ms: f.attempt_durations_ms,
+    attempt_durations_ms: f.attempt_durations_ms.map(Math.round),
     duration_ms: durationMs(f),
     started_at: f.started_at,
     ended_at: f.ended_at,
@@ -30,8 +30,12 @@ function observedTask(f: FinishedTask) {
   };
 }
 
+/** One line, like every other record on stdout (SPEC 3); `| jq .` pretty-prints it. */
 export function jsonReport(r: RunReport): string {
-  const waves = r.waves.map((w) => ({ ...w, observation: { ...w.observation, tasks: w.observation.tasks.map(observedTask) } }));
+  const waves = r.waves.map((w) => {
+    const agents = w.observation.agents.map((a) => ({ ...a, busy_ms: Math.round(a.busy_ms) }));
+    return { ...w, observation: { ...w.observation, agents, tasks: w.observation.tasks.map(observedTask) } };
+  });
   const report = { type: "report", ...r, waves, agents: runAgents(r), recommendations: runRecommendations(r) };
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${JSON.stringify(report)}\n`;
 }

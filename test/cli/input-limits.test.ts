@@ -184,3 +184,30 @@ describe("JSON that breaks a run later is refused up front", () => {
     expect(ran.code).toBe(0);
   });
 });
+
+describe("a task's limits obey the bounds of the flags they override", () => {
+  test("timeout_ms above an hour is refused, as --timeout-ms is; an hour runs", async () => {
+    const { file } = taskDir('{"task_id":"t","predicted_success_probability":0.9,"code":"return 1","timeout_ms":2147483647}');
+    const checked = await buddy(["validate", file]);
+    expect(checked.code).toBe(2);
+    expect(checked.records[0].problems[0]).toStartWith(`${file}:2: timeout_ms: `);
+    expect((await buddy(["run", fileOf('{"task_id":"t","predicted_success_probability":0.9,"code":"return 1"}'), "--timeout-ms", "3600001"])).code).toBe(2);
+    const hour = await buddy(["run", fileOf('{"task_id":"t","predicted_success_probability":0.9,"code":"return 1","timeout_ms":3600000}'), "--quiet"]);
+    expect(hour.code).toBe(0);
+    expect(hour.stderr).not.toContain("TimeoutOverflowWarning");
+  });
+
+  test("a retry delay beyond what a timer can wait is refused, in a task and as a flag", async () => {
+    const { file } = taskDir('{"task_id":"t","predicted_success_probability":0.9,"code":"return 1","retry":{"max_delay_ms":2147483648}}');
+    expect((await buddy(["validate", file])).records[0].problems[0]).toStartWith(`${file}:2: retry.max_delay_ms: `);
+    const flag = await buddy(["run", fileOf('{"task_id":"t","predicted_success_probability":0.9,"code":"return 1"}'), "--max-delay-ms", "99999999999"]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("--max-delay-ms");
+  });
+});
+
+function fileOf(line: string): string {
+  const file = join(realpathSync(tempDir()), "tasks.jsonl");
+  writeFileSync(file, `${line}\n`);
+  return file;
+}

@@ -87,7 +87,9 @@ test("every record every command printed conforms to the schema of its type", as
 test("the JSON report conforms to the `report` schema", async () => {
   const report = await buddy(["report", runId, "--format", "json"], { cwd: dir });
   expect(report.code).toBe(0);
-  const doc = JSON.parse(report.stdout);
+  // One object on one line, like every other record on stdout.
+  expect(report.records).toHaveLength(1);
+  const doc = report.records[0];
   const first = TypeCompiler.Compile(SCHEMAS.report!).Errors(doc).First();
   expect(first ? `${first.path}: ${first.message}` : "conforms").toBe("conforms");
   expect(doc.tasks.map((t: { status: string }) => t.status).sort()).toEqual(["failed", "failed", "rejected", "succeeded", "succeeded"]);

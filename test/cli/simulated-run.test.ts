@@ -120,4 +120,8 @@ test("buddy calibrate fits the run's outcomes and rewrites a task file, keeping 
   expect(applied.records.every((t) => typeof t.raw_predicted_success_probability === "number" && t.predicted_success_probability >= 0 && t.predicted_success_probability <= 1)).toBe(true);
   expect((await buddy(["validate", "-"], { stdin: applied.stdout })).code).toBe(0);
   expect((await buddy(["calibrate", "cal", "--apply", fixture("invalid/four-problems.jsonl")], { cwd: dir })).code).toBe(2);
+  // A Phase 20 tree is input, but has no task lines of its own to rewrite: a usage error, not a crash.
+  const tree = await buddy(["calibrate", "cal", "--apply", fixture("phase20")], { cwd: dir });
+  expect([tree.code, tree.stdout]).toEqual([2, ""]);
+  expect(tree.stderr).toContain("is a directory");
 });
