@@ -3,23 +3,13 @@ import { parseRunOptions, type RunOptions } from "../../src/config";
 import { silentLogger, type Task } from "../../src/core";
 import type { HarnessDeps } from "../../src/harness";
 import type { RunOutput } from "../../src/records";
+import { task as storedTask } from "../contract/store/data";
 import { ScriptedAttempts, type ScriptedAttempt } from "./attempts";
 import { VirtualClock } from "./clock";
 import { MemoryDatabase } from "./memory-store";
 
-export const task = (task_id: string, fields: Partial<Task> = {}): Task => ({
-  task_id,
-  seq: 0,
-  wave: 1,
-  priority: 2,
-  predicted_success_probability: 0.9,
-  predicted_execution_time: 1,
-  risk_assessment: "LOW",
-  code: "return 1",
-  uses: [],
-  meta: {},
-  ...fields,
-});
+/** A task with id `task_id` (the contract suite's builder; its code never runs here). */
+export const task = (task_id: string, fields: Partial<Task> = {}): Task => storedTask(0, { task_id, ...fields });
 
 /** Stores a run of `tasks` (input order = array order) with the given options. */
 export function storeRun(db: MemoryDatabase, run_id: string, tasks: Task[], options: Partial<RunOptions> = {}): void {
