@@ -1,9 +1,15 @@
-/** The prediction_validation signal (SPEC 7 → Phase 20): each prediction against its outcome. */
+/**
+ * The prediction_validation signal (SPEC 7 → Phase 20): each prediction against its outcome.
+ * The signal a run keeps lists the LISTED_TASKS worst predictions of its wave, so its size is
+ * bounded whatever the wave's (a 250k-task wave made a 6 MB signal); every task's own prediction
+ * and outcome stay in the store's tasks, and the reports list them all (`predictionContent(obs)`
+ * without a limit, from the same wave).
+ */
 import { outcomeOf, type WaveObservation } from "../core";
 import { calibrationMetrics } from "./calibration";
 import { fixed, highLow } from "./format";
 import { predictionPairs, ranTasks } from "./pairs";
-import type { PredictionContent } from "./types";
+import type { PredictionContent, Signal } from "./types";
 
 /** |bias| below this is called calibrated; above it the advice says which way predictions lean. */
 const BIAS_TOLERANCE = 0.05;
@@ -11,13 +17,25 @@ const BIAS_TOLERANCE = 0.05;
 const ECE_LIMIT = 0.1;
 /** The Brier score of always predicting 0.5: worse than this is worse than a coin flip. */
 const COIN_FLIP_BRIER = 0.25;
+/** An error above this is a confident misprediction. */
+const CONFIDENT_MISS = 0.8;
+/** Predictions the stored signal lists: the worst ones, by error. */
+export const LISTED_TASKS = 100;
 
-export function predictionContent(obs: WaveObservation): PredictionContent {
+/**
+ * The wave's predictions against outcomes: all of them, or with `limit` the worst `limit` (by
+ * error, then input order). The counts are always of every task that ran.
+ */
+export function predictionContent(obs: WaveObservation, limit = Infinity): PredictionContent {
+  const validated = ranTasks(obs.tasks).map((t) => {
+    const actual = outcomeOf(t);
+    return { task_id: t.task.task_id, agent_id: t.agent_id, predicted: t.task.predicted_success_probability, actual, error: Math.abs(t.task.predicted_success_probability - actual) };
+  });
+  const listed = validated.length <= limit ? validated : validated.map((v, i) => ({ v, i })).sort((a, b) => b.v.error - a.v.error || a.i - b.i).slice(0, limit).sort((a, b) => a.i - b.i).map(({ v }) => v);
   return {
-    tasks: ranTasks(obs.tasks).map((t) => {
-      const actual = outcomeOf(t);
-      return { task_id: t.task.task_id, agent_id: t.agent_id, predicted: t.task.predicted_success_probability, actual, error: Math.abs(t.task.predicted_success_probability - actual) };
-    }),
+    tasks: listed,
+    tasks_total: validated.length,
+    confident_misses: validated.filter((t) => t.error > CONFIDENT_MISS).length,
     calibration: calibrationMetrics(predictionPairs(obs.tasks)),
   };
 }
@@ -33,7 +51,15 @@ export function predictionRecommendations(c: PredictionContent, run_id: string):
   );
   if (ece > ECE_LIMIT) out.push(`ECE ${fixed(ece, 3)}: recalibrate with \`buddy calibrate ${run_id} --apply FILE\``);
   if (brier > COIN_FLIP_BRIER) out.push(`Brier score ${fixed(brier, 3)} is worse than always predicting 0.5 (0.25)`);
-  const confidentMisses = c.tasks.filter((t) => t.error > 0.8).length;
-  if (confidentMisses > 0) out.push(`${confidentMisses} task(s) were confidently mispredicted (error > 0.8)`);
+  if (c.confident_misses > 0) out.push(`${c.confident_misses} task(s) were confidently mispredicted (error > ${CONFIDENT_MISS})`);
   return out;
+}
+
+/**
+ * A stored signal as the reports show it: a prediction_validation signal lists every task of its
+ * wave again, from the wave's observation; other signals are as stored.
+ */
+export function withEveryPrediction(signal: Signal, obs: WaveObservation): Signal {
+  if (signal.signal_type !== "prediction_validation") return signal;
+  return { ...signal, content: { ...signal.content, tasks: predictionContent(obs).tasks } };
 }

@@ -98,7 +98,11 @@ const TaskValidationSchema = Type.Object({
 });
 
 const PredictionContent = Type.Object({
-  tasks: Type.Array(TaskValidationSchema),
+  tasks: Type.Array(TaskValidationSchema, {
+    description: "every task that ran in the wave in the reports; in the stored signal, the 100 worst predictions (by error), in input order",
+  }),
+  tasks_total: Type.Integer({ minimum: 0, description: "tasks that ran in the wave (rejected ones never tested a prediction)" }),
+  confident_misses: Type.Integer({ minimum: 0, description: "tasks whose error is above 0.8" }),
   calibration: CalibrationSchema,
 });
 

@@ -8,7 +8,7 @@ import { agentPerformanceContent, agentRecommendations } from "./agent-performan
 import { coordinationContent, coordinationRecommendations } from "./coordination";
 import { heuristicContent, heuristicRecommendations } from "./heuristic";
 import { ranTasks } from "./pairs";
-import { predictionContent, predictionRecommendations } from "./prediction";
+import { LISTED_TASKS, predictionContent, predictionRecommendations } from "./prediction";
 import { TARGET_PHASE, type Signal, type SignalContentByType, type SignalOf, type SignalType } from "./types";
 
 export interface SignalContext {
@@ -44,7 +44,7 @@ export function waveSignals(obs: WaveObservation, ctx: SignalContext): Signal[] 
   const agents = agentPerformanceContent(obs);
   const coordination = coordinationContent(obs);
   const heuristics = heuristicContent(obs);
-  const predictions = predictionContent(obs);
+  const predictions = predictionContent(obs, LISTED_TASKS);
   return [
     make("agent_performance", agents, agentRecommendations(agents)),
     make("multi_agent_coordination", coordination, coordinationRecommendations(coordination)),

@@ -3,6 +3,7 @@
  * `--junit` all describe exactly what was committed, whether the run just ended or ran last week.
  */
 import { durationMs, isFinished, iso, type GateDecision } from "../core";
+import { withEveryPrediction } from "../feedback";
 import { createAgents } from "../manager";
 import { buildRunReport, type ReportAttempt, type ReportTask, type ReportWave, type RunReport } from "../report";
 import { errorRecord } from "../records";
@@ -64,18 +65,21 @@ export function loadRunReport(store: Store, run_id: string, now: number): RunRep
   const signals = groupBy(store.signals(run_id), (s) => s.wave);
   const finishedByWave = groupBy(stored.filter(isFinished), (t) => t.task.wave);
   const agentIds = createAgents(run.options.agents).map((a) => a.agent_id);
-  const waves: ReportWave[] = store.waveRecords(run_id).map(({ wave, record }) => ({
-    wave,
-    observation: storedObservation(record, finishedByWave.get(wave) ?? [], agentIds),
-    plan: record.plan,
-    assignments: store.assignments(run_id, wave),
-    health: { wave, metrics: record.metrics, health_score: record.health_score, health_status: record.health_status },
-    anomalies: record.anomalies,
-    signals: (signals.get(wave) ?? []).map((s) => s.document),
-    calibration: record.calibration,
-    confidence_trajectory: record.confidence_trajectory,
-    failed_next_wave: record.failed_next_wave,
-  }));
+  const waves: ReportWave[] = store.waveRecords(run_id).map(({ wave, record }) => {
+    const observation = storedObservation(record, finishedByWave.get(wave) ?? [], agentIds);
+    return {
+      wave,
+      observation,
+      plan: record.plan,
+      assignments: store.assignments(run_id, wave),
+      health: { wave, metrics: record.metrics, health_score: record.health_score, health_status: record.health_status },
+      anomalies: record.anomalies,
+      signals: (signals.get(wave) ?? []).map((s) => withEveryPrediction(s.document, observation)),
+      calibration: record.calibration,
+      confidence_trajectory: record.confidence_trajectory,
+      failed_next_wave: record.failed_next_wave,
+    };
+  });
   return buildRunReport({
     generated_at: iso(now),
     run: { run_id, status: run.status, input: run.input, seed: run.seed, options: run.options, created_at: run.created_at, started_at: run.started_at, ended_at: run.ended_at },

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { FormatRegistry } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
-import { SIGNAL_TYPES, SignalSchema, signalConfidence, waveSignals, type Signal, type SignalOf, type SignalType } from "../../src/feedback";
+import { SIGNAL_TYPES, SignalSchema, signalConfidence, waveSignals, withEveryPrediction, type Signal, type SignalOf, type SignalType } from "../../src/feedback";
 import { taskObs, wave, type TaskSpec } from "../builders";
 
 const ctx = { generated_at: "2026-01-01T00:00:00.000Z" };
@@ -131,6 +131,27 @@ describe("prediction_validation", () => {
     const specs: Array<TaskSpec | ReturnType<typeof taskObs>> = [[0, "succeeded", 0.88], [0, "succeeded", 0.88], [0, "succeeded", 0.88], rejected];
     const { content, recommendations } = find(waveSignals(wave(1, 1, specs), ctx), "prediction_validation");
     expect(content.tasks.map((t) => t.task_id)).toEqual(["w1-t0", "w1-t1", "w1-t2"]);
+    expect([content.tasks_total, content.confident_misses]).toEqual([3, 0]);
     expect(recommendations[0]).toStartWith("predictions run 0.12 low");
+  });
+
+  test("a big wave's signal lists its 100 worst predictions in input order; the counts and the reports' list cover every task", () => {
+    // 250 tasks: p 0.5 everywhere (error 0.5) but every 5th fails at p 0.95 (error 0.95).
+    const specs: TaskSpec[] = Array.from({ length: 250 }, (_, i) => (i % 5 === 0 ? [0, "failed", 0.95] : [0, "succeeded", 0.5]));
+    const obs = wave(1, 1, specs);
+    const signal = find(waveSignals(obs, ctx), "prediction_validation");
+    const { content } = signal;
+    expect(content.tasks).toHaveLength(100);
+    expect([content.tasks_total, content.confident_misses]).toEqual([250, 50]);
+    // The 50 confident misses first in rank, then the earliest 50 of the rest; listed in input order.
+    const listed = content.tasks.map((t) => Number(t.task_id.slice("w1-t".length)));
+    expect(listed.filter((i) => i % 5 === 0)).toHaveLength(50);
+    expect(listed.filter((i) => i % 5 !== 0)).toEqual(Array.from({ length: 63 }, (_, i) => i).filter((i) => i % 5 !== 0).slice(0, 50));
+    expect(listed).toEqual([...listed].sort((a, b) => a - b));
+    expect(signal.recommendations).toContain("50 task(s) were confidently mispredicted (error > 0.8)");
+    const everyTask = withEveryPrediction(signal, obs);
+    if (everyTask.signal_type !== "prediction_validation") throw new Error("unreachable");
+    expect(everyTask.content.tasks.map((t) => t.task_id)).toEqual(obs.tasks.map((t) => t.task.task_id));
+    expect(Value.Check(SignalSchema, everyTask)).toBe(true);
   });
 });
