@@ -69,3 +69,20 @@ test("records written before totals had `pending` are read with it filled in, an
   expect(store.getRun(run_id)?.summary).toMatchObject({ totals: { tasks: 1, succeeded: 0, pending: 1 }, success_rate: null });
   expect(store.waveRecords(run_id)[0]?.record.totals.pending).toBe(0);
 });
+
+test("gate decisions are kept compactly, and rows written in the older object form read the same", async () => {
+  const { path, run_id } = await storeWithRun();
+  const decisions = [
+    { task_id: "task-0", attempt: 1, gate: "risk", decision: "would_reject", reason: "HIGH risk needs explicit approval (approved: true)" },
+    { task_id: "task-0", attempt: 1, gate: "capability", decision: "pass", reason: "uses no provider" },
+  ] as const;
+  const store = openStore(path);
+  store.apply([{ kind: "gate_decisions", run_id, decisions: [...decisions] }]);
+  store.close();
+  const db = new Database(path);
+  const stored = db.query<{ decisions: string }, []>("SELECT decisions FROM gate_decisions").get()!.decisions;
+  expect(JSON.parse(stored)).toEqual([["risk", "w", decisions[0].reason], ["capability", "p", "uses no provider"]]);
+  db.run("UPDATE gate_decisions SET decisions = ?", [JSON.stringify(decisions.map(({ gate, decision, reason }) => ({ gate, decision, reason })))]);
+  db.close();
+  expect(openStore(path, { readonly: true }).gateDecisions(run_id)).toEqual([...decisions]);
+});

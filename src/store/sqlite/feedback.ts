@@ -25,6 +25,23 @@ function documentTable<T>(db: Database, table: "signals" | "anomalies", idColumn
   };
 }
 
+/**
+ * One gate decision as a row keeps it: `[gate, verdict letter, reason]`, a third of the size of
+ * the object every attempt of every task would otherwise store. Rows written before this
+ * encoding hold `{gate, decision, reason}` objects and read the same.
+ */
+type StoredDecision = [gate: GateDecision["gate"], verdict: string, reason: string] | Pick<GateDecision, "gate" | "decision" | "reason">;
+const VERDICT_LETTERS = { pass: "p", reject: "r", would_reject: "w" } as const satisfies Record<GateDecision["decision"], string>;
+const VERDICTS = Object.fromEntries(Object.entries(VERDICT_LETTERS).map(([verdict, letter]) => [letter, verdict])) as Record<string, GateDecision["decision"]>;
+
+const encodeDecision = (d: GateDecision): StoredDecision => [d.gate, VERDICT_LETTERS[d.decision], d.reason];
+
+function decodeDecision(d: StoredDecision): Pick<GateDecision, "gate" | "decision" | "reason"> {
+  if (!Array.isArray(d)) return { gate: d.gate, decision: d.decision, reason: d.reason };
+  const [gate, letter, reason] = d;
+  return { gate, decision: VERDICTS[letter]!, reason };
+}
+
 export function feedbackStatements(db: Database) {
   const gate = db.prepare<void, [string, string, number, string]>(
     `INSERT INTO gate_decisions (run_id, task_id, attempt, decisions) VALUES (?, ?, ?, ?)
@@ -37,7 +54,6 @@ export function feedbackStatements(db: Database) {
      FROM gate_decisions g JOIN tasks t ON t.run_id = g.run_id AND t.task_id = g.task_id
      WHERE g.run_id = ? ORDER BY t.seq, g.attempt`,
   );
-  type Decision = Pick<GateDecision, "gate" | "decision" | "reason">;
   const setState = db.prepare<void, [string, string]>(
     "INSERT INTO provider_state (run_id, state) VALUES (?, ?) ON CONFLICT (run_id) DO UPDATE SET state = excluded.state",
   );
@@ -47,11 +63,12 @@ export function feedbackStatements(db: Database) {
     gates(run_id: string, decisions: readonly GateDecision[]): void {
       const first = decisions[0];
       if (!first) return;
-      const kept: Decision[] = decisions.map(({ gate, decision, reason }) => ({ gate, decision, reason }));
-      gate.run(run_id, first.task_id, first.attempt, toJson(kept));
+      gate.run(run_id, first.task_id, first.attempt, toJson(decisions.map(encodeDecision)));
     },
     gatesOf: (run_id: string): GateDecision[] =>
-      gatesOfRun.all(run_id).flatMap((r) => fromJson<Decision[]>(r.decisions).map((d) => ({ task_id: r.task_id, attempt: r.attempt, ...d }))),
+      gatesOfRun.all(run_id).flatMap((r) =>
+        fromJson<StoredDecision[]>(r.decisions).map((d) => ({ task_id: r.task_id, attempt: r.attempt, ...decodeDecision(d) })),
+      ),
     signals: documentTable(db, "signals", "signal_id", "signal", readSignal),
     anomalies: documentTable(db, "anomalies", "anomaly_id", "anomaly", readAnomaly),
     setProviderState: (run_id: string, state: unknown) => void setState.run(run_id, toJson(state)),
