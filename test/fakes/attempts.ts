@@ -8,7 +8,7 @@ import type { SandboxHost, SandboxOutcome, SandboxRequest } from "../../src/sand
 import type { VirtualClock } from "./clock";
 
 /** A provider call an attempt makes through its host before it ends: provider, method, arguments. */
-export type ScriptedCall = [provider: string, method: string, ...args: unknown[]];
+type ScriptedCall = [provider: string, method: string, ...args: unknown[]];
 
 /** One attempt: its calls one after another, then `ms` of work, then its outcome. */
 export type ScriptedAttempt = { ms?: number; calls?: ScriptedCall[] } & (

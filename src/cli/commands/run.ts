@@ -30,7 +30,7 @@ export const runOptions = (y: Argv) =>
     .option("min-confidence", { type: "number", default: RUN_DEFAULTS.min_confidence })
     .option("run-id", { type: "string", describe: "name of the run" })
     .option("mock-error-rate", { type: "number", default: RUN_DEFAULTS.mock_error_rate, describe: "scale the dry-run mocks' error rates (0: no injected errors)" })
-    .option("mock-latency-ms", { type: "number", default: RUN_DEFAULTS.mock_latency_ms, describe: "dry run: every mock provider call is answered after this many ms (no effect with --live)" })
+    .option("mock-latency-ms", { type: "number", default: RUN_DEFAULTS.mock_latency_ms, describe: "dry run: every mock provider call is answered after this many ms (no effect on a live run)" })
     .option("live", { type: "boolean", default: RUN_DEFAULTS.live, describe: "real provider clients instead of mocks" })
     .option("out", artifactOptions.out)
     .option("junit", artifactOptions.junit)
