@@ -36,6 +36,8 @@ export const RUN_DEFAULTS = {
   min_confidence: 0.1,
   /** @default 1 */
   mock_error_rate: 1,
+  /** Real latency of every dry-run mock call. @default 0 */
+  mock_latency_ms: 0,
   /** @default false */
   live: false,
 } as const;
@@ -61,4 +63,6 @@ export const LIMIT_BOUNDS = {
   max_retries: { minimum: 0, maximum: 100 },
   /** The longest wait a timer honours. */
   delay_ms: { minimum: 0, maximum: 2_147_483_647 },
+  /** A minute per call is slower than any API answers; more is a typo. */
+  mock_latency_ms: { minimum: 0, maximum: 60_000 },
 } as const;

@@ -52,6 +52,8 @@ export const RunOptionsSchema = z.object({
     .optional(),
   /** Scales the dry-run mocks' error rates; 0 turns injected errors off. */
   mock_error_rate: z.number().min(0).max(100).default(RUN_DEFAULTS.mock_error_rate),
+  /** Dry run: every mock call is answered after this many ms of real time (SPEC 6). */
+  mock_latency_ms: bounded(LIMIT_BOUNDS.mock_latency_ms).default(RUN_DEFAULTS.mock_latency_ms),
   /** Real provider clients instead of mocks. */
   live: z.boolean().default(RUN_DEFAULTS.live),
 });

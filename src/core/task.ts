@@ -60,6 +60,12 @@ export interface AttemptError {
   status?: number;
   /** PROVIDER_ERROR: the provider asked to wait this long before trying again. */
   retry_after_ms?: number;
+  /**
+   * Set when another attempt follows: the wait the retry policy chose before it. A dry run
+   * sleeps a wait its mocks caused × `--time-scale` instead (see `sleptWait`), so this is
+   * where the wait it would have made is kept.
+   */
+  retry_delay_ms?: number;
 }
 
 export type TaskStatus = "succeeded" | "failed" | "rejected";

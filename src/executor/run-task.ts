@@ -21,8 +21,13 @@ export interface TaskContext {
   seed: number;
   defaults: TaskDefaults;
   simulate: boolean;
-  /** Simulated tasks take predicted_execution_time × this many seconds. @default 0 */
+  /**
+   * Simulated tasks take predicted_execution_time × this many seconds; in a dry run, retry waits
+   * a mock caused are slept × this too. @default 0
+   */
   timeScale: number;
+  /** Providers are the in-process mocks (not `--live`). */
+  dryRun: boolean;
   clock: Clock;
   /**
    * The safety gates before an attempt (SPEC 4.3), recorded by the caller. A reason means the
@@ -71,6 +76,9 @@ export async function runTask(task: Task, agent_id: string, ctx: TaskContext, fi
     started_at ??= Math.max(at, Math.round(ended - outcome.durationMs));
     durations.push(outcome.durationMs);
     const error = outcome.ok ? null : toAttemptError(outcome);
+    // Chosen before the attempt is recorded, so that its record keeps the wait that follows it.
+    const delay = error?.retryable && attempt < maxAttempts ? retryDelay(policy, attempt, attemptRng(ctx.seed, task, attempt), error.retry_after_ms) : null;
+    if (error && delay !== null) error.retry_delay_ms = delay;
     const result_json = outcome.ok ? (outcome.resultJson ?? "null") : null;
     ctx.record({
       kind: "attempt_ended",
@@ -91,8 +99,19 @@ export async function runTask(task: Task, agent_id: string, ctx: TaskContext, fi
       task, agent_id, status, attempts: attempt, result_json, error, started_at: started_at!, ended_at: ended, attempt_durations_ms: durations,
     });
     if (!error) return final("succeeded");
-    const delay = error.retryable && attempt < maxAttempts ? retryDelay(policy, attempt, attemptRng(ctx.seed, task, attempt), error.retry_after_ms) : null;
     if (delay === null) return final("failed");
-    await ctx.clock.sleep(delay, ctx.signal);
+    await ctx.clock.sleep(sleptWait(delay, error, ctx), ctx.signal);
   }
+}
+
+/**
+ * The real time a retry wait takes (SPEC 6). A wait a mock caused passes in virtual time: it is
+ * slept × `--time-scale` (0 by default: not at all). A mock caused it when the run is a dry run
+ * and the attempt failed with PROVIDER_ERROR, which only a provider's own answer produces (the
+ * sandbox never lets task code forge one), and in a dry run every provider is a mock. Every
+ * other wait is the task's or the machine's (a TASK_ERROR the code threw, even after catching a
+ * mock's rejection; a TIMEOUT; a crash) and is waited in full, as in a live run.
+ */
+function sleptWait(delay: number, error: AttemptError, ctx: Pick<TaskContext, "dryRun" | "timeScale">): number {
+  return ctx.dryRun && error.code === "PROVIDER_ERROR" ? delay * ctx.timeScale : delay;
 }

@@ -176,12 +176,13 @@ class RunExecution {
     const options = this.#options;
     const deps = this.#deps;
     const committer = this.#committer;
-    const providers = runProviders(this.#run, deps.store, deps.env);
+    const providers = runProviders(this.#run, deps.store, deps.env, deps.clock);
     return {
       run_id,
       seed,
       simulate: options.simulate,
       timeScale: options.time_scale,
+      dryRun: !options.live,
       clock: deps.clock,
       signal: deps.signal,
       defaults: {

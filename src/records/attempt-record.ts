@@ -15,6 +15,9 @@ export const AttemptRecordSchema = Type.Object(
     duration_ms: Type.Union([Milliseconds, Type.Null()], { description: "null while running (or cut short by a crash)" }),
     result: Type.Optional(Type.Unknown({ description: "the code's return value (succeeded only)" })),
     error: Type.Union([ErrorSchema, Type.Null()]),
+    retry_delay_ms: Type.Union([Milliseconds, Type.Null()], {
+      description: "the wait the retry policy chose before the next attempt (null: none followed); a dry run sleeps a wait its mocks caused × --time-scale instead",
+    }),
     console: Type.Array(Type.String()),
     console_truncated: Type.Boolean(),
   },

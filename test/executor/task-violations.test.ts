@@ -29,6 +29,7 @@ function context(outcomes: SandboxOutcome[], writes: StoreWrite[], max_retries =
     seed: 1,
     simulate: false,
     timeScale: 0,
+    dryRun: true,
     gate: () => undefined,
     clock,
     defaults: { timeout_ms: 100, memory_mb: 16, max_retries, retry: { strategy: "linear", base_delay_ms: 0, max_delay_ms: 0, jitter: 0 } },

@@ -23,6 +23,7 @@ const ctx: TaskContext = {
   seed: 21,
   simulate: false,
   timeScale: 0,
+  dryRun: true,
   clock: systemClock,
   defaults: { timeout_ms: 2000, memory_mb: 64, max_retries: 2, retry: { strategy: "exponential", base_delay_ms: 10, max_delay_ms: 100, jitter: 0 } },
   runAttempt: (request) => pool.run(request),

@@ -34,6 +34,7 @@ function attemptRecord(a: AttemptRow): AttemptRecord {
     duration_ms: a.duration_ms === null ? null : Math.round(a.duration_ms),
     ...(a.result_json === null ? {} : { result: JSON.parse(a.result_json) }),
     error: a.error === null ? null : errorRecord(a.error),
+    retry_delay_ms: a.error?.retry_delay_ms ?? null,
     console: a.console,
     console_truncated: a.console_truncated,
   };

@@ -25,11 +25,12 @@ export const runOptions = (y: Argv) =>
     .option("memory-mb", { type: "number", default: RUN_DEFAULTS.memory_mb, describe: "memory cap per attempt" })
     .option("seed", { type: "number", describe: "seed of every random choice [default: random, recorded]" })
     .option("simulate", { type: "boolean", default: RUN_DEFAULTS.simulate, describe: "tasks without code succeed with their predicted probability" })
-    .option("time-scale", { type: "number", default: RUN_DEFAULTS.time_scale, describe: "simulated tasks take predicted_execution_time × this many seconds" })
+    .option("time-scale", { type: "number", default: RUN_DEFAULTS.time_scale, describe: "simulated tasks take predicted_execution_time × this many seconds; a dry run sleeps the retry waits its mocks cause × this" })
     .option("fail-fast", { type: "boolean", default: RUN_DEFAULTS.fail_fast, describe: "stop after the first failed task (exit 3)" })
     .option("min-confidence", { type: "number", default: RUN_DEFAULTS.min_confidence })
     .option("run-id", { type: "string", describe: "name of the run" })
     .option("mock-error-rate", { type: "number", default: RUN_DEFAULTS.mock_error_rate, describe: "scale the dry-run mocks' error rates (0: no injected errors)" })
+    .option("mock-latency-ms", { type: "number", default: RUN_DEFAULTS.mock_latency_ms, describe: "dry run: every mock provider call is answered after this many ms (no effect on a live run)" })
     .option("live", { type: "boolean", default: RUN_DEFAULTS.live, describe: "real provider clients instead of mocks" })
     .option("out", artifactOptions.out)
     .option("junit", artifactOptions.junit)
@@ -70,6 +71,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     min_confidence: args["min-confidence"],
     run_id: args["run-id"],
     mock_error_rate: args["mock-error-rate"],
+    mock_latency_ms: args["mock-latency-ms"],
     live: isLiveMode(args.live === true, process.env),
   });
   const artifacts = artifactsOf(args);

@@ -3,7 +3,7 @@
  * and error rates, drawing everything from the run seed. One instance per run: its state is what
  * the run's tasks share, and `snapshot()` is what the run stores so `resume` can continue it.
  */
-import { BuddyError, iso, type Provider } from "../../core";
+import { BuddyError, iso, systemClock, type Clock, type Provider } from "../../core";
 import { invoke, type MethodTable, parseCall } from "../args";
 import { settle } from "../failure";
 import type { Providers } from "../types";
@@ -28,6 +28,10 @@ export interface MockProvidersOptions {
   now?: () => number;
   /** Bound of the state (a full mock answers 507). @default MOCK_LIMITS */
   limits?: { entries: number; bytes: number };
+  /** Every call is answered after this many ms (`--mock-latency-ms`), to rehearse an I/O-bound run. @default 0 */
+  latencyMs?: number;
+  /** What the latency is slept on; the harness passes its own, so tests wait in virtual time. @default systemClock */
+  clock?: Pick<Clock, "sleep">;
 }
 
 const TABLES: { [P in Provider]: MethodTable<P, MockContext> } = {
@@ -44,18 +48,24 @@ export function createMockProviders(options: MockProvidersOptions): Providers {
   }
   const now = options.now ?? (() => MOCK_EPOCH_MS);
   const state = options.state === undefined ? initialState(seed, now(), options.limits) : restoreState(options.state, options.limits);
+  const latencyMs = options.latencyMs ?? 0;
+  const clock = options.clock ?? systemClock;
 
   return {
-    // Synchronous inside: a call reads and changes the shared state without interleaving with another.
-    call: (c) =>
-      settle(c, () => {
+    call: async (c) => {
+      // The latency comes before the answer, as a request's trip would: a call changes nothing
+      // until it is answered. Only this call waits; the others go on meanwhile.
+      if (latencyMs > 0) await clock.sleep(latencyMs);
+      // Synchronous from here: a call reads and changes the shared state without interleaving with another.
+      return settle(c, () => {
         const params = parseCall(c);
         const rng = callRng(seed, c);
         // After validation, as a malformed call is refused whatever the dice say.
         injectFault(`${c.provider}.${c.method}`, rng, errorScale);
         const ctx: MockContext = { state, seed, rng, call: c, timestamp: iso(now()), errorScale };
         return invoke(TABLES[c.provider], c.method, params, ctx);
-      }),
+      });
+    },
     snapshot: () => snapshotState(state),
   };
 }
