@@ -73,6 +73,7 @@ export async function ioRow(tasks: number, ceilingMs: number): Promise<Row> {
     const msPerTask = probe.ms / probed;
     const fits = Math.floor(ceilingMs / msPerTask / LANES) * LANES;
     const count = probe.cutShort ? probed : Math.max(probed, Math.min(tasks, fits));
+    const probeCalls = server.calls();
     const ran = count === probed ? probe : await ioRun(count, server.url, 1.5 * ceilingMs, "io");
     const succeeded = ran.summary?.totals.succeeded ?? 0;
     const complete = !ran.cutShort && ran.code === 0 && succeeded === count;
@@ -82,7 +83,7 @@ export async function ioRow(tasks: number, ceilingMs: number): Promise<Row> {
       wall_s: round(ran.ms / 1000),
       latency_bound_s: round(bound),
       succeeded,
-      provider_calls: server.calls(),
+      provider_calls: count === probed ? probeCalls : server.calls() - probeCalls,
       ...(count < tasks && {
         note: `${tasks} tasks would take about ${round((msPerTask * tasks) / 1000)} s at the probe's pace, over the row's ${ceilingMs / 1000} s ceiling: ran ${count}, against their own bound`,
       }),
