@@ -1,74 +1,75 @@
 /**
- * buddy's benchmark (SPEC 10). Prints one JSON object:
- * - trivial code tasks end to end through dist/buddy (validated, persisted, printed), per second;
- * - a bare QuickJS create-eval-dispose loop in the same number of processes, per second;
- * - their ratio (SPEC 10 asks for at least 0.5);
- * - simulated tasks per second, and `buddy --version` start-up time;
- * - the store's ingest and task-final writes per second (bench/store.ts, its own process).
- * Run with `npm run bench` (builds first). Figures depend on the machine: compare runs made on
- * the same one.
+ * buddy's benchmark (SPEC 10): every row of SPEC 10's table measured side by side in one call,
+ * printed as one JSON object (see the README for each row). `rows` holds one entry per figure —
+ * `{figure, unit, goal, ratio, met, …details}` with ratio = figure ÷ goal — and `store` the
+ * store's write rates from bench/store.ts. A row whose measurement failed has `figure: null`
+ * and an `error`. Rows with time ceilings keep the whole call under 5 minutes on a 2-core
+ * machine; a row cut down to fit says so in its `note`.
+ *
+ * Run with `npm run bench` (builds dist/buddy first; BUDDY_BIN runs another binary). Figures
+ * depend on the machine: compare runs made on the same one.
  */
 import { cpus } from "node:os";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { rmSync } from "node:fs";
+import { ROOT, runBuddy, scratch } from "./buddy";
+import { atMost, failedRow, round, row, type Row, type Target } from "./goal";
+import { IO_BOUND, ioRow } from "./io";
+import { NODE_PER_TASK, nodePerTaskRow } from "./node-per-task";
+import { MILLION_MEMORY, MILLION_STORE, millionRows, SIMULATED_RATE, simulatedRow } from "./simulated";
+import { TRIVIAL, trivialRow } from "./trivial";
 
-const ROOT = resolve(import.meta.dir, "..");
-const BUDDY = join(ROOT, "dist/buddy");
-const THREADS = Number(process.env.BENCH_THREADS ?? cpus().length);
-const TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
-const SIMULATED = Number(process.env.BENCH_SIMULATED ?? 200_000);
-const dir = mkdtempSync(join(tmpdir(), "buddy-bench-"));
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const THREADS = env("BENCH_THREADS", cpus().length);
+/** The whole call's time budget; the million-task row, last, gets what is left of it. */
+const BUDGET_MS = env("BENCH_BUDGET_S", 270) * 1000;
+const started = performance.now();
+const STARTUP = atMost(50, "ms median");
 
-function taskFile(name: string, count: number, line: (i: number) => object): string {
-  const path = join(dir, name);
-  writeFileSync(path, Array.from({ length: count }, (_, i) => JSON.stringify(line(i))).join("\n") + "\n");
-  return path;
+/** The row `measure` gives, or a failed row with the reason. */
+async function measured(target: Target, measure: () => Promise<Row>): Promise<Row> {
+  try {
+    return await measure();
+  } catch (e) {
+    return failedRow(target, e);
+  }
 }
 
-async function timed(args: string[]): Promise<{ ms: number; lines: number; code: number }> {
-  const start = performance.now();
-  const proc = Bun.spawn([BUDDY, ...args], { stdout: "pipe", stderr: "inherit", cwd: dir });
+async function versionRow(): Promise<Row> {
+  const times: number[] = [];
+  for (let i = 0; i < 11; i++) times.push((await runBuddy(["--version"])).ms);
+  times.sort((a, b) => a - b);
+  return row(times[5]!, STARTUP, { runs: times.length });
+}
+
+async function storeRates(): Promise<Record<string, number>> {
+  const proc = Bun.spawn([process.execPath, join(ROOT, "bench/store.ts")], { stdout: "pipe", stderr: "inherit" });
   const out = await new Response(proc.stdout).text();
-  const code = await proc.exited;
-  return { ms: performance.now() - start, lines: out.split("\n").length - 1, code };
+  if ((await proc.exited) !== 0) throw new Error("bench/store.ts failed");
+  return JSON.parse(out) as Record<string, number>;
 }
 
-async function bare(): Promise<number> {
-  const per = Math.ceil(TASKS / THREADS);
-  const procs = Array.from({ length: THREADS }, () =>
-    Bun.spawn([process.execPath, join(ROOT, "bench/bare.ts"), String(per)], { stdout: "pipe", stderr: "inherit" }));
-  const results = await Promise.all(procs.map(async (p) => JSON.parse(await new Response(p.stdout).text()) as { cycles: number; ms: number }));
-  // Processes run side by side: the pool's rate is the sum of each process's rate.
-  return results.reduce((sum, r) => sum + r.cycles / (r.ms / 1000), 0);
+const rows: Record<string, Row> = {};
+rows.trivial_vs_bare = await measured(TRIVIAL, () => trivialRow(env("BENCH_TASKS", 10_000), THREADS));
+rows.node_per_task = await measured(NODE_PER_TASK, () => nodePerTaskRow(env("BENCH_NODE_TASKS", 1_000), THREADS, env("BENCH_NODE_CEILING_S", 45) * 1000));
+rows.io_bound = await measured(IO_BOUND, () => ioRow(env("BENCH_IO_TASKS", 1_000), env("BENCH_IO_CEILING_S", 45) * 1000));
+rows.simulated_rate = await measured(SIMULATED_RATE, () => simulatedRow(env("BENCH_SIMULATED", 200_000)));
+rows.version_startup = await measured(STARTUP, versionRow);
+const store = await storeRates().catch((e: Error) => ({ error: e.message }));
+try {
+  const million = await millionRows(env("BENCH_MILLION", 1_000_000), env("BENCH_MILLION_CEILING_S", 150) * 1000, started + BUDGET_MS);
+  rows.million_peak_memory = million.memory;
+  rows.million_store_bytes = million.store;
+} catch (e) {
+  rows.million_peak_memory = failedRow(MILLION_MEMORY, e);
+  rows.million_store_bytes = failedRow(MILLION_STORE, e);
 }
+rmSync(scratch, { recursive: true, force: true });
 
-const trivial = taskFile("trivial.jsonl", TASKS, (i) => ({ task_id: `t${i}`, predicted_success_probability: 0.9, code: "return 1" }));
-const simulated = taskFile("simulated.jsonl", SIMULATED, (i) => ({ task_id: `s${i}`, wave: 1 + (i % 4), predicted_success_probability: 0.8 }));
-
-const e2e = await timed(["run", trivial, "--threads", String(THREADS), "--seed", "1", "--quiet", "--db", join(dir, "e2e.db")]);
-if (e2e.code !== 0 || e2e.lines !== TASKS + 2) throw new Error(`trivial run failed: exit ${e2e.code}, ${e2e.lines} lines`);
-const bareRate = await bare();
-const sim = await timed(["run", simulated, "--simulate", "--seed", "1", "--quiet", "--db", join(dir, "sim.db")]);
-const versions: number[] = [];
-for (let i = 0; i < 10; i++) versions.push((await timed(["--version"])).ms);
-versions.sort((a, b) => a - b);
-const storeProc = Bun.spawn([process.execPath, join(ROOT, "bench/store.ts")], { stdout: "pipe", stderr: "inherit" });
-const storeOut = await new Response(storeProc.stdout).text();
-if ((await storeProc.exited) !== 0) throw new Error("bench/store.ts failed");
-const store = JSON.parse(storeOut) as Record<string, number>;
-
-const e2eRate = TASKS / (e2e.ms / 1000);
-const round = (x: number) => Math.round(x * 10) / 10;
 console.log(JSON.stringify({
   threads: THREADS,
-  trivial_tasks: TASKS,
-  trivial_tasks_per_second: round(e2eRate),
-  bare_quickjs_cycles_per_second: round(bareRate),
-  trivial_vs_bare_ratio: Math.round((e2eRate / bareRate) * 1000) / 1000,
-  simulated_tasks: SIMULATED,
-  simulated_tasks_per_second: round(SIMULATED / (sim.ms / 1000)),
-  simulated_exit_code: sim.code,
-  version_startup_ms_median: round(versions[5]!),
-  ...store,
+  all_met: Object.values(rows).every((r) => r.met),
+  wall_s: round((performance.now() - started) / 1000),
+  rows,
+  store,
 }));
