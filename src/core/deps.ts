@@ -20,20 +20,32 @@ export interface Deps {
   logger: Logger;
 }
 
+/** The longest delay one timer honours; above it Bun and Node fire at once (and warn). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
+  // A longer wait (a scaled virtual wait, a simulated task's time) is slept in timer-sized
+  // steps, so it lasts as long as it says instead of ending at once.
   sleep: (ms, signal) =>
     new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, Math.max(0, ms));
+      const end = Date.now() + Math.max(0, ms);
+      let timer: ReturnType<typeof setTimeout>;
+      const step = () => {
+        const left = end - Date.now();
+        if (left <= 0 && timer !== undefined) {
+          signal?.removeEventListener("abort", onAbort);
+          return resolve();
+        }
+        timer = setTimeout(step, Math.min(Math.max(0, left), MAX_TIMER_MS));
+      };
       const onAbort = () => {
         clearTimeout(timer);
         reject(signal?.reason);
       };
       signal?.addEventListener("abort", onAbort, { once: true });
+      step();
     }),
 };
 

@@ -27,7 +27,9 @@ export const LISTED_TASKS = 100;
  * error, then input order). The counts are always of every task that ran.
  */
 export function predictionContent(obs: WaveObservation, limit = Infinity): PredictionContent {
-  const validated = ranTasks(obs.tasks).map((t) => {
+  // Input order, not the order tasks finished in: the same run gives the same signal.
+  const ran = [...ranTasks(obs.tasks)].sort((a, b) => a.task.seq - b.task.seq);
+  const validated = ran.map((t) => {
     const actual = outcomeOf(t);
     return { task_id: t.task.task_id, agent_id: t.agent_id, predicted: t.task.predicted_success_probability, actual, error: Math.abs(t.task.predicted_success_probability - actual) };
   });

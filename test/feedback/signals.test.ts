@@ -149,6 +149,9 @@ describe("prediction_validation", () => {
     expect(listed.filter((i) => i % 5 !== 0)).toEqual(Array.from({ length: 63 }, (_, i) => i).filter((i) => i % 5 !== 0).slice(0, 50));
     expect(listed).toEqual([...listed].sort((a, b) => a - b));
     expect(signal.recommendations).toContain("50 task(s) were confidently mispredicted (error > 0.8)");
+    // Tasks finish in any order: the signal is the same, listed in input order.
+    const finishedBackwards = find(waveSignals({ ...obs, tasks: [...obs.tasks].reverse() }, ctx), "prediction_validation");
+    expect(finishedBackwards.content.tasks).toEqual(content.tasks);
     const everyTask = withEveryPrediction(signal, obs);
     if (everyTask.signal_type !== "prediction_validation") throw new Error("unreachable");
     expect(everyTask.content.tasks.map((t) => t.task_id)).toEqual(obs.tasks.map((t) => t.task.task_id));
