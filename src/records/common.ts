@@ -3,7 +3,7 @@
  * the wire (SPEC 3). Field names on the wire are snake_case, as in the spec; code-only names are
  * camelCase.
  */
-import { FormatRegistry, Type, type Static } from "@sinclair/typebox";
+import { FormatRegistry, Type, type Static, type TSchema } from "@sinclair/typebox";
 import { ATTEMPT_ERROR_CODES, type AttemptError } from "../core";
 
 // TypeBox knows no formats by itself; register the one the records use so that checking a
@@ -15,6 +15,9 @@ if (!FormatRegistry.Has("date-time")) {
 export const Timestamp = Type.String({ format: "date-time" });
 export const Probability = Type.Number({ minimum: 0, maximum: 1 });
 export const Count = Type.Integer({ minimum: 0 });
+/** `schema`, or null where a value does not exist yet (a run not ended, a rate of nothing). */
+export const orNull = <T extends TSchema>(schema: T, description?: string) =>
+  Type.Union([schema, Type.Null()], description === undefined ? {} : { description });
 /** Durations are whole milliseconds (SPEC 3). */
 export const Milliseconds = Type.Integer({ minimum: 0 });
 

@@ -4,7 +4,7 @@
  * and `buddy schema NAME` prints it, so what is documented is what is checked. Only src/cli
  * serialises records; everything else hands them over typed.
  */
-export { ErrorSchema, errorRecord, Timestamp } from "./common";
+export { Count, ErrorSchema, errorRecord, orNull, Probability, Timestamp } from "./common";
 export { TotalsSchema, type Totals } from "./totals";
 export { TaskRecordSchema, taskRecord } from "./task-record";
 export { TrajectorySchema, WaveRecordSchema, type WaveRecord } from "./wave-record";

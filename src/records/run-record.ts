@@ -1,9 +1,8 @@
 /** The `run` record of `buddy runs` and `buddy show`: what the store knows of one run. */
 import { Type, type Static } from "@sinclair/typebox";
-import { Count, Probability, Timestamp } from "./common";
+import { Count, orNull, Probability, Timestamp } from "./common";
 
 const RUN_STATUSES = ["ingesting", "running", "completed", "failed", "interrupted", "halted"] as const;
-const OrNull = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
 export const RunRecordSchema = Type.Object(
   {
@@ -15,9 +14,9 @@ export const RunRecordSchema = Type.Object(
     waves: Count,
     seed: Type.Integer({ minimum: 0 }),
     created_at: Timestamp,
-    started_at: OrNull(Timestamp),
-    ended_at: OrNull(Timestamp),
-    success_rate: Type.Union([Probability, Type.Null()], { description: "the summary's, once the run has one" }),
+    started_at: orNull(Timestamp),
+    ended_at: orNull(Timestamp),
+    success_rate: orNull(Probability, "the summary's, once the run has one"),
   },
   { $id: "buddy/run", title: "run record", additionalProperties: false },
 );

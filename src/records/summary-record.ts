@@ -2,7 +2,7 @@
 import { Type, type Static } from "@sinclair/typebox";
 import { CalibrationSchema } from "../feedback";
 import { HEALTH_STATUSES } from "../monitor";
-import { Count, Milliseconds, Probability } from "./common";
+import { Count, Milliseconds, orNull, Probability } from "./common";
 import { TotalsSchema } from "./totals";
 import { TrajectorySchema } from "./wave-record";
 
@@ -15,8 +15,8 @@ export const SummaryRecordSchema = Type.Object(
     run_id: Type.String(),
     status: Type.Union(RUN_OUTCOMES.map((s) => Type.Literal(s))),
     totals: TotalsSchema,
-    success_rate: Type.Union([Probability, Type.Null()], { description: "succeeded / finished tasks; null before any task finished" }),
-    health_score: Type.Union([Type.Number({ minimum: 0, maximum: 100 }), Type.Null()], { description: "mean of the waves' health scores" }),
+    success_rate: orNull(Probability, "succeeded / finished tasks; null before any task finished"),
+    health_score: orNull(Type.Number({ minimum: 0, maximum: 100 }), "mean of the waves' health scores"),
     health_status: Type.Union([...HEALTH_STATUSES.map((h) => Type.Literal(h)), Type.Null()]),
     confidence_trajectory: TrajectorySchema,
     brier: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], { description: "over every task that ran" }),

@@ -7,12 +7,9 @@ import { Type } from "@sinclair/typebox";
 import { CoordinationPlanSchema, GATES, RETRY_STRATEGIES, STRATEGY_NAMES } from "../core";
 import { AgentPerformanceSchema, CalibrationSchema, SignalSchema } from "../feedback";
 import { AnomalySchema, HEALTH_STATUSES, WaveHealthSchema } from "../monitor";
-import { ErrorSchema, Timestamp, TotalsSchema, TrajectorySchema } from "../records";
+import { Count, ErrorSchema, orNull, Probability, Timestamp, TotalsSchema, TrajectorySchema } from "../records";
 
 const Ms = Type.Number({ description: "epoch milliseconds" });
-const OrNull = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const Count = Type.Integer({ minimum: 0 });
-const Probability = Type.Number({ minimum: 0, maximum: 1 });
 const literals = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
 const Stored = Type.Union([Type.Literal("pending"), Type.Literal("running"), Type.Literal("succeeded"), Type.Literal("failed"), Type.Literal("rejected")]);
 
@@ -21,10 +18,10 @@ export const ReportAttemptSchema = Type.Object(
     attempt: Type.Integer({ minimum: 1 }),
     agent_id: Type.String(),
     started_at: Ms,
-    ended_at: OrNull(Ms),
-    duration_ms: OrNull(Count),
+    ended_at: orNull(Ms),
+    duration_ms: orNull(Count),
     status: Type.Union([Type.Literal("running"), Type.Literal("succeeded"), Type.Literal("failed")]),
-    error: OrNull(ErrorSchema),
+    error: orNull(ErrorSchema),
     /** Captured console lines; the JUnit file shows the last attempt's as system-out. */
     console: Type.Array(Type.String()),
   },
@@ -46,7 +43,7 @@ export const ReportTaskSchema = Type.Object(
   {
     task_id: Type.String(),
     wave: Type.Integer({ minimum: 1 }),
-    agent_id: OrNull(Type.String()),
+    agent_id: orNull(Type.String()),
     status: Stored,
     predicted_success_probability: Probability,
     priority: Type.Integer({ minimum: 1 }),
@@ -55,10 +52,10 @@ export const ReportTaskSchema = Type.Object(
     simulated: Type.Boolean(),
     attempts: Type.Array(ReportAttemptSchema),
     result: Type.Optional(Type.Unknown({ description: "the code's return value (succeeded only)" })),
-    error: OrNull(ErrorSchema),
-    started_at: OrNull(Ms),
-    ended_at: OrNull(Ms),
-    duration_ms: OrNull(Count),
+    error: orNull(ErrorSchema),
+    started_at: orNull(Ms),
+    ended_at: orNull(Ms),
+    duration_ms: orNull(Count),
     gate_decisions: Type.Array(GateDecisionSchema),
     meta: Type.Record(Type.String(), Type.Unknown()),
   },
@@ -82,8 +79,8 @@ export const ViolationEntrySchema = Type.Object(
 export const ReportSummarySchema = Type.Object(
   {
     totals: TotalsSchema,
-    success_rate: OrNull(Probability),
-    health_score: OrNull(Type.Number({ minimum: 0, maximum: 100 })),
+    success_rate: orNull(Probability),
+    health_score: orNull(Type.Number({ minimum: 0, maximum: 100 })),
     health_status: Type.Union([...HEALTH_STATUSES.map((h) => Type.Literal(h)), Type.Null()]),
     confidence_trajectory: TrajectorySchema,
     calibration: CalibrationSchema,
@@ -96,7 +93,7 @@ export const ReportSummarySchema = Type.Object(
     steals: Count,
     violations: Count,
     gates: Type.Object({ evaluated: Count, would_reject: Count, rejected: Count }),
-    duration_ms: OrNull(Type.Number({ minimum: 0 })),
+    duration_ms: orNull(Type.Number({ minimum: 0 })),
   },
   { additionalProperties: false },
 );
@@ -117,7 +114,7 @@ const ObservedTaskSchema = Type.Object(
     duration_ms: Count,
     started_at: Ms,
     ended_at: Ms,
-    error: OrNull(ErrorSchema),
+    error: orNull(ErrorSchema),
     simulated: Type.Boolean(),
   },
   { additionalProperties: false },
@@ -182,8 +179,8 @@ export const ReportRecordSchema = Type.Object(
         seed: Type.Integer({ minimum: 0 }),
         options: RunOptionsShape,
         created_at: Ms,
-        started_at: OrNull(Ms),
-        ended_at: OrNull(Ms),
+        started_at: orNull(Ms),
+        ended_at: orNull(Ms),
       },
       { additionalProperties: false },
     ),

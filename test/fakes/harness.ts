@@ -1,9 +1,9 @@
 /** A run stored in a MemoryDatabase, and HarnessDeps around fakes, for the harness's unit tests. */
-import { parseRunOptions, type RunOptions } from "../../src/config";
+import type { RunOptions } from "../../src/config";
 import { silentLogger, type Task } from "../../src/core";
 import type { HarnessDeps } from "../../src/harness";
 import type { RunOutput } from "../../src/records";
-import { task as storedTask } from "../contract/store/data";
+import { newRun, runOptions, task as storedTask } from "../contract/store/data";
 import { ScriptedAttempts, type ScriptedAttempt } from "./attempts";
 import { VirtualClock } from "./clock";
 import { MemoryDatabase } from "./memory-store";
@@ -13,14 +13,10 @@ export const task = (task_id: string, fields: Partial<Task> = {}): Task => store
 
 /** Stores a run of `tasks` (input order = array order) with the given options. */
 export function storeRun(db: MemoryDatabase, run_id: string, tasks: Task[], options: Partial<RunOptions> = {}): void {
-  const ingest = db.connect().beginRun({
-    run_id,
-    created_at: db.now(),
-    input: "tasks.jsonl",
-    input_hash: "hash",
-    seed: options.seed ?? 7,
-    options: parseRunOptions({ threads: 1, agents: 2, base_delay_ms: 1000, jitter: 0, seed: 7, ...options, run_id }),
-  });
+  const seed = options.seed ?? 7;
+  const ingest = db.connect().beginRun(
+    newRun({ run_id, created_at: db.now(), seed, options: runOptions({ threads: 1, agents: 2, base_delay_ms: 1000, jitter: 0, ...options, seed, run_id }) }),
+  );
   tasks.forEach((t, seq) => ingest.addTask({ ...t, seq }));
   ingest.commit();
 }

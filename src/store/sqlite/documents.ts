@@ -5,23 +5,22 @@
  * wrote differently is brought up to date here, in one place, before the check.
  */
 import type { TSchema } from "@sinclair/typebox";
-import { TypeCompiler } from "@sinclair/typebox/compiler";
+import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
 import { RunOptionsSchema, type RunOptions } from "../../config";
 import { BuddyError } from "../../core";
 import { SignalSchema, type Signal } from "../../feedback";
 import { AnomalySchema, type Anomaly } from "../../monitor";
 import { SummaryRecordSchema, WaveRecordSchema, type SummaryRecord, type WaveRecord } from "../../records";
 
-const checker = <T extends TSchema>(schema: T) => TypeCompiler.Compile(schema);
-const waveChecker = checker(WaveRecordSchema);
-const summaryChecker = checker(SummaryRecordSchema);
-const signalChecker = checker(SignalSchema);
-const anomalyChecker = checker(AnomalySchema);
+const waveChecker = TypeCompiler.Compile(WaveRecordSchema);
+const summaryChecker = TypeCompiler.Compile(SummaryRecordSchema);
+const signalChecker = TypeCompiler.Compile(SignalSchema);
+const anomalyChecker = TypeCompiler.Compile(AnomalySchema);
 
 const invalid = (what: string, detail: string) =>
   new BuddyError("STORE", `${what} in the store does not match this buddy's format (${detail}); it was written by another build`);
 
-function checked<T>(check: ReturnType<typeof checker>, doc: unknown, what: string): T {
+function checked<T>(check: TypeCheck<TSchema>, doc: unknown, what: string): T {
   if (check.Check(doc)) return doc as T;
   const first = check.Errors(doc).First();
   throw invalid(what, first ? `${first.path || "/"}: ${first.message}` : "not an object");
