@@ -30,10 +30,11 @@ export const systemClock: Clock = {
   sleep: (ms, signal) =>
     new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const end = Date.now() + Math.max(0, ms);
+      // Monotonic time, as timers keep: a wall-clock jump must not end or stretch a wait.
+      const end = performance.now() + Math.max(0, ms);
       let timer: ReturnType<typeof setTimeout>;
       const step = () => {
-        const left = end - Date.now();
+        const left = end - performance.now();
         if (left <= 0 && timer !== undefined) {
           signal?.removeEventListener("abort", onAbort);
           return resolve();
