@@ -9,5 +9,5 @@ export { predictionPairs, ranTasks } from "./pairs";
 export { waveLoad, type WaveLoad } from "./load";
 export { agentPerformance } from "./agent-performance";
 export { waveSignals, signalConfidence, signalsForPhase } from "./signals";
-export { withEveryPrediction } from "./prediction";
+export { CONFIDENT_MISS, withEveryPrediction } from "./prediction";
 export * from "./types";

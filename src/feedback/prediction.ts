@@ -18,7 +18,7 @@ const ECE_LIMIT = 0.1;
 /** The Brier score of always predicting 0.5: worse than this is worse than a coin flip. */
 const COIN_FLIP_BRIER = 0.25;
 /** An error above this is a confident misprediction. */
-const CONFIDENT_MISS = 0.8;
+export const CONFIDENT_MISS = 0.8;
 /** Predictions the stored signal lists: the worst ones, by error. */
 export const LISTED_TASKS = 100;
 

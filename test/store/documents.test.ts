@@ -9,7 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BuddyError } from "../../src/core";
 import { openStore } from "../../src/store";
-import { ingest, newRun, summaryRecord, task, waveRecord } from "../contract/store/data";
+import { waveSignals } from "../../src/feedback";
+import { wave } from "../builders";
+import { ingest, newRun, signalRow, summaryRecord, task, waveRecord } from "../contract/store/data";
 
 async function storeWithRun() {
   const path = join(mkdtempSync(join(tmpdir(), "buddy-docs-")), "buddy.db");
@@ -85,4 +87,22 @@ test("gate decisions are kept compactly, and rows written in the older object fo
   db.run("UPDATE gate_decisions SET decisions = ?", [JSON.stringify(decisions.map(({ gate, decision, reason }) => ({ gate, decision, reason })))]);
   db.close();
   expect(openStore(path, { readonly: true }).gateDecisions(run_id)).toEqual([...decisions]);
+});
+
+test("a prediction signal written before it was bounded reads with its counts filled in", async () => {
+  const { path, run_id } = await storeWithRun();
+  const store = openStore(path);
+  const signal = signalRow(run_id, 1, "p-1");
+  const prediction = waveSignals(wave(1, 1, [[0, "failed", 0.95], [0, "succeeded", 0.9], [0, "failed", 0.5]]), { generated_at: "2026-01-01T00:00:00.000Z" })
+    .find((s) => s.signal_type === "prediction_validation")!;
+  store.apply([
+    { kind: "signal", row: signal },
+    { kind: "signal", row: { run_id, wave: 1, id: prediction.signal_id, document: prediction } },
+  ]);
+  store.close();
+  edit(path, `UPDATE signals SET signal = json_remove(signal, '$.content.tasks_total', '$.content.confident_misses') WHERE signal_id = '${prediction.signal_id}'`);
+  const read = openStore(path, { readonly: true }).signals(run_id).find((s) => s.id === prediction.signal_id)!.document;
+  expect(read).toEqual(prediction);
+  if (read.signal_type !== "prediction_validation") throw new Error("unreachable");
+  expect([read.content.tasks_total, read.content.confident_misses]).toEqual([3, 1]);
 });

@@ -8,7 +8,7 @@ import type { TSchema } from "@sinclair/typebox";
 import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
 import { RunOptionsSchema, type RunOptions } from "../../config";
 import { BuddyError } from "../../core";
-import { SignalSchema, type Signal } from "../../feedback";
+import { CONFIDENT_MISS, SignalSchema, type Signal } from "../../feedback";
 import { AnomalySchema, type Anomaly } from "../../monitor";
 import { SummaryRecordSchema, WaveRecordSchema, type SummaryRecord, type WaveRecord } from "../../records";
 
@@ -50,7 +50,20 @@ export function readSummary(text: string, run_id: string): SummaryRecord {
   return checked(summaryChecker, doc, `run ${run_id}'s summary`);
 }
 
-export const readSignal = (text: string, run_id: string): Signal => checked(signalChecker, JSON.parse(text), `a signal of run ${run_id}`);
+/** Builds before the prediction signal was bounded listed every task and counted none. */
+function upgradePrediction(doc: unknown): void {
+  const d = doc as { signal_type?: unknown; content?: { tasks?: { error?: number }[]; tasks_total?: number; confident_misses?: number } } | null;
+  const c = d?.content;
+  if (d?.signal_type !== "prediction_validation" || !c || !Array.isArray(c.tasks) || c.tasks_total !== undefined) return;
+  c.tasks_total = c.tasks.length;
+  c.confident_misses ??= c.tasks.filter((t) => typeof t?.error === "number" && t.error > CONFIDENT_MISS).length;
+}
+
+export function readSignal(text: string, run_id: string): Signal {
+  const doc: unknown = JSON.parse(text);
+  upgradePrediction(doc);
+  return checked(signalChecker, doc, `a signal of run ${run_id}`);
+}
 export const readAnomaly = (text: string, run_id: string): Anomaly => checked(anomalyChecker, JSON.parse(text), `an anomaly of run ${run_id}`);
 
 /** The run's options through the same rules as the flags, defaults included. */
