@@ -106,3 +106,16 @@ test("a prediction signal written before it was bounded reads with its counts fi
   if (read.signal_type !== "prediction_validation") throw new Error("unreachable");
   expect([read.content.tasks_total, read.content.confident_misses]).toEqual([3, 1]);
 });
+
+test("a document that is not JSON, or a gate decision with an unknown verdict or gate, is a STORE error naming the run", async () => {
+  const { path, run_id } = await storeWithRun();
+  const store = openStore(path);
+  store.apply([{ kind: "gate_decisions", run_id, decisions: [{ task_id: "task-0", attempt: 1, gate: "risk", decision: "pass", reason: "LOW" }] }]);
+  store.close();
+  for (const bad of [`'[["risk","x","LOW"]]'`, `'[["nope","p","LOW"]]'`, `'[["risk","p"]]'`, `'{"gate":"risk"}'`, `'[null]'`]) {
+    edit(path, `UPDATE gate_decisions SET decisions = ${bad}`);
+    expect(storeError(() => openStore(path, { readonly: true }).gateDecisions(run_id))).toContain(`a gate decision of run ${run_id}`);
+  }
+  edit(path, `UPDATE runs SET summary = '{"type":'`);
+  expect(storeError(() => openStore(path, { readonly: true }).getRun(run_id))).toContain("(not JSON)");
+});

@@ -7,7 +7,7 @@
 import type { TSchema } from "@sinclair/typebox";
 import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
 import { RunOptionsSchema, type RunOptions } from "../../config";
-import { BuddyError } from "../../core";
+import { BuddyError, GATES, type GateDecision } from "../../core";
 import { CONFIDENT_MISS, SignalSchema, type Signal } from "../../feedback";
 import { AnomalySchema, type Anomaly } from "../../monitor";
 import { SummaryRecordSchema, WaveRecordSchema, type SummaryRecord, type WaveRecord } from "../../records";
@@ -19,6 +19,15 @@ const anomalyChecker = TypeCompiler.Compile(AnomalySchema);
 
 const invalid = (what: string, detail: string) =>
   new BuddyError("STORE", `${what} in the store does not match this buddy's format (${detail}); it was written by another build`);
+
+/** The document's JSON, or a STORE error naming it: a column another program overwrote is no crash. */
+function parsed(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalid(what, "not JSON");
+  }
+}
 
 function checked<T>(check: TypeCheck<TSchema>, doc: unknown, what: string): T {
   if (check.Check(doc)) return doc as T;
@@ -39,15 +48,17 @@ function upgradeTotals(doc: unknown): void {
 }
 
 export function readWaveRecord(text: string, run_id: string, wave: number): WaveRecord {
-  const doc: unknown = JSON.parse(text);
+  const what = `run ${run_id}'s wave ${wave} record`;
+  const doc = parsed(text, what);
   upgradeTotals(doc);
-  return checked(waveChecker, doc, `run ${run_id}'s wave ${wave} record`);
+  return checked(waveChecker, doc, what);
 }
 
 export function readSummary(text: string, run_id: string): SummaryRecord {
-  const doc: unknown = JSON.parse(text);
+  const what = `run ${run_id}'s summary`;
+  const doc = parsed(text, what);
   upgradeTotals(doc);
-  return checked(summaryChecker, doc, `run ${run_id}'s summary`);
+  return checked(summaryChecker, doc, what);
 }
 
 /** Builds before the prediction signal was bounded listed every task and counted none. */
@@ -60,16 +71,51 @@ function upgradePrediction(doc: unknown): void {
 }
 
 export function readSignal(text: string, run_id: string): Signal {
-  const doc: unknown = JSON.parse(text);
+  const what = `a signal of run ${run_id}`;
+  const doc = parsed(text, what);
   upgradePrediction(doc);
-  return checked(signalChecker, doc, `a signal of run ${run_id}`);
+  return checked(signalChecker, doc, what);
 }
-export const readAnomaly = (text: string, run_id: string): Anomaly => checked(anomalyChecker, JSON.parse(text), `an anomaly of run ${run_id}`);
+export function readAnomaly(text: string, run_id: string): Anomaly {
+  const what = `an anomaly of run ${run_id}`;
+  return checked(anomalyChecker, parsed(text, what), what);
+}
 
 /** The run's options through the same rules as the flags, defaults included. */
 export function readRunOptions(text: string, run_id: string): RunOptions {
-  const parsed = RunOptionsSchema.safeParse(JSON.parse(text));
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw invalid(`run ${run_id}'s options`, `${issue.path.join(".") || "/"}: ${issue.message}`);
+  const what = `run ${run_id}'s options`;
+  const options = RunOptionsSchema.safeParse(parsed(text, what));
+  if (options.success) return options.data;
+  const issue = options.error.issues[0]!;
+  throw invalid(what, `${issue.path.join(".") || "/"}: ${issue.message}`);
+}
+
+/**
+ * One gate decision as a row keeps it: `[gate, verdict letter, reason]`, a third of the size of
+ * the object every attempt of every task would otherwise store. Rows written before this
+ * encoding hold `{gate, decision, reason}` objects and read the same.
+ */
+const VERDICT_LETTERS = { pass: "p", reject: "r", would_reject: "w" } as const satisfies Record<GateDecision["decision"], string>;
+const VERDICTS = new Map<unknown, GateDecision["decision"]>(Object.entries(VERDICT_LETTERS).map(([verdict, letter]) => [letter, verdict as GateDecision["decision"]]));
+const GATE_NAMES = new Set<unknown>(GATES);
+
+type Decided = Pick<GateDecision, "gate" | "decision" | "reason">;
+
+export const storedDecision = (d: GateDecision): [string, string, string] => [d.gate, VERDICT_LETTERS[d.decision], d.reason];
+
+/** An attempt's stored gate decisions, in either form, each checked. */
+export function readGateDecisions(text: string, run_id: string): Decided[] {
+  const what = `a gate decision of run ${run_id}`;
+  const doc = parsed(text, what);
+  const bad = (detail: string) => invalid(what, detail);
+  if (!Array.isArray(doc)) throw bad("not a list");
+  return doc.map((d: unknown): Decided => {
+    const [gate, decision, reason] = Array.isArray(d)
+      ? [d[0], VERDICTS.get(d[1]), d.length === 3 ? d[2] : undefined]
+      : [(d as Decided | null)?.gate, (d as Decided | null)?.decision, (d as Decided | null)?.reason];
+    if (!GATE_NAMES.has(gate)) throw bad(`unknown gate ${JSON.stringify(gate)}`);
+    if (decision === undefined || !Object.hasOwn(VERDICT_LETTERS, decision)) throw bad("unknown verdict");
+    if (typeof reason !== "string") throw bad("no reason");
+    return { gate: gate as Decided["gate"], decision, reason };
+  });
 }

@@ -6,7 +6,7 @@ import type { Database } from "bun:sqlite";
 import type { GateDecision } from "../../core";
 import type { WaveDocumentRow } from "../types";
 import { fromJson, toJson } from "./codec";
-import { readAnomaly, readSignal } from "./documents";
+import { readAnomaly, readGateDecisions, readSignal, storedDecision } from "./documents";
 
 /** One table of per-wave JSON documents keyed by id (signals, anomalies), each read through `read`. */
 function documentTable<T>(db: Database, table: "signals" | "anomalies", idColumn: string, docColumn: string, read: (text: string, run_id: string) => T) {
@@ -23,23 +23,6 @@ function documentTable<T>(db: Database, table: "signals" | "anomalies", idColumn
     list: (run_id: string): WaveDocumentRow<T>[] =>
       ofRun.all(run_id).map((r) => ({ run_id: String(r.run_id), wave: Number(r.wave), id: String(r.id), document: read(String(r.document), run_id) })),
   };
-}
-
-/**
- * One gate decision as a row keeps it: `[gate, verdict letter, reason]`, a third of the size of
- * the object every attempt of every task would otherwise store. Rows written before this
- * encoding hold `{gate, decision, reason}` objects and read the same.
- */
-type StoredDecision = [gate: GateDecision["gate"], verdict: string, reason: string] | Pick<GateDecision, "gate" | "decision" | "reason">;
-const VERDICT_LETTERS = { pass: "p", reject: "r", would_reject: "w" } as const satisfies Record<GateDecision["decision"], string>;
-const VERDICTS = Object.fromEntries(Object.entries(VERDICT_LETTERS).map(([verdict, letter]) => [letter, verdict])) as Record<string, GateDecision["decision"]>;
-
-const encodeDecision = (d: GateDecision): StoredDecision => [d.gate, VERDICT_LETTERS[d.decision], d.reason];
-
-function decodeDecision(d: StoredDecision): Pick<GateDecision, "gate" | "decision" | "reason"> {
-  if (!Array.isArray(d)) return { gate: d.gate, decision: d.decision, reason: d.reason };
-  const [gate, letter, reason] = d;
-  return { gate, decision: VERDICTS[letter]!, reason };
 }
 
 export function feedbackStatements(db: Database) {
@@ -63,11 +46,11 @@ export function feedbackStatements(db: Database) {
     gates(run_id: string, decisions: readonly GateDecision[]): void {
       const first = decisions[0];
       if (!first) return;
-      gate.run(run_id, first.task_id, first.attempt, toJson(decisions.map(encodeDecision)));
+      gate.run(run_id, first.task_id, first.attempt, toJson(decisions.map(storedDecision)));
     },
     gatesOf: (run_id: string): GateDecision[] =>
       gatesOfRun.all(run_id).flatMap((r) =>
-        fromJson<StoredDecision[]>(r.decisions).map((d) => ({ task_id: r.task_id, attempt: r.attempt, ...decodeDecision(d) })),
+        readGateDecisions(r.decisions, run_id).map((d) => ({ task_id: r.task_id, attempt: r.attempt, ...d })),
       ),
     signals: documentTable(db, "signals", "signal_id", "signal", readSignal),
     anomalies: documentTable(db, "anomalies", "anomaly_id", "anomaly", readAnomaly),
