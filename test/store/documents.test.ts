@@ -119,3 +119,13 @@ test("a document that is not JSON, or a gate decision with an unknown verdict or
   edit(path, `UPDATE runs SET summary = '{"type":'`);
   expect(storeError(() => openStore(path, { readonly: true }).getRun(run_id))).toContain("(not JSON)");
 });
+
+test("a task row with an unknown state, a spec without its identity, or text that is not JSON is a STORE error, never a task to run again", async () => {
+  const { path, run_id } = await storeWithRun();
+  for (const [column, value] of [["state", "'bogus'"], ["spec", `'{"task_id":5}'`], ["spec", "'{'"], ["result_json", "'{'"], ["error", "'{'"]] as const) {
+    const copy = join(mkdtempSync(join(tmpdir(), "buddy-docs-")), "buddy.db");
+    await Bun.write(copy, Bun.file(path));
+    edit(copy, `UPDATE tasks SET ${column} = ${value}`);
+    expect(storeError(() => openStore(copy, { readonly: true }).tasks(run_id))).toContain(`of run ${run_id}`);
+  }
+});

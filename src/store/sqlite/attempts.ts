@@ -2,7 +2,8 @@
 import type { Database } from "bun:sqlite";
 import type { AttemptError } from "../../core";
 import type { AttemptRow } from "../types";
-import { fromJson, fromJsonOrNull, toJson, toJsonOrNull } from "./codec";
+import { toJson, toJsonOrNull } from "./codec";
+import { parsed } from "./documents";
 import { expectChanged } from "./errors";
 import type { Write } from "./write";
 
@@ -87,8 +88,8 @@ function toAttemptRow(r: AttemptColumns): AttemptRow {
     ended_at: r.ended_at,
     duration_ms: r.duration_ms,
     result_json: r.result_json,
-    error: fromJsonOrNull<AttemptError>(r.error),
-    console: fromJson<string[]>(r.console),
+    error: r.error === null ? null : (parsed(r.error, `the error of attempt ${r.attempt} of task ${r.task_id} of run ${r.run_id}`) as AttemptError),
+    console: parsed(r.console, `the console of attempt ${r.attempt} of task ${r.task_id} of run ${r.run_id}`) as string[],
     console_truncated: r.console_truncated !== 0,
   };
 }

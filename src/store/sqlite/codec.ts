@@ -15,7 +15,3 @@ export function toJsonOrNull(value: unknown): string | null {
 export function fromJson<T>(text: string): T {
   return JSON.parse(text) as T;
 }
-
-export function fromJsonOrNull<T>(text: string | null): T | null {
-  return text === null ? null : (JSON.parse(text) as T);
-}

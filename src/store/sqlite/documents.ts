@@ -7,7 +7,7 @@
 import type { TSchema } from "@sinclair/typebox";
 import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
 import { RunOptionsSchema, type RunOptions } from "../../config";
-import { BuddyError, GATES, type GateDecision } from "../../core";
+import { BuddyError, GATES, type AttemptError, type GateDecision, type Task } from "../../core";
 import { CONFIDENT_MISS, SignalSchema, type Signal } from "../../feedback";
 import { AnomalySchema, type Anomaly } from "../../monitor";
 import { SummaryRecordSchema, WaveRecordSchema, type SummaryRecord, type WaveRecord } from "../../records";
@@ -21,7 +21,7 @@ const invalid = (what: string, detail: string) =>
   new BuddyError("STORE", `${what} in the store does not match this buddy's format (${detail}); it was written by another build`);
 
 /** The document's JSON, or a STORE error naming it: a column another program overwrote is no crash. */
-function parsed(text: string, what: string): unknown {
+export function parsed(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -118,4 +118,20 @@ export function readGateDecisions(text: string, run_id: string): Decided[] {
     if (typeof reason !== "string") throw bad("no reason");
     return { gate: gate as Decided["gate"], decision, reason };
   });
+}
+
+const STATES = new Set<unknown>(["pending", "running", "succeeded", "failed", "rejected"]);
+
+/**
+ * A task row's own fields, checked: its state decides whether it runs again, so an unknown one
+ * is refused rather than read as unfinished, and a spec without its identity is no task.
+ */
+export function readTaskRow(row: { spec: string; state: string; result_json: string | null; error: string | null }, run_id: string): { task: Task; error: AttemptError | null } {
+  const what = `a task of run ${run_id}`;
+  if (!STATES.has(row.state)) throw invalid(what, `unknown state ${JSON.stringify(row.state)}`);
+  const task = parsed(row.spec, what) as Partial<Task> | null;
+  const ok = task !== null && typeof task === "object" && typeof task.task_id === "string" && Number.isInteger(task.seq) && Number.isInteger(task.wave) && typeof task.predicted_success_probability === "number";
+  if (!ok) throw invalid(what, "its spec has no task_id, seq, wave or predicted_success_probability");
+  if (row.result_json !== null) parsed(row.result_json, `the result of task ${task.task_id} of run ${run_id}`);
+  return { task: task as Task, error: row.error === null ? null : (parsed(row.error, `the error of task ${task.task_id} of run ${run_id}`) as AttemptError) };
 }

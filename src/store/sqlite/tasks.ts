@@ -1,8 +1,9 @@
 /** The `tasks` table: the ingested task (spec JSON) and its current state, one row per task. */
 import type { Database } from "bun:sqlite";
-import { durationMs, type AttemptError, type Task } from "../../core";
+import { durationMs, type Task } from "../../core";
 import type { StoredTask } from "../types";
-import { fromJson, fromJsonOrNull, toJson, toJsonOrNull } from "./codec";
+import { fromJson, toJson, toJsonOrNull } from "./codec";
+import { readTaskRow } from "./documents";
 import { expectChanged } from "./errors";
 import type { Write } from "./write";
 
@@ -89,15 +90,15 @@ export function taskStatements(db: Database) {
       );
       expectChanged(changes, `task ${f.task.task_id} of run ${run_id}`);
     },
-    ofWave: (run_id: string, wave: number): StoredTask[] => ofWave.all(run_id, wave).map(toStoredTask),
-    all: (run_id: string): StoredTask[] => all.all(run_id).map(toStoredTask),
+    ofWave: (run_id: string, wave: number): StoredTask[] => ofWave.all(run_id, wave).map((r) => toStoredTask(r, run_id)),
+    all: (run_id: string): StoredTask[] => all.all(run_id).map((r) => toStoredTask(r, run_id)),
     waves: (run_id: string): number[] => waves.all(run_id).map((r) => r.wave),
   };
 }
 
 
-function toStoredTask(r: TaskColumns): StoredTask {
-  const task = fromJson<Task>(r.spec);
+function toStoredTask(r: TaskColumns, run_id: string): StoredTask {
+  const { task, error } = readTaskRow(r, run_id);
   if (r.state === "pending" || r.state === "running") return { task, status: r.state, agent_id: r.agent_id, attempts: r.attempts };
   return {
     task,
@@ -105,7 +106,7 @@ function toStoredTask(r: TaskColumns): StoredTask {
     status: r.state,
     attempts: r.attempts,
     result_json: r.result_json,
-    error: fromJsonOrNull<AttemptError>(r.error),
+    error,
     started_at: r.started_at ?? 0,
     ended_at: r.ended_at ?? 0,
     attempt_durations_ms: r.durations === null ? [] : fromJson<number[]>(r.durations),
