@@ -1,13 +1,16 @@
 /**
- * The executor process: the same binary started in executor mode by the pool. It runs one
- * attempt at a time in the sandbox and answers each request with its outcome. It holds no run
- * state, so the supervisor can kill and replace it at any moment. Messages keep being read
- * while an attempt runs, because an attempt waiting on a provider call needs its answer.
+ * The executor process: the same binary started in executor mode by the pool. It runs the
+ * attempts it is sent in the sandbox and answers each with its outcome. Attempts interleave
+ * (SPEC 5): while one waits on a provider answer, others run, each on its own engine; guest code
+ * runs one slice at a time on the one thread. It holds no run state, so the supervisor can kill
+ * and replace it at any moment. Messages keep being read while attempts run, because an attempt
+ * waiting on a provider call needs its answer.
  */
 import { writeSync } from "node:fs";
 import { STOP_SIGNALS } from "../core";
 import { createSandbox, hasLargeNativeStack, type SandboxHost, type SandboxRequest } from "../sandbox";
-import { canAlarm, dieWithSupervisor, setAlarm } from "./kernel";
+import { canAlarm, dieWithSupervisor } from "./kernel";
+import { Deadlines } from "./deadlines";
 import { killAfterMs, readLines, SUPERVISOR_PID_ENV, type FromExecutor, type ToExecutor } from "./protocol";
 
 /**
@@ -48,12 +51,19 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
   let wake: (() => void) | undefined;
   let inputEnded = false;
 
+  // The attempt holding the thread, as last told to the supervisor (protocol.ts, `running`).
+  let onThread: number | undefined;
   const host = (id: number): SandboxHost => ({
     call: (provider, method, argsJson, seq) =>
       new Promise((resolve) => {
         answers.set(`${id}:${seq}`, resolve);
         send({ type: "provider_call", id, seq, provider, method, argsJson });
       }),
+    onResume: () => {
+      if (onThread === id) return;
+      onThread = id;
+      send({ type: "running", id });
+    },
   });
 
   const reading = readLines(Bun.stdin.stream(), (line) => {
@@ -82,6 +92,8 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
     wake?.();
   });
 
+  const deadlines = new Deadlines(report);
+  const running = new Set<Promise<void>>();
   for (;;) {
     const job = queue.shift();
     if (!job) {
@@ -91,15 +103,29 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
     }
     // Engines (WASM modules) load asynchronously; once loaded for a memory cap this is instant.
     await sandbox.prepare(job.request.memoryMb);
-    send({ type: "started", id: job.id, at: Date.now(), alarm: canAlarm });
+    // With other attempts in flight, an attempt starts on a later turn of the event loop, so that
+    // one an answer just resumed (or the one started before, reading its result) finishes its
+    // slice of guest code first: an attempt's deadline runs from when it can run, not while
+    // another holds the only thread.
+    if (running.size > 0) await new Promise((resolve) => setImmediate(resolve));
+    // The attempt's one start time: its deadline in the sandbox and its kill time here.
+    const startedAt = performance.now();
+    deadlines.add(job.id, startedAt + killAfterMs(job.request.timeoutMs));
+    onThread = job.id;
+    send({ type: "started", id: job.id, at: Date.now(), alarm: canAlarm, alarmFor: deadlines.first });
     // From here the kernel ends this process at the attempt's deadline + KILL_GRACE_MS, even if
-    // the attempt never lets this thread run again. Armed after the message is written, which
-    // may wait for the pipe: the attempt starts only now.
-    report(setAlarm(killAfterMs(job.request.timeoutMs)));
-    const outcome = await sandbox.run(job.request, host(job.id));
-    setAlarm(0);
-    send({ type: "outcome", id: job.id, outcome });
+    // some attempt never lets this thread run again.
+    deadlines.arm();
+    const attempt = sandbox.run(job.request, host(job.id), startedAt).then((outcome) => {
+      deadlines.remove(job.id);
+      deadlines.arm();
+      if (onThread === job.id) onThread = undefined;
+      send({ type: "outcome", id: job.id, outcome, alarmFor: deadlines.first });
+    });
+    running.add(attempt);
+    void attempt.finally(() => running.delete(attempt));
   }
+  await Promise.all(running);
   await reading;
   sandbox.close();
 }

@@ -1,14 +1,16 @@
 /**
  * The supervised pool of executor processes (SPEC 5 "Where attempts run"). Attempts wait in one
- * queue; each executor holds up to `depth` of them so the pipe round trip overlaps with work.
+ * queue; an executor holds many at once, because its attempts interleave while they wait on
+ * provider answers, and it is sent more while those it holds wait (dispatch).
  *
  * Every attempt ends within its deadline + 250 ms. Native built-ins that never poll the interrupt
  * handler (or poll it too rarely) cannot be stopped but by ending their process: the executor's
- * kernel alarm does that at deadline + KILL_GRACE_MS on the executor's own clock (kernel.ts),
- * however busy this process is. Where no alarm can be armed, this pool kills the executor at the
- * same time by its own timer (and, as a backstop, later when an alarm failed). Either way the
- * stuck attempt ends as TIMEOUT and the executor is replaced; an executor that died by itself
- * costs its attempt AGENT_CRASH; attempts queued behind either run elsewhere, uncharged.
+ * kernel alarm, armed for the earliest deadline + KILL_GRACE_MS of the attempts it holds, does that
+ * on the executor's own clock, however busy this process is (kernel.ts, deadlines.ts). Where no
+ * alarm can be armed, this pool kills the executor at the same time by its own timer (and, as a
+ * backstop, later when an alarm failed). Either way the attempt it was ended for is a TIMEOUT
+ * and the executor is replaced; an executor that died by itself costs AGENT_CRASH to the attempt
+ * it held; the other attempts it held run again elsewhere, uncharged (onExit).
  */
 import { BuddyError, type Clock, type Logger } from "../core";
 import { NO_PROVIDERS_HOST, unansweredCall } from "../sandbox/provider-answer";
@@ -22,11 +24,23 @@ export interface PoolOptions {
   /** The command that starts the binary in executor mode. */
   command: readonly string[];
   env?: Record<string, string | undefined>;
-  /** Attempts queued in one executor at once. @default 2 */
+  /**
+   * Attempts queued in one executor that are not waiting on a provider answer: beyond the one
+   * running, these keep the pipe round trip off the critical path. @default 2
+   */
   depth?: number;
+  /** Attempts one executor holds at once, waiting or not (each holds an engine). @default HOLD_LIMIT */
+  hold?: number;
   clock: Clock;
   logger: Logger;
 }
+
+/**
+ * Attempts one executor holds at most: each one started holds a WASM engine of its own (16 MiB
+ * of address space, ~1 MiB resident for a small task), so this bounds an executor's memory.
+ * More lanes than threads × HOLD_LIMIT wait in the supervisor's queue.
+ */
+export const HOLD_LIMIT = 64;
 
 interface Job {
   id: number;
@@ -35,26 +49,39 @@ interface Job {
   host?: SandboxHost;
   /** performance.now() when the attempt was written to an executor. */
   sentAt: number;
+  /** Set once it started in its executor. */
+  started?: Started;
+  /** Provider calls it made that have not been answered. */
+  callsOut: number;
+  /**
+   * It was started in an executor that died for another attempt's sake: it runs again, uncharged,
+   * in an executor of its own, where nothing but itself can end it.
+   */
+  solo: boolean;
   resolve: (outcome: SandboxOutcome) => void;
   reject: (error: unknown) => void;
 }
 
-/** The attempt an executor is running, between its `started` and its `outcome`. */
-interface Running {
-  job: Job;
+interface Started {
   /** performance.now() when it started in the executor. */
-  startedAt: number;
+  at: number;
+  /** performance.now() past which it has overrun its deadline + KILL_GRACE_MS. */
+  killAt: number;
   backstop: ReturnType<typeof setTimeout>;
-  /** performance.now() when the backstop killed the executor. */
-  killedAt?: number;
 }
 
 interface Slot {
   proc: ExecutorProcess;
-  /** Attempts written to this executor and not answered, in the order it runs them. */
-  inflight: Job[];
-  running?: Running;
-  killed: boolean;
+  /** Attempts written to this executor and not answered, in the order they were sent. */
+  held: Map<number, Job>;
+  /** Held attempts not waiting on a provider answer. */
+  runnable: number;
+  /** The attempt its kernel alarm is armed for (protocol.ts, `alarmFor`). */
+  alarmFor?: number;
+  /** The attempt holding its thread, as it last said (protocol.ts, `running`). */
+  onThread?: number;
+  /** Set when the supervisor killed it: when, and the attempts past their kill time then. */
+  killed?: { at: number; overdue: Job[] };
   answered: boolean;
 }
 
@@ -74,9 +101,12 @@ const failedOutcome = (code: "TIMEOUT" | "AGENT_CRASH", message: string, duratio
 });
 
 export class ExecutorPool {
+  /** Attempts waiting for an executor, and those that must have one to themselves. */
   private readonly queue: Job[] = [];
+  private readonly soloQueue: Job[] = [];
   private readonly slots = new Set<Slot>();
   private readonly depth: number;
+  private readonly hold: number;
   private nextId = 1;
   private crashesWithoutAnswer = 0;
   private broken: BuddyError | undefined;
@@ -84,18 +114,19 @@ export class ExecutorPool {
 
   constructor(private readonly options: PoolOptions) {
     this.depth = options.depth ?? 2;
+    this.hold = Math.max(1, options.hold ?? HOLD_LIMIT);
     for (let i = 0; i < options.size; i++) this.spawn();
   }
 
   run(request: SandboxRequest, host?: SandboxHost): Promise<SandboxOutcome> {
     if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, request, host, sentAt: 0, resolve, reject });
+      this.queue.push({ id: this.nextId++, request, host, sentAt: 0, callsOut: 0, solo: false, resolve, reject });
       this.dispatch();
     });
   }
 
-  /** Stops every executor: politely (they finish their attempt), or at once with `now`. */
+  /** Stops every executor: politely (they finish their attempts), or at once with `now`. */
   async close(options: { now?: boolean } = {}): Promise<void> {
     this.closing = true;
     const exits = [...this.slots].map(async (slot) => {
@@ -115,8 +146,8 @@ export class ExecutorPool {
   private spawn(): void {
     const slot: Slot = {
       proc: spawnExecutor(this.options.command, this.options.env ?? process.env),
-      inflight: [],
-      killed: false,
+      held: new Map(),
+      runnable: 0,
       answered: false,
     };
     this.slots.add(slot);
@@ -140,21 +171,40 @@ export class ExecutorPool {
   }
 
   /**
-   * Idle executors get work first; only then is work queued behind running attempts, up to
-   * `depth` per executor, which keeps the pipe round trip off the critical path without making
-   * a short attempt wait behind a long one while another executor sits idle.
+   * An attempt that must run alone goes to an executor holding nothing. The others go to idle
+   * executors first; only then are they queued behind attempts that are not waiting on a
+   * provider, up to `depth` of those per executor: the pipe round trip stays off the critical
+   * path, a short attempt does not wait behind a long one while another executor sits idle, and
+   * an executor whose attempts all wait on providers takes more, up to `hold`.
    */
   private dispatch(): void {
+    for (const slot of this.slots) {
+      if (this.soloQueue.length === 0) break;
+      if (!slot.killed && slot.held.size === 0) this.assign(slot, this.soloQueue.shift()!);
+    }
+    // An attempt waiting to run alone gets the executor that empties first: it takes no more.
+    const reserved = this.soloQueue.length > 0 ? fewestHeld(this.slots) : undefined;
     for (let level = 1; level <= this.depth && this.queue.length > 0; level++) {
       for (const slot of this.slots) {
         if (this.queue.length === 0) break;
-        if (slot.killed || slot.inflight.length >= level) continue;
-        const job = this.queue.shift()!;
-        job.sentAt = performance.now();
-        slot.inflight.push(job);
-        this.send(slot, { type: "attempt", id: job.id, request: job.request });
+        if (slot === reserved || slot.killed || slot.runnable >= level || slot.held.size >= this.hold || holdsSolo(slot)) continue;
+        this.assign(slot, this.queue.shift()!);
       }
     }
+  }
+
+  private assign(slot: Slot, job: Job): void {
+    job.sentAt = performance.now();
+    slot.held.set(job.id, job);
+    slot.runnable++;
+    this.send(slot, { type: "attempt", id: job.id, request: job.request });
+  }
+
+  /** The attempt ended (or its executor did): it no longer counts against the executor. */
+  private release(slot: Slot, job: Job): void {
+    slot.held.delete(job.id);
+    if (job.callsOut === 0) slot.runnable--;
+    clearTimeout(job.started?.backstop);
   }
 
   private onMessage(slot: Slot, message: FromExecutor): void {
@@ -163,12 +213,18 @@ export class ExecutorPool {
     switch (message.type) {
       case "started":
         this.onStarted(slot, message.id, message.at, message.alarm);
+        slot.alarmFor = message.alarmFor;
+        slot.onThread = message.id;
+        break;
+      case "running":
+        slot.onThread = message.id;
         break;
       case "outcome": {
-        const job = slot.inflight.shift();
-        if (job?.id !== message.id) throw new BuddyError("INTERNAL", `executor answered ${message.id}, expected ${job?.id}`);
-        clearTimeout(slot.running?.backstop);
-        slot.running = undefined;
+        const job = slot.held.get(message.id);
+        if (job === undefined) throw new BuddyError("INTERNAL", `executor answered ${message.id}, which it does not hold`);
+        this.release(slot, job);
+        slot.alarmFor = message.alarmFor;
+        if (slot.onThread === job.id) slot.onThread = undefined;
         slot.answered = true;
         this.crashesWithoutAnswer = 0;
         job.resolve(message.outcome);
@@ -176,10 +232,16 @@ export class ExecutorPool {
         break;
       }
       case "provider_call": {
-        const job = slot.inflight.find((j) => j.id === message.id);
+        const job = slot.held.get(message.id);
         if (!job) break; // the attempt was abandoned; nobody waits for the answer
+        if (job.callsOut++ === 0) {
+          slot.runnable--;
+          this.dispatch(); // it waits: the executor can take another attempt meanwhile
+        }
         const answer = (resultJson: string) => {
-          if (!slot.killed) this.send(slot, { type: "provider_result", id: message.id, seq: message.seq, resultJson });
+          if (slot.killed || slot.held.get(message.id) !== job) return;
+          if (--job.callsOut === 0) slot.runnable++;
+          this.send(slot, { type: "provider_result", id: message.id, seq: message.seq, resultJson });
         };
         // The answers the in-process sandbox gives too: no host, no providers; a host that fails, a 500.
         const host = job.host ?? NO_PROVIDERS_HOST;
@@ -201,44 +263,63 @@ export class ExecutorPool {
   /**
    * Arms the backstop kill of an attempt that has just started. Its deadline runs from its start
    * in the executor, which the supervisor cannot see directly: not from when it was written (the
-   * executor may still be finishing the attempt before it, or loading an engine), nor from when
-   * this message is read (it may have waited in the pipe while the supervisor was busy). The
+   * executor may still be running other attempts, or loading an engine), nor from when this
+   * message is read (it may have waited in the pipe while the supervisor was busy). The
    * executor's wall clock says how long the message waited; that wait is clamped to what the
    * monotonic clock allows (not negative, not before the attempt was written), so a wall-clock
    * step can never make the kill early.
    */
   private onStarted(slot: Slot, id: number, at: number, alarm: boolean): void {
-    const job = slot.inflight[0];
-    if (job?.id !== id) throw new BuddyError("INTERNAL", `executor started ${id}, expected ${job?.id}`);
+    const job = slot.held.get(id);
+    if (job === undefined || job.started) throw new BuddyError("INTERNAL", `executor started ${id}, which it does not hold or already started`);
     const now = performance.now();
     const skew = Date.now() - at;
     const waited = Number.isFinite(skew) ? Math.min(Math.max(skew, 0), now - job.sentAt) : 0;
     const startedAt = now - waited;
-    const killAt = startedAt + killAfterMs(job.request.timeoutMs) + (alarm ? BACKSTOP_AFTER_ALARM_MS : 0);
-    const backstop = setTimeout(() => this.killStuck(slot), killAt - now);
-    slot.running = { job, startedAt, backstop };
+    const killAt = startedAt + killAfterMs(job.request.timeoutMs);
+    const backstop = setTimeout(() => this.killStuck(slot), killAt + (alarm ? BACKSTOP_AFTER_ALARM_MS : 0) - now);
+    job.started = { at: startedAt, killAt, backstop };
   }
 
-  /** Its alarm did not end the executor, or it has none: SIGKILL does. The exit settles the attempt. */
+  /**
+   * Its alarm did not end the executor, or it has none: SIGKILL does, for every attempt then past
+   * its kill time. The exit settles the attempts.
+   */
   private killStuck(slot: Slot): void {
-    if (!slot.running || slot.killed) return;
-    slot.killed = true;
-    slot.running.killedAt = performance.now();
+    if (slot.killed) return;
+    const at = performance.now();
+    const overdue = [...slot.held.values()].filter((job) => job.started !== undefined && job.started.killAt <= at);
+    slot.killed = { at, overdue };
     slot.proc.kill("SIGKILL");
   }
 
+  /**
+   * Who pays for an executor's death. When its kernel alarm or the backstop ended it, an attempt
+   * had overrun its deadline + KILL_GRACE_MS, which only happens while the thread is held: if
+   * that attempt held it (or none did), it is a TIMEOUT; if another attempt held it, the overrun
+   * one was its victim, and the holder has not overrun its own deadline: neither is charged. An
+   * executor that died by itself costs AGENT_CRASH to the attempt it held, if it held only one.
+   * Every other attempt it held runs again, uncharged: one that had not started, anywhere; one
+   * that had, in an executor of its own, where nothing but itself can end it, so that no attempt
+   * is cut short by a neighbour twice and the next death of its executor is its own.
+   */
   private onExit(slot: Slot): void {
     this.slots.delete(slot);
-    const { running } = slot;
-    clearTimeout(running?.backstop);
-    slot.running = undefined;
-    // The attempt the executor was running (or about to run) pays; the others run elsewhere.
-    const head = slot.inflight.shift();
-    this.queue.unshift(...slot.inflight.splice(0));
-    if (head) head.resolve(this.exitOutcome(slot, head, running));
+    const jobs = [...slot.held.values()];
+    for (const job of jobs) this.release(slot, job);
+    const charged = this.chargedFor(slot, jobs);
+    // Back to the front of their queues, in the order they were sent.
+    for (const job of jobs.filter((j) => !charged.has(j)).reverse()) {
+      if (job.started) job.solo = true;
+      job.started = undefined;
+      job.callsOut = 0;
+      (job.solo ? this.soloQueue : this.queue).unshift(job);
+    }
+    for (const [job, outcome] of charged) job.resolve(outcome);
     if (this.closing) return;
     // Executors that die before they ever ran an attempt cannot start at all: stop respawning them.
-    if (!slot.answered && !running && !slot.killed && ++this.crashesWithoutAnswer > 3 * this.options.size) {
+    const ranNothing = !slot.answered && !slot.killed && jobs.every((job) => !job.started);
+    if (ranNothing && ++this.crashesWithoutAnswer > 3 * this.options.size) {
       this.fail(new BuddyError("INTERNAL", "executor processes keep exiting before answering; see the messages above"));
       return;
     }
@@ -246,28 +327,50 @@ export class ExecutorPool {
     this.dispatch();
   }
 
-  /**
-   * What an executor's death means for the attempt it held. Its alarm (SIGALRM) fired exactly
-   * KILL_GRACE_MS past the deadline on the executor's clock, so that is the attempt's duration;
-   * after the backstop, it is the time of the kill. Anything else is a crash.
-   */
-  private exitOutcome(slot: Slot, job: Job, running: Running | undefined): SandboxOutcome {
-    const { timeoutMs } = job.request;
-    const now = performance.now();
-    if (running?.job === job && slot.proc.signalCode === "SIGALRM") {
-      return failedOutcome("TIMEOUT", `the task exceeded its deadline of ${timeoutMs} ms; its executor was stopped ${KILL_GRACE_MS} ms later`, killAfterMs(timeoutMs));
+  /** The outcomes of the attempts an executor's death is charged to (see onExit). */
+  private chargedFor(slot: Slot, jobs: Job[]): Map<Job, SandboxOutcome> {
+    const charged = new Map<Job, SandboxOutcome>();
+    const holder = jobs.find((job) => job.id === slot.onThread);
+    const pays = (job: Job) => holder === undefined || holder === job;
+    const alarmed = jobs.find((job) => job.id === slot.alarmFor && job.started);
+    if (slot.proc.signalCode === "SIGALRM" && alarmed) {
+      // Its alarm fired exactly KILL_GRACE_MS past that attempt's deadline on the executor's clock.
+      const { timeoutMs } = alarmed.request;
+      const message = `the task exceeded its deadline of ${timeoutMs} ms; its executor was stopped ${KILL_GRACE_MS} ms later`;
+      if (pays(alarmed)) charged.set(alarmed, failedOutcome("TIMEOUT", message, killAfterMs(timeoutMs)));
+    } else if (slot.killed) {
+      const { at } = slot.killed;
+      for (const job of slot.killed.overdue.filter(pays)) {
+        const message = `the task exceeded its deadline of ${job.request.timeoutMs} ms; the supervisor killed its executor`;
+        charged.set(job, failedOutcome("TIMEOUT", message, at - job.started!.at));
+      }
+    } else if (jobs.length === 1) {
+      const [job] = jobs as [Job];
+      const how = slot.proc.signalCode ? `by ${slot.proc.signalCode}` : `with exit code ${slot.proc.exitCode}`;
+      const duration = job.started ? performance.now() - job.started.at : 0;
+      charged.set(job, failedOutcome("AGENT_CRASH", `the executor process died during the attempt (${how})`, duration));
     }
-    if (running?.job === job && running.killedAt !== undefined) {
-      return failedOutcome("TIMEOUT", `the task exceeded its deadline of ${timeoutMs} ms; the supervisor killed its executor`, running.killedAt - running.startedAt);
-    }
-    const how = slot.proc.signalCode ? `by ${slot.proc.signalCode}` : `with exit code ${slot.proc.exitCode}`;
-    return failedOutcome("AGENT_CRASH", `the executor process died during the attempt (${how})`, running ? now - running.startedAt : 0);
+    return charged;
   }
 
   private fail(cause: unknown): void {
     const error = cause instanceof BuddyError ? cause : new BuddyError("INTERNAL", `executor pool: ${String(cause)}`);
     this.broken = error;
-    for (const job of this.queue.splice(0)) job.reject(error);
-    for (const slot of this.slots) for (const job of slot.inflight.splice(0)) job.reject(error);
+    for (const job of [...this.soloQueue.splice(0), ...this.queue.splice(0)]) job.reject(error);
+    for (const slot of this.slots) {
+      for (const job of slot.held.values()) job.reject(error);
+      slot.held.clear();
+    }
   }
 }
+
+function fewestHeld(slots: Iterable<Slot>): Slot | undefined {
+  let fewest: Slot | undefined;
+  for (const slot of slots) if (!slot.killed && (!fewest || slot.held.size < fewest.held.size)) fewest = slot;
+  return fewest;
+}
+
+const holdsSolo = (slot: Slot): boolean => {
+  for (const job of slot.held.values()) if (job.solo) return true;
+  return false;
+};

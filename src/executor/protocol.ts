@@ -16,11 +16,24 @@ export type FromExecutor =
    * `Date.now()`, so the supervisor can subtract the time the message spent in the pipe;
    * `alarm` says whether the executor's kernel alarm will end it if it gets stuck.
    */
-  | { type: "started"; id: number; at: number; alarm: boolean }
-  | { type: "outcome"; id: number; outcome: SandboxOutcome }
+  | { type: "started"; id: number; at: number; alarm: boolean; alarmFor?: number }
+  | { type: "outcome"; id: number; outcome: SandboxOutcome; alarmFor?: number }
+  /**
+   * Attempt `id`, which waited on its provider calls, holds the thread again. With `started`
+   * (and cleared by its `outcome`), this tells the supervisor which attempt holds the thread.
+   */
+  | { type: "running"; id: number }
   /** Attempt `id` calls a provider; the supervisor answers with a provider_result. */
   | { type: "provider_call"; id: number; seq: number; provider: string; method: string; argsJson: string }
   | { type: "fatal"; message: string };
+
+/**
+ * `alarmFor`, on `started` and `outcome`: the attempt the executor's kernel alarm is armed for
+ * from this message on (the one whose deadline + KILL_GRACE_MS comes first), absent when none is.
+ * An executor ended by SIGALRM was ended for that attempt: it pays TIMEOUT, the others it held
+ * run again elsewhere. The alarm is re-armed before an `outcome` is written and after a `started`
+ * is, so that whenever the alarm fires, the last `alarmFor` read names the attempt it fired for.
+ */
 
 /** The argument that starts the binary in executor mode (internal, not a user command). */
 export const EXECUTOR_ARG = "__executor";

@@ -9,12 +9,14 @@
  *     const outcome = await sandbox.run(request, host); // never rejects
  *
  * `prepare` exists because quickjs-emscripten creates WASM modules asynchronously (its
- * Emscripten factory awaits instantiation), while `run` must find its engine ready. `run` is
- * asynchronous only because an attempt may wait for provider answers (SPEC 6) from `host`; guest
- * code itself runs synchronously in bounded slices between those waits.
+ * Emscripten factory awaits instantiation), while an executor starts an attempt (and its
+ * deadline) only once an engine is free for it. `run` is asynchronous because an attempt may wait
+ * for provider answers (SPEC 6) from `host`; guest code itself runs synchronously in bounded
+ * slices between those waits, and other attempts run in those waits.
  */
 import { resolveSettings, type SandboxOptions } from "./limits";
 import { runAttempt } from "./quickjs/attempt";
+import type { Engine } from "./quickjs/engine";
 import { EnginePool } from "./quickjs/pool";
 import type { SandboxHost, SandboxOutcome, SandboxRequest } from "./types";
 
@@ -31,15 +33,18 @@ export { prepareBareCycle, runBareCycle } from "./quickjs/bare";
 
 export interface Sandbox {
   /**
-   * Runs one attempt to its outcome; never rejects. Needs a ready engine for the request's memory
-   * cap (see `prepare`); without one the outcome is an AGENT_CRASH. The task's provider calls go
-   * to `host` (without one, they fail with status 403). Attempts on one sandbox run one after
-   * another, in call order: they share engines, and an engine's memory cap is one task's.
+   * Runs one attempt to its outcome; never rejects. The attempt takes an engine of its own for
+   * the request's memory cap (waiting for one to load if none is free; `prepare` makes that wait
+   * happen before instead) and gives it back when it ends. Attempts may run concurrently: while
+   * one waits on a provider answer from `host`, others run; their guest code runs one slice at a
+   * time, each on its own engine, so no attempt sees another's memory or shares its cap. Without
+   * a host, provider calls fail with status 403. `startedAt` (on the `now` clock) is when the
+   * attempt's deadline started, if before this call: an executor dates the start it announces.
    */
-  run(request: SandboxRequest, host?: SandboxHost): Promise<SandboxOutcome>;
+  run(request: SandboxRequest, host?: SandboxHost, startedAt?: number): Promise<SandboxOutcome>;
   /**
-   * Makes sure an engine for `memoryMb` is loaded. Engines are WASM modules, whose creation is
-   * asynchronous (~10 ms); once loaded they are reused, so this resolves at once.
+   * Resolves once an engine for `memoryMb` is free. Engines are WASM modules, whose creation is
+   * asynchronous (~10 ms); once loaded they are reused, so this usually resolves at once.
    */
   prepare(memoryMb: number): Promise<void>;
   /** Drops every engine; their memory is reclaimed by the garbage collector. */
@@ -52,30 +57,26 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const pool = new EnginePool(settings.spares);
   for (const memoryMb of options.preloadMemoryMb ?? [64]) pool.prepare(memoryMb).catch(() => {});
 
-  const runOne = async (request: SandboxRequest, host: SandboxHost | undefined): Promise<SandboxOutcome> => {
-    const started = settings.now();
+  const run = async (request: SandboxRequest, host?: SandboxHost, startedAt?: number): Promise<SandboxOutcome> => {
+    let engine: Engine;
     try {
-      const engine = pool.take(request.memoryMb);
-      if (engine === undefined) {
-        pool.prepare(request.memoryMb).catch(() => {});
-        return crashed(`no sandbox engine is ready for ${request.memoryMb} MiB; await prepare() first`, 0);
-      }
-      const { outcome, discardEngine } = await runAttempt(engine, request, settings, host);
-      if (discardEngine) pool.discard(request.memoryMb, engine);
+      engine = await pool.take(request.memoryMb);
+    } catch (error) {
+      settings.onEngineFault(error);
+      return crashed(`no sandbox engine could be loaded for ${request.memoryMb} MiB`, 0);
+    }
+    const started = startedAt ?? settings.now();
+    try {
+      const { outcome, discardEngine } = await runAttempt(engine, request, settings, host, started);
+      if (discardEngine) pool.discard(request.memoryMb);
+      else pool.release(request.memoryMb, engine);
       return outcome;
     } catch (error) {
       // runAttempt catches engine failures itself; this is the last line of defence.
       settings.onEngineFault(error);
+      pool.discard(request.memoryMb);
       return crashed("the sandbox failed unexpectedly", settings.now() - started);
     }
-  };
-
-  // The previous attempt's end: an attempt starts (and its deadline runs) only after it.
-  let previous: Promise<unknown> = Promise.resolve();
-  const run = (request: SandboxRequest, host?: SandboxHost): Promise<SandboxOutcome> => {
-    const outcome = previous.then(() => runOne(request, host));
-    previous = outcome;
-    return outcome;
   };
 
   return {

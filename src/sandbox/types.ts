@@ -36,6 +36,11 @@ export interface SandboxRequest {
 export interface SandboxHost {
   /** `seq` numbers the attempt's provider calls from 0, in the order the guest makes them. */
   call(provider: string, method: string, argsJson: string, seq: number): Promise<string>;
+  /**
+   * Told when the attempt takes the thread again after waiting on its calls, before its guest
+   * code runs on: an executor tells its supervisor which attempt holds the thread (pool.ts).
+   */
+  onResume?(): void;
 }
 
 export interface SandboxViolation {

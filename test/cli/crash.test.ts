@@ -14,13 +14,17 @@ const KILLS = 6;
 
 function taskFile(dir: string): string {
   const lines = Array.from({ length: TASKS }, (_, i) => {
-    // Some work per task, some failures that are retried, some that are not.
+    // Some work per task, some failures that are retried, some that are not, and some that wait
+    // on provider calls, interleaved in their executors with the others.
+    const waits = i % 7 === 3;
     const code = i % 97 === 0
       ? "if (task.attempt < 2) throw new Error('flaky'); return task.attempt;"
       : i % 89 === 0
         ? "throw Object.assign(new Error('bad input'), { retryable: false });"
-        : `let s = 0; for (let k = 0; k < 20000; k++) s = (s + k * ${i}) % 1000003; return { i: ${i}, s };`;
-    return JSON.stringify({ task_id: `t${i}`, wave: 1 + (i % 3), predicted_success_probability: 0.9, code, retry: { base_delay_ms: 5, jitter: 0 } });
+        : waits
+          ? `for (let k = 0; k < 2; k++) { try { await providers.ghl.getContact('c${i}'); } catch (e) {} } return { i: ${i}, waited: true };`
+          : `let s = 0; for (let k = 0; k < 20000; k++) s = (s + k * ${i}) % 1000003; return { i: ${i}, s };`;
+    return JSON.stringify({ task_id: `t${i}`, wave: 1 + (i % 3), predicted_success_probability: 0.9, code, retry: { base_delay_ms: 5, jitter: 0 }, ...(waits && { uses: ["ghl"] }) });
   });
   const path = join(dir, "tasks.jsonl");
   writeFileSync(path, lines.join("\n") + "\n");
@@ -41,7 +45,7 @@ test(`SIGKILL ${KILLS} times at random moments, resume each time: one final reco
   const dir = tempDir();
   const file = taskFile(dir);
   const db = join(dir, "crash.db");
-  const args = [BUDDY, "run", file, "--run-id", "crash", "--db", db, "--seed", "5", "--quiet"];
+  const args = [BUDDY, "run", file, "--run-id", "crash", "--db", db, "--seed", "5", "--quiet", "--concurrency", "4", "--mock-latency-ms", "30"];
   const rng = createRng(20261124);
   const printed: any[] = [];
   let kills = 0;
@@ -87,5 +91,7 @@ test(`SIGKILL ${KILLS} times at random moments, resume each time: one final reco
   const flaky = rows.filter((r) => Number(r.task_id.slice(1)) % 97 === 0);
   expect(flaky).toHaveLength(Math.ceil(TASKS / 97));
   expect(flaky.filter((r) => !(r.state === "succeeded" && r.attempts >= 2))).toEqual([]);
+  const waited = rows.filter((r) => r.result_json?.includes('"waited":true'));
+  expect(waited.length).toBeGreaterThan(TASKS / 8);
   store.close();
 }, 120_000);

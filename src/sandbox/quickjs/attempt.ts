@@ -43,9 +43,10 @@ export async function runAttempt(
   engine: Engine,
   request: SandboxRequest,
   settings: SandboxSettings,
-  host?: SandboxHost,
+  host: SandboxHost | undefined,
+  /** When the attempt's deadline started (settings.now()). */
+  started: number,
 ): Promise<AttemptResult> {
-  const started = settings.now();
   const log = new AttemptLog(request.code);
   const done = (ending: Ending, discard: boolean): AttemptResult => ({
     outcome: log.outcome(ending, settings.now() - started),
@@ -58,7 +59,7 @@ export async function runAttempt(
   let session: Session | undefined;
   let ending: Ending;
   try {
-    session = new Session(engine.module, settings, request, log, engine.overflowMark.arm(), host);
+    session = new Session(engine.module, settings, request, started, log, engine.overflowMark.arm(), host);
     ending = blameMemory(await execute(session, request, log, settings), engine, request);
     if (session.hostFault !== undefined) throw session.hostFault;
   } catch (error) {

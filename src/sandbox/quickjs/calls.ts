@@ -90,14 +90,19 @@ export class HostCalls {
     return this.arrived.length > 0;
   }
 
-  /** Resolves when an answer arrives, or after `ms` (the time left to the attempt's deadline). */
+  /**
+   * Resolves when an answer arrives, or after `ms` (the time left to the attempt's deadline),
+   * always on a turn of the event loop of its own: attempts woken together then resume one after
+   * another, each running on until it waits again or ends before the next one resumes, so the
+   * attempt its executor announces as holding the thread (`onResume`) is the one that does.
+   */
   wait(ms: number): Promise<void> {
     if (this.arrived.length > 0 || this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.wake = undefined;
-        resolve();
+        setImmediate(resolve);
       };
       // +1: the deadline test is `now > deadline`, so wake just past it, not on it.
       const timer = setTimeout(done, Math.max(0, Math.ceil(ms)) + 1);

@@ -44,10 +44,52 @@ export async function loadEngine(memoryMb: number): Promise<Engine> {
     maximum: maximumBytes / WASM_PAGE,
   });
   const growFailed = watchGrowth(memory);
-  const module = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmMemory: memory }));
+  const compiled = await (firstCompile ??= compileOnce());
+  const module = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmMemory: memory, wasmModule: compiled.module }));
   // The cap is the only real bound on a task's memory: never run without it (see `variant`).
   if (module.getWasmMemory() !== memory) throw new Error("the sandbox engine did not take its capped memory");
-  return { module, memory, maximumBytes, growFailed, overflowMark: OverflowMark.find(module, memory) };
+  return { module, memory, maximumBytes, growFailed, overflowMark: OverflowMark.find(module, memory, compiled.markAddress) };
+}
+
+interface Compiled {
+  module: WebAssembly.Module;
+  /** Where the first engine's stack-overflow literal was found: every instance has it there. */
+  markAddress: number;
+}
+
+let firstCompile: Promise<Compiled> | undefined;
+
+/**
+ * The variant's WebAssembly code, compiled once per process. Engines are instances of it, each
+ * with its own memory: compiling (and the engine's warming up of hot code, which JSC keeps per
+ * compiled module) then happens once, not once per engine — an executor holds one engine per
+ * attempt it interleaves. The singlefile variant hands its embedded bytes only to
+ * `WebAssembly.instantiate`, so the first load keeps the module that call compiled.
+ */
+function compileOnce(): Promise<Compiled> {
+  const instantiate = WebAssembly.instantiate;
+  let compiled: WebAssembly.Module | undefined;
+  const keeping = async (...args: Parameters<typeof instantiate>) => {
+    const result = await (instantiate as (...a: typeof args) => Promise<WebAssembly.WebAssemblyInstantiatedSource | WebAssembly.Instance>)(...args);
+    if ("module" in result) compiled ??= result.module;
+    return result;
+  };
+  WebAssembly.instantiate = keeping as typeof instantiate;
+  const memory = new WebAssembly.Memory({ initial: MODULE_INITIAL_BYTES / WASM_PAGE, maximum: MODULE_INITIAL_BYTES / WASM_PAGE });
+  const loaded = newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmMemory: memory }));
+  const restored = loaded.finally(() => {
+    WebAssembly.instantiate = instantiate;
+  });
+  return restored.then(
+    (module) => {
+      if (compiled === undefined) throw new Error("the sandbox engine's code was not compiled where expected");
+      return { module: compiled, markAddress: OverflowMark.find(module, memory).address };
+    },
+    (error: unknown) => {
+      firstCompile = undefined;
+      throw error;
+    },
+  );
 }
 
 /**

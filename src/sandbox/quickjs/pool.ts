@@ -1,13 +1,15 @@
 /**
  * Engines cached per memory cap. Creating a module takes ~10 ms and a fresh runtime + context
  * ~0.1 ms (sandbox-notes 3(e)), so attempts reuse a healthy module and only get a fresh runtime.
- * A module that ran out of memory, threw a host error or failed to dispose is discarded, never
- * reused (SPEC 5): the next ready spare takes its place at once, and a replacement loads in the
- * background.
+ * An engine serves one attempt at a time: attempts of one executor interleave (SPEC 5), and a
+ * module's linear memory is the one real bound on a task's memory, so two attempts sharing one
+ * would share a cap and see each other's heap. An attempt takes an engine for itself and gives it
+ * back when it ends; a module that ran out of memory, threw a host error or failed to dispose is
+ * discarded instead, never reused (SPEC 5).
  *
- * Module creation is asynchronous in quickjs-emscripten, while an attempt takes its engine the
- * moment it starts (and replaces a discarded one with a ready spare at once); `prepare` is the
- * bridge between the two.
+ * Module creation is asynchronous in quickjs-emscripten, while an executor must know before an
+ * attempt starts (and its deadline runs) that an engine is free for it: `prepare` is the bridge.
+ * One spare is kept loading or loaded beyond the engines in use, so the next attempt rarely waits.
  */
 import { wasmMemoryBytes } from "../limits";
 import { loadEngine, type Engine } from "./engine";
@@ -16,36 +18,38 @@ import { loadEngine, type Engine } from "./engine";
 const MAX_CAPS = 4;
 
 interface CapEntry {
-  /** Ready engines; the first one serves attempts, the rest are spares. */
-  ready: Engine[];
+  memoryMb: number;
+  /** Loaded engines no attempt holds. */
+  free: Engine[];
   loading: number;
   /** Settles when the next load finishes, one way or the other. */
   settled: Promise<void>;
   notify: () => void;
-  /** Set by a failed load; `prepare` reports it once nothing is ready. */
+  /** Set by a failed load; reported once nothing is free and nothing loads. */
   lastError?: unknown;
-  /** The cap once had all its spares: from then on one ready engine is enough for `prepare`. */
+  /** The cap once had all its spares: from then on one free engine is enough for `prepare`. */
   warm: boolean;
 }
 
 export class EnginePool {
   private readonly caps = new Map<number, CapEntry>();
 
-  /** @param spares ready engines kept per cap besides the one in use */
+  /** @param spares free engines kept per cap besides the ones in use */
   constructor(private readonly spares: number) {}
 
   /**
-   * Resolves once an engine for `memoryMb` is ready. The first time for a cap it also waits for
+   * Resolves once an engine for `memoryMb` is free. The first time for a cap it also waits for
    * the spares, so that an engine discarded by the very next attempts is replaced at once.
    * Rejects only if no engine could be loaded.
    */
   async prepare(memoryMb: number): Promise<void> {
     const entry = this.entry(memoryMb);
-    this.refill(memoryMb, entry);
     const wanted = () => (entry.warm ? 1 : 1 + this.spares);
-    while (entry.ready.length < wanted()) {
+    for (;;) {
+      this.refill(entry, wanted());
+      if (entry.free.length >= wanted()) break;
       if (entry.loading === 0) {
-        if (entry.ready.length > 0) break;
+        if (entry.free.length > 0) break;
         throw entry.lastError ?? new Error("no sandbox engine could be loaded");
       }
       await entry.settled;
@@ -53,20 +57,31 @@ export class EnginePool {
     entry.warm = true;
   }
 
-  /** The engine for an attempt with this cap, or undefined when none is ready yet. */
-  take(memoryMb: number): Engine | undefined {
-    const entry = this.caps.get(wasmMemoryBytes(memoryMb));
-    if (entry === undefined) return undefined;
-    this.touch(wasmMemoryBytes(memoryMb), entry);
-    return entry.ready[0];
+  /** An engine for one attempt with this cap, held until `release` or `discard`; waits for one if none is free. */
+  async take(memoryMb: number): Promise<Engine> {
+    for (;;) {
+      const entry = this.entry(memoryMb);
+      const engine = entry.free.pop();
+      if (engine !== undefined) {
+        this.refill(entry, this.spares);
+        return engine;
+      }
+      // Attempts waiting together may find the engine one load made taken: each waits again.
+      await this.prepare(memoryMb);
+    }
   }
 
-  /** Drops a poisoned engine for good and starts loading its replacement. */
-  discard(memoryMb: number, engine: Engine): void {
+  /** Gives a healthy engine back for the next attempt. */
+  release(memoryMb: number, engine: Engine): void {
     const entry = this.caps.get(wasmMemoryBytes(memoryMb));
-    if (entry === undefined) return;
-    entry.ready = entry.ready.filter((e) => e !== engine);
-    this.refill(memoryMb, entry);
+    // A cap evicted while the attempt ran: its engines go with the garbage collector.
+    if (entry !== undefined) entry.free.push(engine);
+  }
+
+  /** Drops a poisoned engine for good: it is not given back, and a spare replaces it. */
+  discard(memoryMb: number): void {
+    const entry = this.caps.get(wasmMemoryBytes(memoryMb));
+    if (entry !== undefined) this.refill(entry, this.spares);
   }
 
   /** Forgets every engine; their memory goes with the garbage collector. */
@@ -78,7 +93,7 @@ export class EnginePool {
     const key = wasmMemoryBytes(memoryMb);
     let entry = this.caps.get(key);
     if (entry === undefined) {
-      entry = { ready: [], loading: 0, settled: Promise.resolve(), notify: () => {}, warm: false };
+      entry = { memoryMb, free: [], loading: 0, settled: Promise.resolve(), notify: () => {}, warm: false };
       rearm(entry);
       this.caps.set(key, entry);
       this.evictBeyond(MAX_CAPS);
@@ -87,12 +102,13 @@ export class EnginePool {
     return entry;
   }
 
-  private refill(memoryMb: number, entry: CapEntry): void {
-    while (entry.ready.length + entry.loading < 1 + this.spares) {
+  /** Starts loading engines until `count` are free or on their way. */
+  private refill(entry: CapEntry, count: number): void {
+    while (entry.free.length + entry.loading < count) {
       entry.loading++;
-      loadEngine(memoryMb)
+      loadEngine(entry.memoryMb)
         .then(
-          (engine) => void entry.ready.push(engine),
+          (engine) => void entry.free.push(engine),
           (error: unknown) => void (entry.lastError = error),
         )
         .finally(() => {

@@ -78,11 +78,13 @@ export class Session {
     module: QuickJSWASMModule,
     private readonly settings: SandboxSettings,
     request: SandboxRequest,
+    /** When the attempt's deadline started (settings.now()). */
+    started: number,
     private readonly log: AttemptLog,
     readonly overflowToken: string,
-    host: SandboxHost = NO_PROVIDERS_HOST,
+    private readonly host: SandboxHost = NO_PROVIDERS_HOST,
   ) {
-    this.deadline = settings.now() + request.timeoutMs;
+    this.deadline = started + request.timeoutMs;
     this.uses = request.uses ?? [];
     const runtime = (this.runtime = module.newRuntime());
     // No setMemoryLimit: the WASM cap fails a single huge allocation just as fast (its growth is
@@ -353,6 +355,7 @@ export class Session {
         this.runtime.executePendingJobs(JOB_BATCH).dispose();
       } else if (this.calls.outstanding) {
         await this.calls.wait(this.deadline - now);
+        this.host.onResume?.();
       } else if (settled) {
         break;
       } else {

@@ -1,0 +1,135 @@
+/**
+ * Attempts interleave in an executor (SPEC 5 "Where attempts run"): while one waits on a provider
+ * answer, others run; each has its own engine, memory cap and deadline; when a stuck attempt's
+ * executor is ended, the attempt that pays is the stuck one, and its neighbours run again,
+ * uncharged.
+ */
+import { afterEach, expect, test } from "bun:test";
+import { resolve } from "node:path";
+import { silentLogger, systemClock } from "../../src/core";
+import { ExecutorPool, EXECUTOR_ARG, KILL_GRACE_MS } from "../../src/executor";
+import type { SandboxHost, SandboxRequest } from "../../src/sandbox";
+
+const MAIN = resolve(import.meta.dir, "../../src/cli/main.ts");
+const pools: ExecutorPool[] = [];
+/** One executor process: whatever interleaves, interleaves inside it. */
+const oneExecutor = () => {
+  const p = new ExecutorPool({ size: 1, command: [process.execPath, MAIN, EXECUTOR_ARG], clock: systemClock, logger: silentLogger });
+  pools.push(p);
+  return p;
+};
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+const request = (id: string, code: string, over: Partial<SandboxRequest> = {}): SandboxRequest => ({
+  code,
+  inputJson: "null",
+  task: { id, wave: 1, attempt: 1, agent_id: "agent_0" },
+  timeoutMs: 5000,
+  memoryMb: 64,
+  randomSeed: 1,
+  uses: ["ghl"],
+  ...over,
+});
+
+const answer = (value: unknown) => JSON.stringify({ ok: true, value });
+const CALL = "const found = await providers.ghl.getContact(task.id); return found;";
+/** A native built-in that never polls the interrupt handler: only ending its process stops it. */
+const STUCK = "return Array.prototype.includes.call({ length: 2 ** 32 - 1 }, 'x')";
+
+/** Answers every call with the args it got, but only once `count` calls are waiting at once. */
+function barrier(count: number) {
+  const waiting: (() => void)[] = [];
+  let most = 0;
+  const host: SandboxHost = {
+    call: (_provider, _method, argsJson) =>
+      new Promise((done) => {
+        waiting.push(() => done(answer(JSON.parse(argsJson)[0])));
+        most = Math.max(most, waiting.length);
+        if (waiting.length === count) for (const release of waiting.splice(0)) release();
+      }),
+  };
+  return { host, most: () => most };
+}
+
+/** Answers every call after `ms`, and counts the calls per task. */
+function slowHost(ms: number) {
+  const calls = new Map<string, number>();
+  const host: SandboxHost = {
+    call: async (_provider, _method, argsJson) => {
+      const id = JSON.parse(argsJson)[0] as string;
+      calls.set(id, (calls.get(id) ?? 0) + 1);
+      await Bun.sleep(ms);
+      return answer(id);
+    },
+  };
+  return { host, calls };
+}
+
+test("attempts of one executor interleave while they wait on providers: 8 calls are waiting at once", async () => {
+  const pool = oneExecutor();
+  // No call is answered before all 8 are made: one attempt at a time would wait forever.
+  const { host, most } = barrier(8);
+  const ids = ["a", "b", "c", "d", "e", "f", "g", "h"];
+  const outcomes = await Promise.all(ids.map((id) => pool.run(request(id, CALL), host)));
+  expect(outcomes.map((o) => o.error ?? JSON.parse(o.resultJson!))).toEqual(ids);
+  expect(most()).toBe(8);
+});
+
+test("a stuck attempt's executor kill re-queues its neighbours without charging them", async () => {
+  const pool = oneExecutor();
+  const { host, calls } = slowHost(600);
+  // Three attempts start and wait on their calls; then one gets stuck, and its alarm ends the executor.
+  const neighbours = ["n1", "n2", "n3"].map((id) => pool.run(request(id, CALL), host));
+  await Bun.sleep(100);
+  const stuck = await pool.run(request("stuck", STUCK, { timeoutMs: 200, uses: [] }));
+  expect(stuck.error?.code).toBe("TIMEOUT");
+  expect(stuck.error?.message).toContain(`its executor was stopped ${KILL_GRACE_MS} ms later`);
+  expect(stuck.durationMs).toBe(200 + KILL_GRACE_MS);
+  // Each neighbour answers once, with success: its first start was lost with the executor, and
+  // it ran again (its call was made twice) without an outcome for the lost start.
+  const outcomes = await Promise.all(neighbours);
+  expect(outcomes.map((o) => o.error ?? JSON.parse(o.resultJson!))).toEqual(["n1", "n2", "n3"]);
+  expect(Object.fromEntries(calls)).toEqual({ n1: 2, n2: 2, n3: 2 });
+});
+
+test("an attempt that overran its deadline only because a neighbour held the thread is not charged: the stuck one is", async () => {
+  const pool = oneExecutor();
+  const { host, calls } = slowHost(50);
+  // The waiting attempt's deadline comes first, while the stuck one holds the thread: the alarm
+  // ends the executor for the waiting one, which is the victim. Both run again on their own.
+  const waiting = pool.run(request("w", CALL, { timeoutMs: 300 }), host);
+  await Bun.sleep(30);
+  const stuck = pool.run(request("stuck", STUCK, { timeoutMs: 1000, uses: [] }));
+  const [w, s] = await Promise.all([waiting, stuck]);
+  expect(w.error).toBeUndefined();
+  expect(JSON.parse(w.resultJson!)).toBe("w");
+  expect(calls.get("w")).toBe(2);
+  expect(s.error?.code).toBe("TIMEOUT");
+  expect(s.durationMs).toBe(1000 + KILL_GRACE_MS);
+});
+
+test("memory caps stay per attempt: two waiting attempts each hold most of their own cap, a third exceeds its own", async () => {
+  const pool = oneExecutor();
+  const { host } = barrier(3);
+  // 20 MiB each under a 32 MiB cap: one engine shared by both would not hold 40 MiB.
+  const hold = "const block = new Uint8Array(20 * 1024 * 1024); block[7] = 7; await providers.ghl.getContact(task.id); return block.length + block[7];";
+  const greedy = "await providers.ghl.getContact(task.id); const blocks = []; for (;;) blocks.push(new Uint8Array(1024 * 1024));";
+  const outcomes = await Promise.all([
+    pool.run(request("x", hold, { memoryMb: 32 }), host),
+    pool.run(request("y", hold, { memoryMb: 32 }), host),
+    pool.run(request("z", greedy, { memoryMb: 32 }), host),
+  ]);
+  expect(outcomes.map((o) => o.error?.code ?? JSON.parse(o.resultJson!))).toEqual([20 * 1024 * 1024 + 7, 20 * 1024 * 1024 + 7, "MEMORY_LIMIT"]);
+});
+
+test("nothing one attempt does is visible to another in the same executor while both run", async () => {
+  const pool = oneExecutor();
+  const { host } = barrier(2);
+  const polluter = "globalThis.secret = 42; Object.prototype.leak = 'x'; Array.prototype.push = () => 0; await providers.ghl.getContact(task.id); return secret;";
+  const reader = "await providers.ghl.getContact(task.id); const a = []; a.push(1); return [typeof secret, ({}).leak ?? null, a.length];";
+  const [p, r] = await Promise.all([pool.run(request("p", polluter), host), pool.run(request("r", reader), host)]);
+  expect(JSON.parse(p.resultJson!)).toBe(42);
+  expect(JSON.parse(r.resultJson!)).toEqual(["undefined", null, 1]);
+});
