@@ -40,7 +40,7 @@ export interface PoolOptions {
  * of address space, ~1 MiB resident for a small task), so this bounds an executor's memory.
  * More lanes than threads × HOLD_LIMIT wait in the supervisor's queue.
  */
-export const HOLD_LIMIT = 64;
+const HOLD_LIMIT = 64;
 
 interface Job {
   id: number;
