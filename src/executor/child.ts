@@ -11,6 +11,7 @@ import { STOP_SIGNALS } from "../core";
 import { createSandbox, hasLargeNativeStack, type SandboxHost, type SandboxRequest } from "../sandbox";
 import { canAlarm, dieWithSupervisor } from "./kernel";
 import { Deadlines } from "./deadlines";
+import { ThreadLedger } from "./thread";
 import { killAfterMs, readLines, SUPERVISOR_PID_ENV, type FromExecutor, type ToExecutor } from "./protocol";
 
 /**
@@ -51,19 +52,15 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
   let wake: (() => void) | undefined;
   let inputEnded = false;
 
-  // The attempt holding the thread, as last told to the supervisor (protocol.ts, `running`).
-  let onThread: number | undefined;
+  const deadlines = new Deadlines(report);
+  const thread = new ThreadLedger(deadlines, send);
   const host = (id: number): SandboxHost => ({
     call: (provider, method, argsJson, seq) =>
       new Promise((resolve) => {
         answers.set(`${id}:${seq}`, resolve);
         send({ type: "provider_call", id, seq, provider, method, argsJson });
       }),
-    onResume: () => {
-      if (onThread === id) return;
-      onThread = id;
-      send({ type: "running", id });
-    },
+    onResume: (waitedFrom) => thread.resumed(id, waitedFrom),
   });
 
   const reading = readLines(Bun.stdin.stream(), (line) => {
@@ -74,8 +71,11 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
         break;
       case "provider_result": {
         const key = `${message.id}:${message.seq}`;
-        answers.get(key)?.(message.resultJson);
+        const answer = answers.get(key);
         answers.delete(key);
+        if (answer === undefined) break;
+        thread.answered(message.id, message.sentAt);
+        answer(message.resultJson);
         break;
       }
       case "shutdown":
@@ -92,7 +92,6 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
     wake?.();
   });
 
-  const deadlines = new Deadlines(report);
   const running = new Set<Promise<void>>();
   for (;;) {
     const job = queue.shift();
@@ -111,7 +110,7 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
     // The attempt's one start time: its deadline in the sandbox and its kill time here.
     const startedAt = performance.now();
     deadlines.add(job.id, startedAt + killAfterMs(job.request.timeoutMs));
-    onThread = job.id;
+    thread.started(job.id);
     send({ type: "started", id: job.id, at: Date.now(), alarm: canAlarm, alarmFor: deadlines.first });
     // From here the kernel ends this process at the attempt's deadline + KILL_GRACE_MS, even if
     // some attempt never lets this thread run again.
@@ -119,7 +118,7 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
     const attempt = sandbox.run(job.request, host(job.id), startedAt).then((outcome) => {
       deadlines.remove(job.id);
       deadlines.arm();
-      if (onThread === job.id) onThread = undefined;
+      thread.ended(job.id);
       send({ type: "outcome", id: job.id, outcome, alarmFor: deadlines.first });
     });
     running.add(attempt);

@@ -11,6 +11,8 @@ import { setAlarm } from "./kernel";
 export class Deadlines {
   /** Attempt id → performance.now() at which it must have ended. */
   private readonly killAt = new Map<number, number>();
+  /** Attempts answered and waiting for the thread: their own time stands still (thread.ts). */
+  private readonly paused = new Set<number>();
 
   constructor(private readonly report: (problem: string | undefined) => void) {}
 
@@ -18,16 +20,32 @@ export class Deadlines {
     this.killAt.set(id, killAt);
   }
 
-  remove(id: number): void {
-    this.killAt.delete(id);
+  /** The attempt's kill time moves later by `ms` (time other attempts kept it off the thread). */
+  shift(id: number, ms: number): void {
+    const at = this.killAt.get(id);
+    if (at !== undefined) this.killAt.set(id, at + ms);
   }
 
-  /** The attempt whose kill time comes first (the earlier started on a tie), if any. */
+  /** The attempt's own time stops (until `resume`): its kill time is no deadline for now. */
+  pause(id: number): void {
+    this.paused.add(id);
+  }
+
+  resume(id: number): void {
+    this.paused.delete(id);
+  }
+
+  remove(id: number): void {
+    this.killAt.delete(id);
+    this.paused.delete(id);
+  }
+
+  /** The attempt whose kill time comes first (the earlier started on a tie), paused ones aside. */
   get first(): number | undefined {
     let first: number | undefined;
     let earliest = Infinity;
     for (const [id, at] of this.killAt) {
-      if (at < earliest) [first, earliest] = [id, at];
+      if (at < earliest && !this.paused.has(id)) [first, earliest] = [id, at];
     }
     return first;
   }

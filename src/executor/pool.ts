@@ -54,8 +54,9 @@ interface Job {
   /** Provider calls it made that have not been answered. */
   callsOut: number;
   /**
-   * It was started in an executor that died for another attempt's sake: it runs again, uncharged,
-   * in an executor of its own, where nothing but itself can end it.
+   * It held the thread of an executor a deadline of another attempt ended, or had started in one
+   * that crashed holding several: it runs again, uncharged, in an executor of its own, where
+   * nothing but itself can end it (onExit).
    */
   solo: boolean;
   resolve: (outcome: SandboxOutcome) => void;
@@ -65,8 +66,17 @@ interface Job {
 interface Started {
   /** performance.now() when it started in the executor. */
   at: number;
-  /** performance.now() past which it has overrun its deadline + KILL_GRACE_MS. */
+  /**
+   * performance.now() past which it has overrun its deadline + KILL_GRACE_MS: from its start,
+   * moved by the time other attempts kept it off the executor's thread (`running`).
+   */
   killAt: number;
+  /** Its executor armed a kernel alarm (protocol.ts, `started`). */
+  alarm: boolean;
+  /** The time other attempts kept it off the thread, as the executor last said. */
+  heldOffMs: number;
+  /** Answered and waiting for the thread (protocol.ts, `ready`): its own time stands still. */
+  paused: boolean;
   backstop: ReturnType<typeof setTimeout>;
 }
 
@@ -216,8 +226,14 @@ export class ExecutorPool {
         slot.alarmFor = message.alarmFor;
         slot.onThread = message.id;
         break;
+      case "ready":
+        slot.alarmFor = message.alarmFor;
+        this.onReady(slot, message.id);
+        break;
       case "running":
         slot.onThread = message.id;
+        slot.alarmFor = message.alarmFor;
+        this.onRunning(slot, message.id, message.heldOffMs);
         break;
       case "outcome": {
         const job = slot.held.get(message.id);
@@ -241,7 +257,7 @@ export class ExecutorPool {
         const answer = (resultJson: string) => {
           if (slot.killed || slot.held.get(message.id) !== job) return;
           if (--job.callsOut === 0) slot.runnable++;
-          this.send(slot, { type: "provider_result", id: message.id, seq: message.seq, resultJson });
+          this.send(slot, { type: "provider_result", id: message.id, seq: message.seq, resultJson, sentAt: Date.now() });
         };
         // The answers the in-process sandbox gives too: no host, no providers; a host that fails, a 500.
         const host = job.host ?? NO_PROVIDERS_HOST;
@@ -277,8 +293,32 @@ export class ExecutorPool {
     const waited = Number.isFinite(skew) ? Math.min(Math.max(skew, 0), now - job.sentAt) : 0;
     const startedAt = now - waited;
     const killAt = startedAt + killAfterMs(job.request.timeoutMs);
-    const backstop = setTimeout(() => this.killStuck(slot), killAt + (alarm ? BACKSTOP_AFTER_ALARM_MS : 0) - now);
-    job.started = { at: startedAt, killAt, backstop };
+    job.started = { at: startedAt, killAt, alarm, heldOffMs: 0, paused: false, backstop: this.backstop(slot, killAt, alarm) };
+  }
+
+  private backstop(slot: Slot, killAt: number, alarm: boolean): ReturnType<typeof setTimeout> {
+    return setTimeout(() => this.killStuck(slot), killAt + (alarm ? BACKSTOP_AFTER_ALARM_MS : 0) - performance.now());
+  }
+
+  /** Attempt `id` was answered and waits for the thread: its own time, and its kill, wait too. */
+  private onReady(slot: Slot, id: number): void {
+    const started = slot.held.get(id)?.started;
+    if (started === undefined) return;
+    started.paused = true;
+    clearTimeout(started.backstop);
+  }
+
+  /** Attempt `id` runs again, kept off the thread `heldOffMs` in all: its kill moves later by as much. */
+  private onRunning(slot: Slot, id: number, heldOffMs: number): void {
+    const started = slot.held.get(id)?.started;
+    if (started === undefined) return;
+    if (heldOffMs > started.heldOffMs) {
+      started.killAt += heldOffMs - started.heldOffMs;
+      started.heldOffMs = heldOffMs;
+    }
+    started.paused = false;
+    clearTimeout(started.backstop);
+    started.backstop = this.backstop(slot, started.killAt, started.alarm);
   }
 
   /**
@@ -288,7 +328,7 @@ export class ExecutorPool {
   private killStuck(slot: Slot): void {
     if (slot.killed) return;
     const at = performance.now();
-    const overdue = [...slot.held.values()].filter((job) => job.started !== undefined && job.started.killAt <= at);
+    const overdue = [...slot.held.values()].filter((job) => isDue(job, at));
     slot.killed = { at, overdue };
     slot.proc.kill("SIGKILL");
   }
@@ -299,18 +339,24 @@ export class ExecutorPool {
    * that attempt held it (or none did), it is a TIMEOUT; if another attempt held it, the overrun
    * one was its victim, and the holder has not overrun its own deadline: neither is charged. An
    * executor that died by itself costs AGENT_CRASH to the attempt it held, if it held only one.
-   * Every other attempt it held runs again, uncharged: one that had not started, anywhere; one
-   * that had, in an executor of its own, where nothing but itself can end it, so that no attempt
-   * is cut short by a neighbour twice and the next death of its executor is its own.
+   * Every other attempt it held runs again, uncharged: the holder of the thread at a kill, and
+   * after a crash every attempt that had started, in an executor of its own, where nothing but
+   * itself can end it (so a stuck attempt cuts neighbours short once at most, and the next death
+   * of its executor is its own); the rest anywhere.
    */
   private onExit(slot: Slot): void {
     this.slots.delete(slot);
     const jobs = [...slot.held.values()];
     for (const job of jobs) this.release(slot, job);
     const charged = this.chargedFor(slot, jobs);
+    // A deadline ended it while another attempt held the thread: that one runs alone next (it
+    // may be stuck in a native loop); the others, its victims, anywhere. A crash with several
+    // attempts held names none: each that had started runs alone next.
+    const killed = slot.killed !== undefined || slot.proc.signalCode === "SIGALRM";
+    const alone = (job: Job) => job.started !== undefined && (!killed || job.id === slot.onThread);
     // Back to the front of their queues, in the order they were sent.
     for (const job of jobs.filter((j) => !charged.has(j)).reverse()) {
-      if (job.started) job.solo = true;
+      if (alone(job)) job.solo = true;
       job.started = undefined;
       job.callsOut = 0;
       (job.solo ? this.soloQueue : this.queue).unshift(job);
@@ -332,22 +378,27 @@ export class ExecutorPool {
     const charged = new Map<Job, SandboxOutcome>();
     const holder = jobs.find((job) => job.id === slot.onThread);
     const pays = (job: Job) => holder === undefined || holder === job;
-    const alarmed = jobs.find((job) => job.id === slot.alarmFor && job.started);
-    if (slot.proc.signalCode === "SIGALRM" && alarmed) {
+    if (slot.proc.signalCode === "SIGALRM") {
+      // The alarm's attempt, if alone, or if due by this process's clock too: a kill time that
+      // moved just as the alarm fired can leave `alarmFor` naming the wrong one, and a wrong
+      // charge is worse than a second run (the holder runs alone next, where it is alone).
+      const named = jobs.find((job) => job.id === slot.alarmFor && job.started !== undefined);
+      const alarmed = named && (jobs.length === 1 || isDue(named, performance.now() + DUE_TOLERANCE_MS)) ? named : undefined;
+      if (alarmed === undefined || !pays(alarmed)) return charged;
       // Its alarm fired exactly KILL_GRACE_MS past that attempt's deadline on the executor's clock.
       const { timeoutMs } = alarmed.request;
       const message = `the task exceeded its deadline of ${timeoutMs} ms; its executor was stopped ${KILL_GRACE_MS} ms later`;
-      if (pays(alarmed)) charged.set(alarmed, failedOutcome("TIMEOUT", message, killAfterMs(timeoutMs)));
+      charged.set(alarmed, failedOutcome("TIMEOUT", message, killAfterMs(timeoutMs)));
     } else if (slot.killed) {
       const { at } = slot.killed;
       for (const job of slot.killed.overdue.filter(pays)) {
         const message = `the task exceeded its deadline of ${job.request.timeoutMs} ms; the supervisor killed its executor`;
-        charged.set(job, failedOutcome("TIMEOUT", message, at - job.started!.at));
+        charged.set(job, failedOutcome("TIMEOUT", message, at - job.started!.at - job.started!.heldOffMs));
       }
     } else if (jobs.length === 1) {
       const [job] = jobs as [Job];
       const how = slot.proc.signalCode ? `by ${slot.proc.signalCode}` : `with exit code ${slot.proc.exitCode}`;
-      const duration = job.started ? performance.now() - job.started.at : 0;
+      const duration = job.started ? performance.now() - job.started.at - job.started.heldOffMs : 0;
       charged.set(job, failedOutcome("AGENT_CRASH", `the executor process died during the attempt (${how})`, duration));
     }
     return charged;
@@ -363,6 +414,15 @@ export class ExecutorPool {
     }
   }
 }
+
+/** It has started, is not waiting for the thread, and its kill time has come by `at`. */
+const isDue = (job: Job, at: number): boolean => job.started !== undefined && !job.started.paused && job.started.killAt <= at;
+
+/**
+ * How far the supervisor's own estimate of a kill time (from a start dated across the pipe) may
+ * be later than the executor's: generous, since only a kill time not due at all is in question.
+ */
+const DUE_TOLERANCE_MS = 50;
 
 function fewestHeld(slots: Iterable<Slot>): Slot | undefined {
   let fewest: Slot | undefined;

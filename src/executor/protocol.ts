@@ -6,8 +6,12 @@ import type { SandboxOutcome, SandboxRequest } from "../sandbox/types";
 
 export type ToExecutor =
   | { type: "attempt"; id: number; request: SandboxRequest }
-  /** The answer to a provider call of attempt `id`: the JSON text of a ProviderResult. */
-  | { type: "provider_result"; id: number; seq: number; resultJson: string }
+  /**
+   * The answer to a provider call of attempt `id`: the JSON text of a ProviderResult. `sentAt`
+   * is the supervisor's `Date.now()`: the executor counts from it how long the attempt, answered,
+   * waited for its thread (see `running`).
+   */
+  | { type: "provider_result"; id: number; seq: number; resultJson: string; sentAt: number }
   | { type: "shutdown" };
 
 export type FromExecutor =
@@ -21,18 +25,28 @@ export type FromExecutor =
   /**
    * Attempt `id`, which waited on its provider calls, holds the thread again. With `started`
    * (and cleared by its `outcome`), this tells the supervisor which attempt holds the thread.
+   * `heldOffMs`: how long in all the attempt, answered, waited for the thread while other
+   * attempts ran; its deadline (and kill time) moved by that much (SPEC 5: deadlines are per
+   * attempt, and CPU work is one attempt at a time). Sent after every `ready`, and whenever the
+   * holder changes.
    */
-  | { type: "running"; id: number }
+  | { type: "running"; id: number; heldOffMs: number; alarmFor?: number }
+  /**
+   * An answer to attempt `id`, which waits on its calls, was read: it can run again, and until
+   * it does (`running`) its own time stands still and its kill time is no deadline.
+   */
+  | { type: "ready"; id: number; alarmFor?: number }
   /** Attempt `id` calls a provider; the supervisor answers with a provider_result. */
   | { type: "provider_call"; id: number; seq: number; provider: string; method: string; argsJson: string }
   | { type: "fatal"; message: string };
 
 /**
- * `alarmFor`, on `started` and `outcome`: the attempt the executor's kernel alarm is armed for
+ * `alarmFor`, on `started`, `running` and `outcome`: the attempt the executor's kernel alarm is armed for
  * from this message on (the one whose deadline + KILL_GRACE_MS comes first), absent when none is.
  * An executor ended by SIGALRM was ended for that attempt: it pays TIMEOUT, the others it held
  * run again elsewhere. The alarm is re-armed before an `outcome` is written and after a `started`
- * is, so that whenever the alarm fires, the last `alarmFor` read names the attempt it fired for.
+ * or `running` is, so that whenever the alarm fires, the last `alarmFor` read names the attempt
+ * it fired for.
  */
 
 /** The argument that starts the binary in executor mode (internal, not a user command). */

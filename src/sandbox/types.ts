@@ -37,10 +37,13 @@ export interface SandboxHost {
   /** `seq` numbers the attempt's provider calls from 0, in the order the guest makes them. */
   call(provider: string, method: string, argsJson: string, seq: number): Promise<string>;
   /**
-   * Told when the attempt takes the thread again after waiting on its calls, before its guest
-   * code runs on: an executor tells its supervisor which attempt holds the thread (pool.ts).
+   * Told when the attempt takes the thread again after waiting on its calls since `waitedFrom`
+   * (the sandbox's clock), before its guest code runs on: an executor tells its supervisor which
+   * attempt holds the thread (pool.ts). Returns the whole milliseconds the attempt spent answered
+   * but kept off the thread by other attempts, which its deadline then moves by: the time is
+   * theirs, not its own.
    */
-  onResume?(): void;
+  onResume?(waitedFrom: number): number;
 }
 
 export interface SandboxViolation {

@@ -110,6 +110,30 @@ test("an attempt that overran its deadline only because a neighbour held the thr
   expect(s.durationMs).toBe(1000 + KILL_GRACE_MS);
 });
 
+test("an attempt kept off the thread by a neighbour's long computation keeps its own deadline", async () => {
+  const pool = oneExecutor();
+  const { host } = slowHost(50);
+  // Answered after 50 ms, it waits for the thread until the neighbour's 1,150 ms are over:
+  // that time is the neighbour's, so a 1,000 ms deadline still holds.
+  const waiting = pool.run(request("w", CALL, { timeoutMs: 1000 }), host);
+  await Bun.sleep(20);
+  const busy = pool.run(request("busy", "const t = Date.now(); while (Date.now() - t < 1150) {} return 'done'", { timeoutMs: 5000, uses: [] }));
+  const [w, b] = await Promise.all([waiting, busy]);
+  expect([w.error?.code ?? JSON.parse(w.resultJson!), b.error?.code ?? JSON.parse(b.resultJson!)]).toEqual(["w", "done"]);
+  // Its duration is its own time: not the neighbour's computation.
+  expect(w.durationMs).toBeLessThan(1000);
+});
+
+test("more attempts than the thread can run at once, each computing after its call: every one keeps its deadline", async () => {
+  const pool = oneExecutor();
+  const { host } = barrier(12);
+  // All 12 are answered together, then each computes 150 ms: the last waits 1.65 s for the thread.
+  const code = "const found = await providers.ghl.getContact(task.id); const t = Date.now(); while (Date.now() - t < 150) {} return found;";
+  const ids = Array.from({ length: 12 }, (_, i) => `c${i}`);
+  const outcomes = await Promise.all(ids.map((id) => pool.run(request(id, code, { timeoutMs: 1000 }), host)));
+  expect(outcomes.map((o) => o.error?.code ?? JSON.parse(o.resultJson!))).toEqual(ids);
+});
+
 test("memory caps stay per attempt: two waiting attempts each hold most of their own cap, a third exceeds its own", async () => {
   const pool = oneExecutor();
   const { host } = barrier(3);

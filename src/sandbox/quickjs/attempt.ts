@@ -48,15 +48,16 @@ export async function runAttempt(
   started: number,
 ): Promise<AttemptResult> {
   const log = new AttemptLog(request.code);
+  let session: Session | undefined;
+  // The attempt's own time: what other attempts kept it off the thread is not counted.
   const done = (ending: Ending, discard: boolean): AttemptResult => ({
-    outcome: log.outcome(ending, settings.now() - started),
+    outcome: log.outcome(ending, settings.now() - started - (session?.heldOffMs ?? 0)),
     discardEngine: discard || reachedCap(engine) || ("error" in ending && ending.error.code === "MEMORY_LIMIT"),
   });
 
   const refused = precheck(request, settings);
   if (refused !== undefined) return done({ error: refused }, false);
 
-  let session: Session | undefined;
   let ending: Ending;
   try {
     session = new Session(engine.module, settings, request, started, log, engine.overflowMark.arm(), host);

@@ -99,13 +99,23 @@ export class HostCalls {
   wait(ms: number): Promise<void> {
     if (this.arrived.length > 0 || this.closed) return Promise.resolve();
     return new Promise((resolve) => {
+      let timer: ReturnType<typeof setTimeout>;
       const done = () => {
         clearTimeout(timer);
         this.wake = undefined;
         setImmediate(resolve);
       };
       // +1: the deadline test is `now > deadline`, so wake just past it, not on it.
-      const timer = setTimeout(done, Math.max(0, Math.ceil(ms)) + 1);
+      const wakeAt = performance.now() + Math.max(0, Math.ceil(ms)) + 1;
+      // A timer that fires late found the thread held by other attempts past the deadline: an
+      // answer sent before it may still wait in the pipe, unread. It is let in (one more turn of
+      // the event loop, which reads input) before the wait ends, so that the time the attempt
+      // was kept off the thread is known (SandboxHost.onResume) and not taken for its own.
+      const onTimer = () => {
+        if (performance.now() - wakeAt > 1) timer = setTimeout(done, 1);
+        else done();
+      };
+      timer = setTimeout(onTimer, wakeAt - performance.now());
       this.wake = done;
     });
   }

@@ -47,6 +47,8 @@ export type Serialised =
 export class Session {
   /** The interrupt handler stops guest code once the host clock passes this. */
   deadline: number;
+  /** Time the attempt was kept off its executor's thread by other attempts (SandboxHost.onResume). */
+  heldOffMs = 0;
   /** An exception out of the engine during a bridge call, which could not be thrown there. */
   hostFault: unknown;
   readonly runtime: QuickJSRuntime;
@@ -355,7 +357,9 @@ export class Session {
         this.runtime.executePendingJobs(JOB_BATCH).dispose();
       } else if (this.calls.outstanding) {
         await this.calls.wait(this.deadline - now);
-        this.host.onResume?.();
+        const heldOff = this.host.onResume?.(now) ?? 0;
+        this.deadline += heldOff;
+        this.heldOffMs += heldOff;
       } else if (settled) {
         break;
       } else {

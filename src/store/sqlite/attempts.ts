@@ -42,6 +42,19 @@ export function attemptStatements(db: Database) {
        console_truncated = ?
      WHERE run_id = ? AND task_id = ? AND attempt = ?`,
   );
+  // An attempt that started and ended in one batch, in one statement (apply.ts): the row as the
+  // start and the end would have left it.
+  const whole = db.prepare<
+    void,
+    [string, string, number, string, string, number, number, number, string | null, string | null, string, number]
+  >(
+    `INSERT INTO attempts (run_id, task_id, attempt, agent_id, state, started_at, ended_at, duration_ms, result_json, error,
+       console, console_truncated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (run_id, task_id, attempt) DO UPDATE SET
+       agent_id = excluded.agent_id, state = excluded.state, started_at = excluded.started_at, ended_at = excluded.ended_at,
+       duration_ms = excluded.duration_ms, result_json = excluded.result_json, error = excluded.error,
+       console = excluded.console, console_truncated = excluded.console_truncated`,
+  );
   const ofTask = db.prepare<AttemptColumns, [string, string]>(
     `SELECT ${COLUMNS} FROM attempts a WHERE a.run_id = ? AND a.task_id = ? ORDER BY a.attempt`,
   );
@@ -55,19 +68,12 @@ export function attemptStatements(db: Database) {
     started(w: Write<"attempt_started">): void {
       started.run(w.run_id, w.task_id, w.attempt, w.agent_id, w.at);
     },
+    whole(start: Write<"attempt_started">, end: Write<"attempt_ended">): void {
+      const [state, ...ending] = endColumns(end);
+      whole.run(start.run_id, start.task_id, start.attempt, start.agent_id, state, start.at, ...ending);
+    },
     ended(w: Write<"attempt_ended">): void {
-      const changes = ended.run(
-        w.error === null ? "succeeded" : "failed",
-        w.at,
-        w.duration_ms,
-        w.result_json,
-        toJsonOrNull(w.error),
-        toJson(w.console),
-        w.console_truncated ? 1 : 0,
-        w.run_id,
-        w.task_id,
-        w.attempt,
-      );
+      const changes = ended.run(...endColumns(w), w.run_id, w.task_id, w.attempt);
       expectChanged(changes, `attempt ${w.attempt} of task ${w.task_id} of run ${w.run_id}`);
     },
     list(run_id: string, task_id?: string): AttemptRow[] {
@@ -92,4 +98,9 @@ function toAttemptRow(r: AttemptColumns): AttemptRow {
     console: parsed(r.console, `the console of attempt ${r.attempt} of task ${r.task_id} of run ${r.run_id}`) as string[],
     console_truncated: r.console_truncated !== 0,
   };
+}
+
+/** What an attempt's end sets: state, ended_at, duration_ms, result_json, error, console, console_truncated. */
+function endColumns(w: Write<"attempt_ended">): [string, number, number, string | null, string | null, string, number] {
+  return [w.error === null ? "succeeded" : "failed", w.at, w.duration_ms, w.result_json, toJsonOrNull(w.error), toJson(w.console), w.console_truncated ? 1 : 0];
 }

@@ -64,6 +64,36 @@ export function applyContract(make: MakeStoreFixture): void {
       expect(untouched).toMatchObject({ state: "pending", attempts: 0 });
     });
 
+    test("a task's whole life in one batch leaves the rows that applying it write by write leaves", async () => {
+      const life = (id: string, task_id: string): StoreWrite[] => [
+        { kind: "assignment", row: assignment(id, task_id, "agent_3") },
+        attemptStarted(id, task_id, 1, 2000),
+        attemptEnded(id, task_id, 1, { at: 2100, duration_ms: 100, result_json: null, error: TIMEOUT }),
+        attemptStarted(id, task_id, 2, 3000),
+        attemptEnded(id, task_id, 2, { at: 3050, console: ["hello"], console_truncated: true }),
+        taskFinal(id, task_id, { attempts: 2, started_at: 2000, ended_at: 3050 }),
+      ];
+      const stored = async (batched: boolean) => {
+        const run = newRun();
+        const id = run.run_id;
+        await ingest(fresh.store, run, [task(0), task(1)]);
+        const writes = life(id, "task-0");
+        if (batched) await fresh.store.apply(writes);
+        else for (const w of writes) await fresh.store.apply([w]);
+        // Started in the batch, not ended in it: its start alone is written.
+        await fresh.store.apply([attemptStarted(id, "task-1", 1, 4000)]);
+        const strip = <T extends { run_id: string }>(rows: T[]) => rows.map(({ run_id: _, ...rest }) => rest);
+        return {
+          tasks: await progress(fresh.store, id),
+          attempts: strip(await fresh.store.attempts(id)),
+          assignments: strip(await fresh.store.assignments(id)),
+        };
+      };
+      const oneByOne = await stored(false);
+      expect(oneByOne.attempts.map((a) => a.status)).toEqual(["failed", "succeeded", "running"]);
+      expect(await stored(true)).toEqual(oneByOne);
+    });
+
     test("an attempt started again (its process crashed) starts afresh", async () => {
       const run = newRun();
       const id = run.run_id;
