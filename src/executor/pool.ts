@@ -354,8 +354,10 @@ export class ExecutorPool {
     // attempts held names none: each that had started runs alone next.
     const killed = slot.killed !== undefined || slot.proc.signalCode === "SIGALRM";
     const alone = (job: Job) => job.started !== undefined && (!killed || job.id === slot.onThread);
+    const again = jobs.filter((j) => !charged.has(j));
+    this.tellRerun(slot, again.filter((j) => j.started !== undefined));
     // Back to the front of their queues, in the order they were sent.
-    for (const job of jobs.filter((j) => !charged.has(j)).reverse()) {
+    for (const job of again.reverse()) {
       if (alone(job)) job.solo = true;
       job.started = undefined;
       job.callsOut = 0;
@@ -371,6 +373,17 @@ export class ExecutorPool {
     }
     this.spawn();
     this.dispatch();
+  }
+
+  /**
+   * Started attempts that run again uncharged repeat what they did, provider calls included (a
+   * contact created twice): said on stderr, so that it is never invisible.
+   */
+  private tellRerun(slot: Slot, rerun: Job[]): void {
+    if (rerun.length === 0 || this.closing) return;
+    const how = slot.proc.signalCode === "SIGALRM" ? "at another attempt's deadline" : slot.killed ? "by the supervisor" : "by itself";
+    const names = rerun.map((j) => `${j.request.task.id}#${j.request.task.attempt}`).join(", ");
+    this.options.logger.warn(`an executor ended ${how}; these attempts it held run again from the start, not charged (their provider calls are made again): ${names}`);
   }
 
   /** The outcomes of the attempts an executor's death is charged to (see onExit). */

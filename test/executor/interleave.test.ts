@@ -13,8 +13,8 @@ import type { SandboxHost, SandboxRequest } from "../../src/sandbox";
 const MAIN = resolve(import.meta.dir, "../../src/cli/main.ts");
 const pools: ExecutorPool[] = [];
 /** One executor process: whatever interleaves, interleaves inside it. */
-const oneExecutor = () => {
-  const p = new ExecutorPool({ size: 1, command: [process.execPath, MAIN, EXECUTOR_ARG], clock: systemClock, logger: silentLogger });
+const oneExecutor = (logger = silentLogger) => {
+  const p = new ExecutorPool({ size: 1, command: [process.execPath, MAIN, EXECUTOR_ARG], clock: systemClock, logger });
   pools.push(p);
   return p;
 };
@@ -77,8 +77,9 @@ test("attempts of one executor interleave while they wait on providers: 8 calls 
   expect(most()).toBe(8);
 });
 
-test("a stuck attempt's executor kill re-queues its neighbours without charging them", async () => {
-  const pool = oneExecutor();
+test("a stuck attempt's executor kill re-queues its neighbours without charging them, and says so", async () => {
+  const warnings: string[] = [];
+  const pool = oneExecutor({ info: () => {}, warn: (m) => warnings.push(m) });
   const { host, calls } = slowHost(600);
   // Three attempts start and wait on their calls; then one gets stuck, and its alarm ends the executor.
   const neighbours = ["n1", "n2", "n3"].map((id) => pool.run(request(id, CALL), host));
@@ -92,6 +93,9 @@ test("a stuck attempt's executor kill re-queues its neighbours without charging 
   const outcomes = await Promise.all(neighbours);
   expect(outcomes.map((o) => o.error ?? JSON.parse(o.resultJson!))).toEqual(["n1", "n2", "n3"]);
   expect(Object.fromEntries(calls)).toEqual({ n1: 2, n2: 2, n3: 2 });
+  expect(warnings.filter((w) => w.includes("run again"))).toEqual([
+    "an executor ended at another attempt's deadline; these attempts it held run again from the start, not charged (their provider calls are made again): n1#1, n2#1, n3#1",
+  ]);
 });
 
 test("an attempt that overran its deadline only because a neighbour held the thread is not charged: the stuck one is", async () => {
