@@ -328,7 +328,8 @@ export class ExecutorPool {
   private killStuck(slot: Slot): void {
     if (slot.killed) return;
     const at = performance.now();
-    const overdue = [...slot.held.values()].filter((job) => isDue(job, at));
+    // A timer may fire a fraction of a millisecond before its time: the one that fired is due.
+    const overdue = [...slot.held.values()].filter((job) => isDue(job, at + TIMER_SLACK_MS));
     slot.killed = { at, overdue };
     slot.proc.kill("SIGKILL");
   }
@@ -430,6 +431,9 @@ export class ExecutorPool {
 
 /** It has started, is not waiting for the thread, and its kill time has come by `at`. */
 const isDue = (job: Job, at: number): boolean => job.started !== undefined && !job.started.paused && job.started.killAt <= at;
+
+/** How early a timer may fire (it rounds its delay). */
+const TIMER_SLACK_MS = 2;
 
 /**
  * How far the supervisor's own estimate of a kill time (from a start dated across the pipe) may

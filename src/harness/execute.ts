@@ -97,6 +97,8 @@ class RunExecution {
 
   async #executeWave(wave: number, stored: StoredTask[], ctx: TaskContext): Promise<void> {
     const { run_id } = this.#run;
+    // Executors take ~150 ms to start and load an engine: they start while the wave is planned.
+    if (!this.#options.simulate) this.#runner ??= this.#deps.attempts(this.#options.threads);
     const result = await executeWave(run_id, this.#options, wave, stored, this.#agents, ctx, this.#committer, {
       replay: this.#replay,
       shouldStop: () => this.#stopping(),

@@ -181,7 +181,7 @@ test("an executor that dies costs its attempt AGENT_CRASH; executors that keep d
   expect(String(failure)).toContain("executor processes keep exiting");
 });
 
-test("executors get no credentials: only PATH, HOME, TMPDIR, locale, and the stack marker", async () => {
+test("executors get no credentials: only PATH, HOME, TMPDIR, locale, the stack marker and JSC's fast-memory limit", async () => {
   const proc = spawnExecutor(["/usr/bin/env"], { PATH: "/usr/bin:/bin", HOME: "/tmp", GHL_API_TOKEN: "secret-token", MSGRAPH_CLIENT_SECRET: "s3cret" });
   proc.stdin.end();
   const vars = (await new Response(proc.stdout).text()).trim().split("\n").map((l) => l.split("=")[0]);
