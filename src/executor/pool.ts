@@ -15,8 +15,10 @@
 import { BuddyError, type Clock, type Logger } from "../core";
 import { NO_PROVIDERS_HOST, unansweredCall } from "../sandbox/provider-answer";
 import type { SandboxHost, SandboxOutcome, SandboxRequest } from "../sandbox/types";
-import { KILL_GRACE_MS, killAfterMs, readLines, type FromExecutor, type ToExecutor } from "./protocol";
-import { spawnExecutor, type ExecutorProcess } from "./spawn";
+import { deathVerdict, rerunNotice } from "./death";
+import { isDue, type Job, type Slot } from "./held";
+import { killAfterMs, readLines, type FromExecutor, type ToExecutor } from "./protocol";
+import { spawnExecutor } from "./spawn";
 
 export interface PoolOptions {
   /** Executor processes (`--threads`). */
@@ -42,73 +44,11 @@ export interface PoolOptions {
  */
 const HOLD_LIMIT = 64;
 
-interface Job {
-  id: number;
-  request: SandboxRequest;
-  /** Answers the attempt's provider calls. */
-  host?: SandboxHost;
-  /** performance.now() when the attempt was written to an executor. */
-  sentAt: number;
-  /** Set once it started in its executor. */
-  started?: Started;
-  /** Provider calls it made that have not been answered. */
-  callsOut: number;
-  /**
-   * It held the thread of an executor a deadline of another attempt ended, or had started in one
-   * that crashed holding several: it runs again, uncharged, in an executor of its own, where
-   * nothing but itself can end it (onExit).
-   */
-  solo: boolean;
-  resolve: (outcome: SandboxOutcome) => void;
-  reject: (error: unknown) => void;
-}
-
-interface Started {
-  /** performance.now() when it started in the executor. */
-  at: number;
-  /**
-   * performance.now() past which it has overrun its deadline + KILL_GRACE_MS: from its start,
-   * moved by the time other attempts kept it off the executor's thread (`running`).
-   */
-  killAt: number;
-  /** Its executor armed a kernel alarm (protocol.ts, `started`). */
-  alarm: boolean;
-  /** The time other attempts kept it off the thread, as the executor last said. */
-  heldOffMs: number;
-  /** Answered and waiting for the thread (protocol.ts, `ready`): its own time stands still. */
-  paused: boolean;
-  backstop: ReturnType<typeof setTimeout>;
-}
-
-interface Slot {
-  proc: ExecutorProcess;
-  /** Attempts written to this executor and not answered, in the order they were sent. */
-  held: Map<number, Job>;
-  /** Held attempts not waiting on a provider answer. */
-  runnable: number;
-  /** The attempt its kernel alarm is armed for (protocol.ts, `alarmFor`). */
-  alarmFor?: number;
-  /** The attempt holding its thread, as it last said (protocol.ts, `running`). */
-  onThread?: number;
-  /** Set when the supervisor killed it: when, and the attempts past their kill time then. */
-  killed?: { at: number; overdue: Job[] };
-  answered: boolean;
-}
-
 /**
  * When an executor has armed its kernel alarm, the supervisor's kill is only a backstop against
  * an alarm that did not end it; it must not race the alarm, whose timing is exact.
  */
 const BACKSTOP_AFTER_ALARM_MS = 1000;
-
-const failedOutcome = (code: "TIMEOUT" | "AGENT_CRASH", message: string, durationMs: number): SandboxOutcome => ({
-  ok: false,
-  error: { code, message },
-  console: [],
-  consoleTruncated: false,
-  violations: [],
-  durationMs: Math.round(durationMs),
-});
 
 export class ExecutorPool {
   /** Attempts waiting for an executor, and those that must have one to themselves. */
@@ -334,29 +274,15 @@ export class ExecutorPool {
     slot.proc.kill("SIGKILL");
   }
 
-  /**
-   * Who pays for an executor's death. When its kernel alarm or the backstop ended it, an attempt
-   * had overrun its deadline + KILL_GRACE_MS, which only happens while the thread is held: if
-   * that attempt held it (or none did), it is a TIMEOUT; if another attempt held it, the overrun
-   * one was its victim, and the holder has not overrun its own deadline: neither is charged. An
-   * executor that died by itself costs AGENT_CRASH to the attempt it held, if it held only one.
-   * Every other attempt it held runs again, uncharged: the holder of the thread at a kill, and
-   * after a crash every attempt that had started, in an executor of its own, where nothing but
-   * itself can end it (so a stuck attempt cuts neighbours short once at most, and the next death
-   * of its executor is its own); the rest anywhere.
-   */
+  /** An executor ended: its attempts get their outcome or run again (death.ts), and it is replaced. */
   private onExit(slot: Slot): void {
     this.slots.delete(slot);
     const jobs = [...slot.held.values()];
     for (const job of jobs) this.release(slot, job);
-    const charged = this.chargedFor(slot, jobs);
-    // A deadline ended it while another attempt held the thread: that one runs alone next (it
-    // may be stuck in a native loop); the others, its victims, anywhere. A crash with several
-    // attempts held names none: each that had started runs alone next.
-    const killed = slot.killed !== undefined || slot.proc.signalCode === "SIGALRM";
-    const alone = (job: Job) => job.started !== undefined && (!killed || job.id === slot.onThread);
+    const { charged, alone } = deathVerdict(slot, jobs);
     const again = jobs.filter((j) => !charged.has(j));
-    this.tellRerun(slot, again.filter((j) => j.started !== undefined));
+    const notice = rerunNotice(slot, again.filter((j) => j.started !== undefined));
+    if (notice !== undefined && !this.closing) this.options.logger.warn(notice);
     // Back to the front of their queues, in the order they were sent.
     for (const job of again.reverse()) {
       if (alone(job)) job.solo = true;
@@ -376,48 +302,6 @@ export class ExecutorPool {
     this.dispatch();
   }
 
-  /**
-   * Started attempts that run again uncharged repeat what they did, provider calls included (a
-   * contact created twice): said on stderr, so that it is never invisible.
-   */
-  private tellRerun(slot: Slot, rerun: Job[]): void {
-    if (rerun.length === 0 || this.closing) return;
-    const how = slot.proc.signalCode === "SIGALRM" ? "at another attempt's deadline" : slot.killed ? "by the supervisor" : "by itself";
-    const names = rerun.map((j) => `${j.request.task.id}#${j.request.task.attempt}`).join(", ");
-    this.options.logger.warn(`an executor ended ${how}; these attempts it held run again from the start, not charged (their provider calls are made again): ${names}`);
-  }
-
-  /** The outcomes of the attempts an executor's death is charged to (see onExit). */
-  private chargedFor(slot: Slot, jobs: Job[]): Map<Job, SandboxOutcome> {
-    const charged = new Map<Job, SandboxOutcome>();
-    const holder = jobs.find((job) => job.id === slot.onThread);
-    const pays = (job: Job) => holder === undefined || holder === job;
-    if (slot.proc.signalCode === "SIGALRM") {
-      // The alarm's attempt, if alone, or if due by this process's clock too: a kill time that
-      // moved just as the alarm fired can leave `alarmFor` naming the wrong one, and a wrong
-      // charge is worse than a second run (the holder runs alone next, where it is alone).
-      const named = jobs.find((job) => job.id === slot.alarmFor && job.started !== undefined);
-      const alarmed = named && (jobs.length === 1 || isDue(named, performance.now() + DUE_TOLERANCE_MS)) ? named : undefined;
-      if (alarmed === undefined || !pays(alarmed)) return charged;
-      // Its alarm fired exactly KILL_GRACE_MS past that attempt's deadline on the executor's clock.
-      const { timeoutMs } = alarmed.request;
-      const message = `the task exceeded its deadline of ${timeoutMs} ms; its executor was stopped ${KILL_GRACE_MS} ms later`;
-      charged.set(alarmed, failedOutcome("TIMEOUT", message, killAfterMs(timeoutMs)));
-    } else if (slot.killed) {
-      const { at } = slot.killed;
-      for (const job of slot.killed.overdue.filter(pays)) {
-        const message = `the task exceeded its deadline of ${job.request.timeoutMs} ms; the supervisor killed its executor`;
-        charged.set(job, failedOutcome("TIMEOUT", message, at - job.started!.at - job.started!.heldOffMs));
-      }
-    } else if (jobs.length === 1) {
-      const [job] = jobs as [Job];
-      const how = slot.proc.signalCode ? `by ${slot.proc.signalCode}` : `with exit code ${slot.proc.exitCode}`;
-      const duration = job.started ? performance.now() - job.started.at - job.started.heldOffMs : 0;
-      charged.set(job, failedOutcome("AGENT_CRASH", `the executor process died during the attempt (${how})`, duration));
-    }
-    return charged;
-  }
-
   private fail(cause: unknown): void {
     const error = cause instanceof BuddyError ? cause : new BuddyError("INTERNAL", `executor pool: ${String(cause)}`);
     this.broken = error;
@@ -429,17 +313,8 @@ export class ExecutorPool {
   }
 }
 
-/** It has started, is not waiting for the thread, and its kill time has come by `at`. */
-const isDue = (job: Job, at: number): boolean => job.started !== undefined && !job.started.paused && job.started.killAt <= at;
-
 /** How early a timer may fire (it rounds its delay). */
 const TIMER_SLACK_MS = 2;
-
-/**
- * How far the supervisor's own estimate of a kill time (from a start dated across the pipe) may
- * be later than the executor's: generous, since only a kill time not due at all is in question.
- */
-const DUE_TOLERANCE_MS = 50;
 
 function fewestHeld(slots: Iterable<Slot>): Slot | undefined {
   let fewest: Slot | undefined;

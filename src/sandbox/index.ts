@@ -14,6 +14,7 @@
  * for provider answers (SPEC 6) from `host`; guest code itself runs synchronously in bounded
  * slices between those waits, and other attempts run in those waits.
  */
+import { failedOutcome } from "./failed";
 import { resolveSettings, type SandboxOptions } from "./limits";
 import { runAttempt } from "./quickjs/attempt";
 import type { Engine } from "./quickjs/engine";
@@ -63,7 +64,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       engine = await pool.take(request.memoryMb);
     } catch (error) {
       settings.onEngineFault(error);
-      return crashed(`no sandbox engine could be loaded for ${request.memoryMb} MiB`, 0);
+      return failedOutcome("AGENT_CRASH", `no sandbox engine could be loaded for ${request.memoryMb} MiB`, 0);
     }
     const started = startedAt ?? settings.now();
     try {
@@ -75,7 +76,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       // runAttempt catches engine failures itself; this is the last line of defence.
       settings.onEngineFault(error);
       pool.discard(request.memoryMb);
-      return crashed("the sandbox failed unexpectedly", settings.now() - started);
+      return failedOutcome("AGENT_CRASH", "the sandbox failed unexpectedly", settings.now() - started);
     }
   };
 
@@ -83,16 +84,5 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     run,
     prepare: (memoryMb) => pool.prepare(memoryMb),
     close: () => pool.clear(),
-  };
-}
-
-function crashed(message: string, durationMs: number): SandboxOutcome {
-  return {
-    ok: false,
-    error: { code: "AGENT_CRASH", message },
-    console: [],
-    consoleTruncated: false,
-    violations: [],
-    durationMs,
   };
 }

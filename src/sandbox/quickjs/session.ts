@@ -1,8 +1,8 @@
 /**
  * One attempt's engine state: a fresh runtime and context on a cached module, with its limits,
- * the bridge, the bootstrap's primordials, the lazily built helpers and the provider calls in
+ * the bridge, the bootstrap's primordials, its own guest functions and the provider calls in
  * flight. Everything that touches quickjs handles for an attempt lives here (and in calls.ts for
- * provider promises), so handle hygiene can be checked in one place: each handle is owned by
+ * provider promises, own-code.ts for those functions), so handle hygiene can be checked in one place: each handle is owned by
  * `scope`, by `calls`, or disposed where it is created.
  */
 import {
@@ -15,10 +15,10 @@ import {
 import type { AttemptLog } from "../attempt-log";
 import { parseDescription, readOverflowMark, type ThrownDescription } from "../classify";
 import { BOOTSTRAP_ARGS, BOOTSTRAP_FILENAME, bootstrapSource, Primordial } from "../guest/bootstrap";
-import { HELPERS_FILENAME, HELPERS_SOURCE, HelperCall } from "../guest/helpers";
+import { HelperCall } from "../guest/helpers";
 import { parseMessage, type ConsoleLevel } from "../guest/protocol";
 import { isDeclaredCall, PROVIDERS_FILENAME, PROVIDERS_SOURCE, providersSpec } from "../guest/providers";
-import { SERIALISER_FILENAME, SERIALISER_SOURCE, SerialiseRefusal } from "../guest/serialise";
+import { SerialiseRefusal } from "../guest/serialise";
 import { TASK_FILENAME, wrapTask } from "../guest/wrapper";
 import { JOB_BATCH, MiB, PROVIDER_ARGS_LIMIT, type SandboxSettings } from "../limits";
 import { violationForImport } from "../policy";
@@ -26,7 +26,8 @@ import { NO_PROVIDERS_HOST } from "../provider-answer";
 import type { SandboxHost, SandboxRequest } from "../types";
 import { HostCalls } from "./calls";
 import { LazyGlobals, type Built } from "./globals";
-import { expectValue, readString, readText, stringLength, type CallResult } from "./handles";
+import { OwnCode } from "./own-code";
+import { expectValue, readString, readText, stringLength } from "./handles";
 import { unmark } from "./overflow-mark";
 import { nextSuffix } from "./suffix";
 
@@ -68,9 +69,8 @@ export class Session {
   resultRefused = false;
   /** The task's promise, once evaluation started it. */
   private taskPromise: QuickJSHandle | undefined;
-  /** Built on first use; null when building failed (e.g. the deadline had already passed). */
-  private helper: QuickJSHandle | null | undefined;
-  private serialiser: QuickJSHandle | null | undefined;
+  /** The sandbox's own guest functions, compiled on first use. */
+  private readonly own: OwnCode;
 
   /**
    * @param overflowToken the message the engine's own stack overflows carry in this attempt
@@ -108,6 +108,7 @@ export class Session {
     const lists = this.uses.length > 0 ? BOOTSTRAP_ARGS.withProviders : BOOTSTRAP_ARGS.withoutProviders;
     const bootArgs = [bridge, ...lists.map((text) => manage(ctx.newString(text)))];
     this.primordials = manage(expectValue(ctx.callFunction(boot, ctx.undefined, bootArgs)));
+    this.own = new OwnCode(ctx, this.primordials, settings.maxNesting, manage);
     this.globals = new LazyGlobals(ctx, {
       primordials: this.primordials,
       inputJson: manage(ctx.newString(request.inputJson)),
@@ -189,7 +190,7 @@ export class Session {
   /** The `providers` object, built from the primordials, the bridge and the strict serialiser. */
   private makeProviders(): { value: QuickJSHandle } | { error: QuickJSHandle } {
     const ctx = this.context;
-    const serialiser = this.serialiserFunction();
+    const serialiser = this.own.serialiserFunction();
     if (serialiser === null) return { error: ctx.newError("providers are unavailable") };
     const factory = ctx.evalCode(PROVIDERS_SOURCE, PROVIDERS_FILENAME, { type: "global" });
     if (factory.error) return { error: factory.error };
@@ -206,7 +207,7 @@ export class Session {
       const room = this.log.consoleRoom();
       if (room <= 0) return this.log.dropConsole();
       const budget = this.context.newNumber(room);
-      const line = this.callHelper(HelperCall.format, [budget, ...args]);
+      const line = this.own.callHelper(HelperCall.format, [budget, ...args]);
       budget.dispose();
       // A call stopped by the deadline or by memory logs nothing; the attempt ends soon anyway.
       if ("text" in line) this.log.addConsole(level, unmark(JSON.parse(line.text) as string, this.overflowToken));
@@ -214,55 +215,6 @@ export class Session {
     } catch (error) {
       this.hostFault ??= error;
     }
-  }
-
-  /** Calls the helper (built on first use). */
-  private callHelper(kind: number, args: QuickJSHandle[]): CallResult {
-    const ctx = this.context;
-    const helper = this.helpers();
-    if (helper === null) return { other: "not-a-string" };
-    const kindHandle = ctx.newNumber(kind);
-    const result = ctx.callFunction(helper, ctx.undefined, [kindHandle, ...args]);
-    kindHandle.dispose();
-    return readText(ctx, result);
-  }
-
-  private helpers(): QuickJSHandle | null {
-    if (this.helper !== undefined) return this.helper;
-    this.helper = null;
-    const serialiser = this.serialiserFunction();
-    if (serialiser === null) return null;
-    this.helper = this.build(HELPERS_SOURCE, HELPERS_FILENAME, [this.primordials, serialiser]);
-    return this.helper;
-  }
-
-  private serialiserFunction(): QuickJSHandle | null {
-    if (this.serialiser !== undefined) return this.serialiser;
-    const ctx = this.context;
-    this.serialiser = null;
-    const stringify = ctx.getProp(this.primordials, Primordial.stringify);
-    const create = ctx.getProp(this.primordials, Primordial.create);
-    const maxDepth = ctx.newNumber(this.settings.maxNesting);
-    this.serialiser = this.build(SERIALISER_SOURCE, SERIALISER_FILENAME, [stringify, create, maxDepth]);
-    for (const handle of [stringify, create, maxDepth]) handle.dispose();
-    return this.serialiser;
-  }
-
-  /** Evaluates a factory of the sandbox's own guest code and calls it; null if either failed. */
-  private build(source: string, filename: string, args: QuickJSHandle[]): QuickJSHandle | null {
-    const ctx = this.context;
-    const factory = ctx.evalCode(source, filename, { type: "global" });
-    if (factory.error) {
-      factory.error.dispose();
-      return null;
-    }
-    const built = ctx.callFunction(factory.value, ctx.undefined, args);
-    factory.value.dispose();
-    if (built.error) {
-      built.error.dispose();
-      return null;
-    }
-    return this.scope.manage(built.value);
   }
 
   /**
@@ -285,7 +237,7 @@ export class Session {
 
   /** Describes a thrown value inside the guest; undefined if even that failed. */
   describe(thrown: QuickJSHandle): ThrownDescription | undefined {
-    const result = this.callHelper(HelperCall.describe, [thrown]);
+    const result = this.own.callHelper(HelperCall.describe, [thrown]);
     if ("text" in result) return readOverflowMark(parseDescription(result.text), this.overflowToken);
     if ("thrown" in result) result.thrown.dispose();
     return undefined;
@@ -294,7 +246,7 @@ export class Session {
   /** A task value as JSON text, through the guest serialiser (depth and size bounded). */
   serialise(value: QuickJSHandle, maxChars: number): Serialised {
     const ctx = this.context;
-    const serialiser = this.serialiserFunction();
+    const serialiser = this.own.serialiserFunction();
     if (serialiser === null) return { refused: "nothing" };
     const limit = ctx.newNumber(maxChars);
     const result = ctx.callFunction(serialiser, ctx.undefined, value, limit);

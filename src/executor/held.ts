@@ -1,0 +1,62 @@
+/**
+ * What the supervisor knows of the attempts an executor holds (pool.ts): each attempt from the
+ * moment it is written to an executor until its outcome, and each executor process.
+ */
+import type { SandboxHost, SandboxOutcome, SandboxRequest } from "../sandbox/types";
+import type { ExecutorProcess } from "./spawn";
+
+export interface Job {
+  id: number;
+  request: SandboxRequest;
+  /** Answers the attempt's provider calls. */
+  host?: SandboxHost;
+  /** performance.now() when the attempt was written to an executor. */
+  sentAt: number;
+  /** Set once it started in its executor. */
+  started?: Started;
+  /** Provider calls it made that have not been answered. */
+  callsOut: number;
+  /**
+   * It held the thread of an executor a deadline of another attempt ended, or had started in one
+   * that crashed holding several: it runs again, uncharged, in an executor of its own, where
+   * nothing but itself can end it (onExit).
+   */
+  solo: boolean;
+  resolve: (outcome: SandboxOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Started {
+  /** performance.now() when it started in the executor. */
+  at: number;
+  /**
+   * performance.now() past which it has overrun its deadline + KILL_GRACE_MS: from its start,
+   * moved by the time other attempts kept it off the executor's thread (`running`).
+   */
+  killAt: number;
+  /** Its executor armed a kernel alarm (protocol.ts, `started`). */
+  alarm: boolean;
+  /** The time other attempts kept it off the thread, as the executor last said. */
+  heldOffMs: number;
+  /** Answered and waiting for the thread (protocol.ts, `ready`): its own time stands still. */
+  paused: boolean;
+  backstop: ReturnType<typeof setTimeout>;
+}
+
+export interface Slot {
+  proc: ExecutorProcess;
+  /** Attempts written to this executor and not answered, in the order they were sent. */
+  held: Map<number, Job>;
+  /** Held attempts not waiting on a provider answer. */
+  runnable: number;
+  /** The attempt its kernel alarm is armed for (protocol.ts, `alarmFor`). */
+  alarmFor?: number;
+  /** The attempt holding its thread, as it last said (protocol.ts, `running`). */
+  onThread?: number;
+  /** Set when the supervisor killed it: when, and the attempts past their kill time then. */
+  killed?: { at: number; overdue: Job[] };
+  answered: boolean;
+}
+
+/** It has started, is not waiting for the thread, and its kill time has come by `at`. */
+export const isDue = (job: Job, at: number): boolean => job.started !== undefined && !job.started.paused && job.started.killAt <= at;
