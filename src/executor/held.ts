@@ -19,7 +19,7 @@ export interface Job {
   /**
    * It held the thread of an executor a deadline of another attempt ended, or had started in one
    * that crashed holding several: it runs again, uncharged, in an executor of its own, where
-   * nothing but itself can end it (onExit).
+   * nothing but itself can end it (death.ts).
    */
   solo: boolean;
   resolve: (outcome: SandboxOutcome) => void;

@@ -10,7 +10,7 @@
  * alarm can be armed, this pool kills the executor at the same time by its own timer (and, as a
  * backstop, later when an alarm failed). Either way the attempt it was ended for is a TIMEOUT
  * and the executor is replaced; an executor that died by itself costs AGENT_CRASH to the attempt
- * it held; the other attempts it held run again elsewhere, uncharged (onExit).
+ * it held; the other attempts it held run again elsewhere, uncharged (death.ts).
  */
 import { BuddyError, type Clock, type Logger } from "../core";
 import { NO_PROVIDERS_HOST, unansweredCall } from "../sandbox/provider-answer";
