@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { silentLogger, systemClock } from "../../src/core";
 import { ExecutorPool, EXECUTOR_ARG, KILL_GRACE_MS } from "../../src/executor";
 import type { SandboxHost, SandboxRequest } from "../../src/sandbox";
+import { liveChildren } from "./children";
 
 const MAIN = resolve(import.meta.dir, "../../src/cli/main.ts");
 const pools: ExecutorPool[] = [];
@@ -96,6 +97,27 @@ test("a stuck attempt's executor kill re-queues its neighbours without charging 
   expect(warnings.filter((w) => w.includes("run again"))).toEqual([
     "an executor ended at another attempt's deadline; these attempts it held run again from the start, not charged (their provider calls are made again): n1#1, n2#1, n3#1",
   ]);
+});
+
+test("an executor that dies by itself holding several attempts charges none: each runs again alone; holding one, it costs AGENT_CRASH", async () => {
+  const warnings: string[] = [];
+  const pool = oneExecutor({ info: () => {}, warn: (m) => warnings.push(m) });
+  const { host, calls } = slowHost(400);
+  const waiting = ["d1", "d2", "d3"].map((id) => pool.run(request(id, CALL), host));
+  await Bun.sleep(200);
+  const [first] = liveChildren();
+  process.kill(first!, "SIGKILL");
+  const outcomes = await Promise.all(waiting);
+  expect(outcomes.map((o) => o.error ?? JSON.parse(o.resultJson!))).toEqual(["d1", "d2", "d3"]);
+  expect(Object.fromEntries(calls)).toEqual({ d1: 2, d2: 2, d3: 2 });
+  expect(warnings.filter((w) => w.includes("run again"))).toEqual([
+    "an executor ended by itself; these attempts it held run again from the start, not charged (their provider calls are made again): d1#1, d2#1, d3#1",
+  ]);
+  // Alone now: its executor's death is its own.
+  const alone = pool.run(request("d4", CALL), host);
+  await Bun.sleep(200);
+  for (const pid of liveChildren()) process.kill(pid, "SIGKILL");
+  expect((await alone).error?.code).toBe("AGENT_CRASH");
 });
 
 test("an attempt that overran its deadline only because a neighbour held the thread is not charged: the stuck one is", async () => {

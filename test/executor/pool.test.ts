@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { silentLogger, systemClock } from "../../src/core";
 import { ExecutorPool, EXECUTOR_ARG, KILL_GRACE_MS, spawnExecutor } from "../../src/executor";
 import { createSandbox, type SandboxHost, type SandboxRequest } from "../../src/sandbox";
 import { NATIVE_STACK_ENV } from "../../src/sandbox/limits";
+import { liveChildren } from "./children";
 
 const MAIN = resolve(import.meta.dir, "../../src/cli/main.ts");
 const command = [process.execPath, MAIN, EXECUTOR_ARG];
@@ -48,19 +48,6 @@ test("an executor stuck in a native built-in that never polls is killed; the att
   expect(next.ok).toBe(true);
   expect(JSON.parse(next.resultJson!)).toBe("after");
 });
-
-/** Pids of this process's children that have not exited (a zombie has: nobody reaped it yet). */
-function liveChildren(): number[] {
-  const live: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(ppid) === process.pid && state !== "Z" && state !== "X") live.push(Number(entry));
-    } catch {}
-  }
-  return live;
-}
 
 test("a stuck executor ends at its deadline + KILL_GRACE_MS even while the supervisor's own thread is blocked", async () => {
   const p = pool(1);
