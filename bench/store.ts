@@ -14,36 +14,37 @@ const BATCH = 2_000;
 
 const perSecond = (count: number, startMs: number) => Math.round(count / ((performance.now() - startMs) / 1000));
 
-function measure(options: StoreOptions): { ingest: number; finals: number } {
+async function measure(options: StoreOptions): Promise<{ ingest: number; finals: number }> {
   const dir = mkdtempSync(join(tmpdir(), "buddy-bench-store-"));
-  const store = openStore(join(dir, "buddy.db"), options);
+  const store = await openStore(join(dir, "buddy.db"), options);
   try {
     const run = newRun();
     const tasks = Array.from({ length: TASKS }, (_, i) => task(i, { wave: 1 + (i % 10) }));
     let start = performance.now();
-    const ingest = store.beginRun(run);
-    for (const t of tasks) ingest.addTask(t);
-    ingest.commit();
+    const ingest = await store.beginRun(run);
+    for (const t of tasks) await ingest.addTask(t);
+    await ingest.commit();
     const ingestRate = perSecond(TASKS, start);
 
     const finals: StoreWrite[] = tasks.map((t) => taskFinal(run.run_id, t.task_id));
     start = performance.now();
-    for (let i = 0; i < TASKS; i += BATCH) store.apply(finals.slice(i, i + BATCH));
+    for (let i = 0; i < TASKS; i += BATCH) await store.apply(finals.slice(i, i + BATCH));
     const finalRate = perSecond(TASKS, start);
 
     // A figure for writes that did not all arrive would be no figure at all.
-    const stored = store.getRun(run.run_id)?.task_count;
-    const finished = [...Array(10).keys()].reduce((n, w) => n + store.tasksOfWave(run.run_id, w + 1).filter((t) => t.status === "succeeded").length, 0);
+    const stored = (await store.getRun(run.run_id))?.task_count;
+    const waves = await Promise.all([...Array(10).keys()].map((w) => store.tasksOfWave(run.run_id, w + 1)));
+    const finished = waves.reduce((n, wave) => n + wave.filter((t) => t.status === "succeeded").length, 0);
     if (stored !== TASKS || finished !== TASKS) throw new Error(`store bench lost writes: ${stored} tasks stored, ${finished} finished of ${TASKS}`);
     return { ingest: ingestRate, finals: finalRate };
   } finally {
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const normal = measure({ synchronous: "NORMAL" });
-const full = measure({ synchronous: "FULL" });
+const normal = await measure({ synchronous: "NORMAL" });
+const full = await measure({ synchronous: "FULL" });
 console.log(JSON.stringify({
   store_tasks: TASKS,
   store_ingest_tasks_per_second: normal.ingest,

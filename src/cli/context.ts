@@ -16,10 +16,10 @@ export function dbPath(args: GlobalArgs): string {
   return resolve(args.db || process.env.BUDDY_DB || ".buddy/buddy.db");
 }
 
-export const openDb = (args: GlobalArgs): Store => openStore(dbPath(args));
+export const openDb = (args: GlobalArgs): Promise<Store> => openStore(dbPath(args));
 
 /** For the commands that only read: nothing is created, and a read-only file system works (SPEC 9.1). */
-export const openReadOnlyDb = (args: GlobalArgs): Store => openStore(dbPath(args), { readonly: true });
+export const openReadOnlyDb = (args: GlobalArgs): Promise<Store> => openStore(dbPath(args), { readonly: true });
 
 /** The word that names the newest run wherever a RUN_ID is taken (SPEC 1). */
 const LATEST = "latest";
@@ -28,13 +28,13 @@ const LATEST = "latest";
  * The run a RUN_ID argument names: `latest` is the newest run of the store. A run that does not
  * exist is a usage error, whichever command was given it.
  */
-export function runIdOf(store: Store, runId: string): string {
+export async function runIdOf(store: Store, runId: string): Promise<string> {
   if (runId === LATEST) {
-    const [newest] = store.listRuns(1);
+    const [newest] = await store.listRuns(1);
     if (!newest) throw new BuddyError("USAGE", `no run in ${store.location}, so \`latest\` names none`);
     return newest.run_id;
   }
-  if (!store.getRun(runId)) throw noSuchRun(runId, store.location);
+  if (!(await store.getRun(runId))) throw noSuchRun(runId, store.location);
   return runId;
 }
 

@@ -11,7 +11,7 @@ import { onInterrupt } from "./process-signals";
 
 export async function runSession(args: GlobalArgs, go: (deps: HarnessDeps) => Promise<RunResult>): Promise<number> {
   const leaseMs = leasePeriodMs();
-  const store = openDb(args);
+  const store = await openDb(args);
   const interrupt = onInterrupt();
   // Records nobody receives any more are not worth running for: the run stops as if
   // interrupted, keeps what it committed, and stays resumable (SPEC 9.1: every line's state was
@@ -51,6 +51,6 @@ export async function runSession(args: GlobalArgs, go: (deps: HarnessDeps) => Pr
     progress.done();
     unlisten();
     interrupt.dispose();
-    store.close();
+    await store.close();
   }
 }

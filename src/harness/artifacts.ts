@@ -154,7 +154,7 @@ export async function checkArtifacts(artifacts: Artifacts, run_id?: string, guar
 
 export async function writeArtifacts(store: Store, run_id: string, artifacts: Artifacts, now: number): Promise<void> {
   if (!artifacts.out && !artifacts.junit) return;
-  const report = loadRunReport(store, run_id, now);
+  const report = await loadRunReport(store, run_id, now);
   try {
     if (artifacts.out) await writeOutDir(artifacts.out, report);
     if (artifacts.junit) writeJunit(artifacts.junit, report);

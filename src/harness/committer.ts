@@ -18,6 +18,8 @@ export class Committer {
   private latest = new Map<string, StoreWrite>();
   private records: RunOutput[] = [];
   private scheduled = false;
+  /** The commit in flight, if any: the next one waits for it. */
+  private committing: Promise<void> = Promise.resolve();
   /** The first store error; the run stops on it. */
   failure: unknown;
 
@@ -59,24 +61,33 @@ export class Committer {
     this.schedule();
   }
 
-  /** Commits everything pending now, then prints what it carried. */
-  flush(): void {
+  /**
+   * Commits everything pending now, then prints what it carried. Commits go out one at a time,
+   * in the order they were asked for, so records print in the order they were reported.
+   */
+  flush(): Promise<void> {
     this.scheduled = false;
-    if (this.failure) throw this.failure;
+    if (this.failure) return Promise.reject(this.failure);
     const writes = this.latest.size === 0 ? this.writes : [...this.writes, ...this.latest.values()];
     const records = this.records;
     this.writes = [];
     this.latest.clear();
     this.records = [];
-    try {
-      // Records with no writes (replay) are checked too: nothing is printed unless the lease is
-      // still ours and the store still the one opened, right now.
-      if (writes.length > 0 || records.length > 0) this.store.apply(writes, this.fence);
-    } catch (error) {
-      this.failure = error;
-      throw error;
-    }
-    for (const output of records) this.emit(output);
+    const commit = this.committing.then(async () => {
+      if (this.failure) throw this.failure;
+      try {
+        // Records with no writes (replay) are checked too: nothing is printed unless the lease is
+        // still ours and the store still the one opened, right now.
+        if (writes.length > 0 || records.length > 0) await this.store.apply(writes, this.fence);
+      } catch (error) {
+        this.failure ??= error;
+        throw error;
+      }
+      for (const output of records) this.emit(output);
+    });
+    // The chain itself never rejects: a failure is kept in `failure` for the next caller.
+    this.committing = commit.catch(() => {});
+    return commit;
   }
 
   private schedule(): void {
@@ -89,8 +100,6 @@ export class Committer {
 
   /** A failure here is kept in `failure` and rethrown to the run by the next record or flush. */
   private flushSafely(): void {
-    try {
-      this.flush();
-    } catch {}
+    this.flush().catch(() => {});
   }
 }

@@ -64,17 +64,17 @@ class RunExecution {
     const { run_id } = this.#run;
     const started = clock.now();
     this.#committer.record({ kind: "run_started", run_id, at: started });
-    const ctx = this.#taskContext();
+    const ctx = await this.#taskContext();
     try {
-      const records = new Map(store.waveRecords(run_id).map((w) => [w.wave, w.record]));
-      for (const wave of store.waves(run_id)) {
-        const stored = store.tasksOfWave(run_id, wave);
+      const records = new Map((await store.waveRecords(run_id)).map((w) => [w.wave, w.record]));
+      for (const wave of await store.waves(run_id)) {
+        const stored = await store.tasksOfWave(run_id, wave);
         const record = records.get(wave);
         if (record && stored.every(isFinished)) this.#replayWave(record, stored.filter(isFinished));
         else if (this.#stopping()) this.#count(stored.filter(isFinished));
         else await this.#executeWave(wave, stored, ctx);
       }
-      this.#committer.flush();
+      await this.#committer.flush();
     } finally {
       this.#interrupt.dispose();
       await this.#runner?.close({ now: this.#interrupt.requested() });
@@ -127,7 +127,7 @@ class RunExecution {
     this.#committer.report({ kind: "wave_ended", row: { run_id, wave, record } }, record);
   }
 
-  #finish(started: number): RunResult {
+  async #finish(started: number): Promise<RunResult> {
     const { clock, store, signal } = this.#deps;
     const interrupted = this.#interrupt.requested();
     const t = this.#tally.totals;
@@ -152,7 +152,7 @@ class RunExecution {
       db: store.location,
     };
     this.#committer.report({ kind: "run_ended", run_id: this.#run.run_id, status, at: clock.now(), summary }, summary);
-    this.#committer.flush();
+    await this.#committer.flush();
     return { summary, exitCode: status === "interrupted" ? interruptedExitCode(signal) : EXIT_BY_OUTCOME[status] };
   }
 
@@ -173,12 +173,12 @@ class RunExecution {
     for (const a of this.#agents) a.marked_failed = failedNextWave.includes(a.agent_id);
   }
 
-  #taskContext(): TaskContext {
+  async #taskContext(): Promise<TaskContext> {
     const { run_id, seed } = this.#run;
     const options = this.#options;
     const deps = this.#deps;
     const committer = this.#committer;
-    const providers = runProviders(this.#run, deps.store, deps.env, deps.clock);
+    const providers = await runProviders(this.#run, deps.store, deps.env, deps.clock);
     return {
       run_id,
       seed,

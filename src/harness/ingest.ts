@@ -18,7 +18,7 @@ export interface IngestOptions {
 }
 
 export async function ingest(store: Store, input: PreparedSource, options: IngestOptions, run: Omit<NewRun, "input" | "input_hash">): Promise<void> {
-  const begun = store.beginRun({ ...run, input: input.source, input_hash: input.hash });
+  const begun = await store.beginRun({ ...run, input: input.source, input_hash: input.hash });
   const problems: string[] = [];
   const usesProviders: { task_id: string; uses: Provider[] }[] = [];
   try {
@@ -33,7 +33,7 @@ export async function ingest(store: Store, input: PreparedSource, options: Inges
     for await (const item of items) {
       if (item.kind === "problem") problems.push(formatProblem(item.problem));
       else if (problems.length === 0) {
-        begun.addTask(item.task);
+        await begun.addTask(item.task);
         if (item.task.uses.length > 0) usesProviders.push({ task_id: item.task.task_id, uses: item.task.uses });
       }
     }
@@ -45,9 +45,9 @@ export async function ingest(store: Store, input: PreparedSource, options: Inges
     }
     if (problems.length === 0) problems.push(...checkProviderCredentials(usesProviders, { live: options.live, env: options.env }));
     if (problems.length > 0) throw new BuddyError("INPUT", `${problems.length} problem(s) in ${input.source}; nothing was run`, { details: problems });
-    begun.commit();
+    await begun.commit();
   } catch (error) {
-    begun.abort();
+    await begun.abort();
     throw error;
   }
 }

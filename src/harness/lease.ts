@@ -35,12 +35,12 @@ export interface HeldLease {
   readonly lease: Lease;
   /** Renews the lease every third of its period; `onLost` gets the error once it is gone. */
   startHeartbeat(onLost: (error: unknown) => void): void;
-  /** Stops the heartbeat and frees the lease. Never throws: it sits in a `finally`. */
-  release(): void;
+  /** Stops the heartbeat and frees the lease. Never rejects: it sits in a `finally`. */
+  release(): Promise<void>;
 }
 
-export function acquireRunLease(store: Store, run_id: string, periodMs: number, logger: Logger): HeldLease {
-  const { lease, took_over } = store.acquireLease(run_id, { holder: self(), period_ms: periodMs, holderIsDead });
+export async function acquireRunLease(store: Store, run_id: string, periodMs: number, logger: Logger): Promise<HeldLease> {
+  const { lease, took_over } = await store.acquireLease(run_id, { holder: self(), period_ms: periodMs, holderIsDead });
   if (took_over !== null) {
     logger.info(`run ${run_id}: took over the lease of pid ${took_over.pid} on host ${took_over.host}, which ${holderIsDead(took_over) ? "is gone" : `sent no heartbeat for ${periodMs} ms`}`);
   }
@@ -48,23 +48,30 @@ export function acquireRunLease(store: Store, run_id: string, periodMs: number, 
   return {
     lease,
     startHeartbeat(onLost) {
+      let renewing = false;
       timer = setInterval(() => {
-        try {
-          store.renewLease(lease);
-        } catch (error) {
-          // A store busy for a moment is not a lost lease; the next commit will tell.
-          if (isRetryable(error)) return;
-          clearInterval(timer);
-          onLost(error);
-        }
+        // A renewal still waiting on the store is not doubled up.
+        if (renewing) return;
+        renewing = true;
+        store
+          .renewLease(lease)
+          .catch((error: unknown) => {
+            // A store busy for a moment is not a lost lease; the next commit will tell.
+            if (isRetryable(error)) return;
+            clearInterval(timer);
+            onLost(error);
+          })
+          .finally(() => {
+            renewing = false;
+          });
       }, Math.max(10, Math.floor(periodMs / 3)));
       // The heartbeat alone must not keep a finished process alive.
       timer.unref?.();
     },
-    release() {
+    async release() {
       clearInterval(timer);
       try {
-        store.releaseLease(lease);
+        await store.releaseLease(lease);
       } catch (error) {
         // The store is gone or broken: the lease dies with its heartbeat, a resume takes it over.
         logger.warn(`run ${run_id}: could not release its lease: ${error instanceof Error ? error.message : String(error)}`);

@@ -10,14 +10,14 @@ import type { SandboxHost } from "../sandbox";
 import type { RunRow, Store } from "../store";
 import type { Committer } from "./committer";
 
-export function runProviders(run: RunRow, store: Store, env: Record<string, string | undefined>, clock: Clock): Providers {
+export async function runProviders(run: RunRow, store: Store, env: Record<string, string | undefined>, clock: Clock): Promise<Providers> {
   const { options } = run;
   // Live calls take the time they take: --mock-latency-ms has no effect on them.
   if (options.live) return createLiveProviders({ env });
   return createMockProviders({
     seed: run.seed,
     errorRate: options.mock_error_rate,
-    state: store.providerState(run.run_id),
+    state: await store.providerState(run.run_id),
     latencyMs: options.mock_latency_ms,
     clock,
   });

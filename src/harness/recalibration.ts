@@ -15,9 +15,8 @@ import type { Store } from "../store";
  * the calibration metrics of the predictions as they were (`before`) and through the fit
  * (`after`: in-sample, how well the fit describes this run).
  */
-export function fitRecalibration(store: Store, run_id: string): CalibrationRecord {
-  const pairs: PredictionPair[] = store
-    .tasks(run_id)
+export async function fitRecalibration(store: Store, run_id: string): Promise<CalibrationRecord> {
+  const pairs: PredictionPair[] = (await store.tasks(run_id))
     .filter(ran)
     .map((t) => ({ p: t.task.predicted_success_probability, outcome: outcomeOf(t) }));
   if (pairs.length === 0) throw new BuddyError("USAGE", `run ${run_id} has no finished tasks to calibrate from`);

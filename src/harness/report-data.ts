@@ -57,21 +57,23 @@ function reportTask(t: StoredTask, attempts: AttemptRow[], gates: GateDecision[]
   };
 }
 
-export function loadRunReport(store: Store, run_id: string, now: number): RunReport {
-  const run = store.getRun(run_id)!;
-  const stored = store.tasks(run_id);
-  const attempts = groupBy(store.attempts(run_id), (a) => a.task_id);
-  const gates = groupBy(store.gateDecisions(run_id), (g) => g.task_id);
-  const signals = groupBy(store.signals(run_id), (s) => s.wave);
+export async function loadRunReport(store: Store, run_id: string, now: number): Promise<RunReport> {
+  const run = (await store.getRun(run_id))!;
+  const stored = await store.tasks(run_id);
+  const attempts = groupBy(await store.attempts(run_id), (a) => a.task_id);
+  const gates = groupBy(await store.gateDecisions(run_id), (g) => g.task_id);
+  const signals = groupBy(await store.signals(run_id), (s) => s.wave);
+  const assignments = groupBy(await store.assignments(run_id), (a) => a.wave);
+  const violations = await store.violations(run_id);
   const finishedByWave = groupBy(stored.filter(isFinished), (t) => t.task.wave);
   const agentIds = createAgents(run.options.agents).map((a) => a.agent_id);
-  const waves: ReportWave[] = store.waveRecords(run_id).map(({ wave, record }) => {
+  const waves: ReportWave[] = (await store.waveRecords(run_id)).map(({ wave, record }) => {
     const observation = storedObservation(record, finishedByWave.get(wave) ?? [], agentIds);
     return {
       wave,
       observation,
       plan: record.plan,
-      assignments: store.assignments(run_id, wave),
+      assignments: assignments.get(wave) ?? [],
       health: { wave, metrics: record.metrics, health_score: record.health_score, health_status: record.health_status },
       anomalies: record.anomalies,
       signals: (signals.get(wave) ?? []).map((s) => withEveryPrediction(s.document, observation)),
@@ -85,6 +87,6 @@ export function loadRunReport(store: Store, run_id: string, now: number): RunRep
     run: { run_id, status: run.status, input: run.input, seed: run.seed, options: run.options, created_at: run.created_at, started_at: run.started_at, ended_at: run.ended_at },
     waves,
     tasks: stored.map((t) => reportTask(t, attempts.get(t.task.task_id) ?? [], gates.get(t.task.task_id) ?? [])),
-    violations: store.violations(run_id).map((v) => ({ ...v, timestamp: iso(v.timestamp) })),
+    violations: violations.map((v) => ({ ...v, timestamp: iso(v.timestamp) })),
   });
 }

@@ -37,7 +37,7 @@ export async function startRun(input: RunInput, deps: HarnessDeps): Promise<RunR
   const { source } = input;
   // Checked again here, where the store is known: no artifact may replace the store or the input.
   if (input.artifacts) await checkArtifacts(input.artifacts, run_id, { store: deps.store.files, input: source.source });
-  const existing = deps.store.getRun(run_id);
+  const existing = await deps.store.getRun(run_id);
   if (existing) {
     if (existing.input_hash !== source.hash) {
       throw new BuddyError("INPUT", `run ${run_id} exists with a different input (${existing.input}); choose another --run-id`);
@@ -56,14 +56,14 @@ export async function startRun(input: RunInput, deps: HarnessDeps): Promise<RunR
 
 /** `buddy resume RUN_ID`: continue an interrupted or crashed run; a finished one is only reported. */
 export async function resumeRun(run_id: string, deps: HarnessDeps, replay = false, artifacts?: Artifacts): Promise<RunResult> {
-  const run = deps.store.getRun(run_id);
+  const run = await deps.store.getRun(run_id);
   if (!run) throw noSuchRun(run_id, deps.store.location);
   if (artifacts) await checkArtifacts(artifacts, run_id, { store: deps.store.files, input: run.input });
   return resumeStored(run, deps, replay, artifacts);
 }
 
 async function resumeStored(run: RunRow, deps: HarnessDeps, replay: boolean, artifacts?: Artifacts): Promise<RunResult> {
-  const result = finishedResult(run, deps, replay) ?? (await executeOwned(run.run_id, deps, replay));
+  const result = (await finishedResult(run, deps, replay)) ?? (await executeOwned(run.run_id, deps, replay));
   return withArtifacts(deps, run.run_id, artifacts, result);
 }
 
@@ -72,12 +72,12 @@ async function resumeStored(run: RunRow, deps: HarnessDeps, replay: boolean, art
  * another process may have advanced it, or finished it, in the meantime.
  */
 async function executeOwned(run_id: string, deps: HarnessDeps, replay: boolean): Promise<RunResult> {
-  const held = acquireRunLease(deps.store, run_id, deps.leasePeriodMs ?? DEFAULT_LEASE_PERIOD_MS, deps.logger);
+  const held = await acquireRunLease(deps.store, run_id, deps.leasePeriodMs ?? DEFAULT_LEASE_PERIOD_MS, deps.logger);
   try {
-    const run = deps.store.getRun(run_id)!;
-    return finishedResult(run, deps, replay) ?? (await executeRun(run, deps, held, replay));
+    const run = (await deps.store.getRun(run_id))!;
+    return (await finishedResult(run, deps, replay)) ?? (await executeRun(run, deps, held, replay));
   } finally {
-    held.release();
+    await held.release();
   }
 }
 
@@ -85,13 +85,13 @@ async function executeOwned(run_id: string, deps: HarnessDeps, replay: boolean):
  * A finished run is only reported: its summary again, with the run's exit code. With `replay`,
  * every wave's task records and its wave record come first, as `buddy run` printed them.
  */
-function finishedResult(run: RunRow, deps: HarnessDeps, replay: boolean): RunResult | undefined {
+async function finishedResult(run: RunRow, deps: HarnessDeps, replay: boolean): Promise<RunResult | undefined> {
   const { status, summary } = run;
   if ((status !== "completed" && status !== "failed" && status !== "halted") || !summary) return undefined;
   if (replay) {
-    const records = new Map(deps.store.waveRecords(run.run_id).map((w) => [w.wave, w.record]));
-    for (const wave of deps.store.waves(run.run_id)) {
-      for (const t of deps.store.tasksOfWave(run.run_id, wave)) if (isFinished(t)) deps.emit(taskRecord(run.run_id, t));
+    const records = new Map((await deps.store.waveRecords(run.run_id)).map((w) => [w.wave, w.record]));
+    for (const wave of await deps.store.waves(run.run_id)) {
+      for (const t of await deps.store.tasksOfWave(run.run_id, wave)) if (isFinished(t)) deps.emit(taskRecord(run.run_id, t));
       const record = records.get(wave);
       if (record) deps.emit(record);
     }

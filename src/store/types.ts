@@ -132,11 +132,11 @@ export type StoreWrite =
  */
 export interface RunIngest {
   /** Throws a STORE error naming the task when the run already has a task with its id. */
-  addTask(task: Task): void;
+  addTask(task: Task): Promise<void>;
   /** Makes the run visible with status "running"; afterwards addTask and commit throw INTERNAL. */
-  commit(): void;
+  commit(): Promise<void>;
   /** Discards the run; does nothing after commit or abort, so it can sit in a `finally`. */
-  abort(): void;
+  abort(): Promise<void>;
 }
 
 /** A file on this machine that holds part of a store. */
@@ -212,47 +212,47 @@ export interface Store {
    */
   readonly files: readonly StoreFile[];
   /** Throws a STORE error naming the run when its id is already in the store. */
-  beginRun(run: NewRun): RunIngest;
+  beginRun(run: NewRun): Promise<RunIngest>;
   /**
    * All of `writes` in one transaction, or none (a failing write throws a STORE error and undoes
    * the batch); with `fence`, only while that lease is current. An empty fenced batch only renews.
    */
-  apply(writes: readonly StoreWrite[], fence?: Lease): void;
-  acquireLease(run_id: string, claim: LeaseClaim): LeaseGrant;
+  apply(writes: readonly StoreWrite[], fence?: Lease): Promise<void>;
+  acquireLease(run_id: string, claim: LeaseClaim): Promise<LeaseGrant>;
   /** Renews the heartbeat; throws a STORE error when the lease was taken over. */
-  renewLease(lease: Lease): void;
+  renewLease(lease: Lease): Promise<void>;
   /** Frees the lease for the next claimant; does nothing when it is no longer this lease. */
-  releaseLease(lease: Lease): void;
+  releaseLease(lease: Lease): Promise<void>;
   /** The run's lease while someone holds it. */
-  currentLease(run_id: string): LeaseRow | undefined;
-  getRun(run_id: string): RunRow | undefined;
+  currentLease(run_id: string): Promise<LeaseRow | undefined>;
+  getRun(run_id: string): Promise<RunRow | undefined>;
   /**
    * Newest first by `created_at`; of runs created in the same millisecond, the one ingested last.
    * @param limit at most this many runs; @default 50
    */
-  listRuns(limit?: number): RunRow[];
+  listRuns(limit?: number): Promise<RunRow[]>;
   /** Distinct wave numbers of a run's tasks, ascending. */
-  waves(run_id: string): number[];
+  waves(run_id: string): Promise<number[]>;
   /** The tasks of one wave, in input order. */
-  tasksOfWave(run_id: string, wave: number): StoredTask[];
+  tasksOfWave(run_id: string, wave: number): Promise<StoredTask[]>;
   /** A run's tasks in input order. */
-  tasks(run_id: string): StoredTask[];
+  tasks(run_id: string): Promise<StoredTask[]>;
   /** A run's attempts (or one task's), by task in input order, then attempt number. */
-  attempts(run_id: string, task_id?: string): AttemptRow[];
+  attempts(run_id: string, task_id?: string): Promise<AttemptRow[]>;
   /** A run's assignments (or one wave's), by wave, then task in input order; one per task. */
-  assignments(run_id: string, wave?: number): AssignmentRow[];
+  assignments(run_id: string, wave?: number): Promise<AssignmentRow[]>;
   /** A run's wave records, one per wave, ascending. */
-  waveRecords(run_id: string): WaveRow[];
+  waveRecords(run_id: string): Promise<WaveRow[]>;
   /** Sandbox violations of one run, or of all runs when omitted: by time, then as recorded. */
-  violations(run_id?: string): ViolationRow[];
+  violations(run_id?: string): Promise<ViolationRow[]>;
   /** Gate decisions of a run: by task in input order, then attempt, then in the order the gates ran. */
-  gateDecisions(run_id: string): GateDecision[];
+  gateDecisions(run_id: string): Promise<GateDecision[]>;
   /** Signals of a run, by wave then as recorded. */
-  signals(run_id: string): WaveDocumentRow<Signal>[];
+  signals(run_id: string): Promise<WaveDocumentRow<Signal>[]>;
   /** Anomalies of a run, by wave then as recorded. */
-  anomalies(run_id: string): WaveDocumentRow<Anomaly>[];
+  anomalies(run_id: string): Promise<WaveDocumentRow<Anomaly>[]>;
   /** The run's provider mock state, if it has one. */
-  providerState(run_id: string): unknown;
+  providerState(run_id: string): Promise<unknown>;
   /** Idempotent; an open ingest is aborted, never committed. Afterwards every call throws INTERNAL. */
-  close(): void;
+  close(): Promise<void>;
 }

@@ -16,8 +16,8 @@ storeContract("memory", (): StoreFixture => {
       opened.push(store);
       return store;
     },
-    dispose: () => {
-      for (const store of opened) store.close();
+    dispose: async () => {
+      for (const store of opened) await store.close();
     },
   };
 });

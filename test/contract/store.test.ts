@@ -10,12 +10,12 @@ storeContract("sqlite", async (name) => {
   const opened: Store[] = [];
   return {
     open: async () => {
-      const store = openStore(join(dir, "buddy.db"));
+      const store = await openStore(join(dir, "buddy.db"));
       opened.push(store);
       return store;
     },
     dispose: async () => {
-      for (const store of opened.reverse()) store.close();
+      for (const store of opened.reverse()) await store.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -12,13 +12,13 @@ import { MemoryDatabase } from "./memory-store";
 export const task = (task_id: string, fields: Partial<Task> = {}): Task => storedTask(0, { task_id, ...fields });
 
 /** Stores a run of `tasks` (input order = array order) with the given options. */
-export function storeRun(db: MemoryDatabase, run_id: string, tasks: Task[], options: Partial<RunOptions> = {}): void {
+export async function storeRun(db: MemoryDatabase, run_id: string, tasks: Task[], options: Partial<RunOptions> = {}): Promise<void> {
   const seed = options.seed ?? 7;
-  const ingest = db.connect().beginRun(
+  const ingest = await db.connect().beginRun(
     newRun({ run_id, created_at: db.now(), seed, options: runOptions({ threads: 1, agents: 2, base_delay_ms: 1000, jitter: 0, ...options, seed, run_id }) }),
   );
-  tasks.forEach((t, seq) => ingest.addTask({ ...t, seq }));
-  ingest.commit();
+  for (const [seq, t] of tasks.entries()) await ingest.addTask({ ...t, seq });
+  await ingest.commit();
 }
 
 /** One process's view: its own store handle, records and attempt runner, on shared time. */

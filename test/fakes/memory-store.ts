@@ -76,7 +76,7 @@ class MemoryStore implements Store {
     readonly location: string,
   ) {}
 
-  beginRun(run: NewRun): RunIngest {
+  async beginRun(run: NewRun): Promise<RunIngest> {
     this.#open();
     if (this.db.state.runs.has(run.run_id)) throw storeError(`run ${run.run_id} already exists`);
     const tasks = new Map<string, StoredTask>();
@@ -90,12 +90,12 @@ class MemoryStore implements Store {
     };
     this.#ingesting = finish;
     return {
-      addTask: (task: Task) => {
+      addTask: async (task: Task) => {
         ensureOpen();
         if (tasks.has(task.task_id)) throw storeError(`task ${task.task_id} appears twice in run ${run.run_id}`);
         tasks.set(task.task_id, { task: clone(task), status: "pending", agent_id: null, attempts: 0 });
       },
-      commit: () => {
+      commit: async () => {
         ensureOpen();
         if (this.db.state.runs.has(run.run_id)) throw storeError(`run ${run.run_id} already exists`);
         const waves = new Set([...tasks.values()].map((t) => t.task.wave));
@@ -103,13 +103,13 @@ class MemoryStore implements Store {
         this.db.state.runs.set(run.run_id, emptyRun(row, tasks));
         finish();
       },
-      abort: () => {
+      abort: async () => {
         if (open) finish();
       },
     };
   }
 
-  apply(writes: readonly StoreWrite[], fence?: Lease): void {
+  async apply(writes: readonly StoreWrite[], fence?: Lease): Promise<void> {
     this.#open();
     if (writes.length === 0 && fence === undefined) return;
     const next = clone(this.db.state);
@@ -118,7 +118,7 @@ class MemoryStore implements Store {
     this.db.state = next;
   }
 
-  acquireLease(run_id: string, claim: LeaseClaim): LeaseGrant {
+  async acquireLease(run_id: string, claim: LeaseClaim): Promise<LeaseGrant> {
     this.#open();
     const state = this.db.state;
     if (!state.runs.has(run_id)) throw storeError(`run ${run_id} is not in the store ${this.location}`);
@@ -133,72 +133,72 @@ class MemoryStore implements Store {
     return { lease: { run_id, owner: claim.holder.owner, token }, took_over: current };
   }
 
-  renewLease(lease: Lease): void {
+  async renewLease(lease: Lease): Promise<void> {
     this.#open();
     renew(this.db.state, lease, this.db.now());
   }
 
-  releaseLease(lease: Lease): void {
+  async releaseLease(lease: Lease): Promise<void> {
     this.#open();
     const slot = this.db.state.leases.get(lease.run_id);
     if (slot?.held?.owner === lease.owner && slot.token === lease.token) slot.held = null;
   }
 
-  currentLease(run_id: string): LeaseRow | undefined {
+  async currentLease(run_id: string): Promise<LeaseRow | undefined> {
     const slot = this.#read().leases.get(run_id);
     return slot?.held ? clone({ run_id, token: slot.token, ...slot.held }) : undefined;
   }
 
-  getRun(run_id: string): RunRow | undefined {
+  async getRun(run_id: string): Promise<RunRow | undefined> {
     const run = this.#read().runs.get(run_id);
     return run ? clone(run.row) : undefined;
   }
 
-  listRuns(limit = 50): RunRow[] {
+  async listRuns(limit = 50): Promise<RunRow[]> {
     const runs = [...this.#read().runs.values()].map((r) => r.row);
     // Newest first; of runs created in the same millisecond, the later one.
     return runs.map((row, i) => ({ row, i })).sort((a, b) => b.row.created_at - a.row.created_at || b.i - a.i).slice(0, limit).map((r) => clone(r.row));
   }
 
-  waves(run_id: string): number[] {
+  async waves(run_id: string): Promise<number[]> {
     const tasks = this.#run(run_id)?.tasks.values() ?? [];
     return [...new Set([...tasks].map((t) => t.task.wave))].sort((a, b) => a - b);
   }
 
-  tasksOfWave(run_id: string, wave: number): StoredTask[] {
-    return this.tasks(run_id).filter((t) => t.task.wave === wave);
+  async tasksOfWave(run_id: string, wave: number): Promise<StoredTask[]> {
+    return (await this.tasks(run_id)).filter((t) => t.task.wave === wave);
   }
 
-  tasks(run_id: string): StoredTask[] {
+  async tasks(run_id: string): Promise<StoredTask[]> {
     const run = this.#run(run_id);
     if (!run) return [];
     return [...run.tasks.values()].sort((a, b) => a.task.seq - b.task.seq).map((t) => storedTask(t, run));
   }
 
-  attempts(run_id: string, task_id?: string): AttemptRow[] {
+  async attempts(run_id: string, task_id?: string): Promise<AttemptRow[]> {
     const run = this.#run(run_id);
     if (!run) return [];
-    const ids = task_id === undefined ? this.tasks(run_id).map((t) => t.task.task_id) : [task_id];
+    const ids = task_id === undefined ? (await this.tasks(run_id)).map((t) => t.task.task_id) : [task_id];
     return clone(ids.flatMap((id) => run.attempts.get(id) ?? []));
   }
 
-  assignments(run_id: string, wave?: number): AssignmentRow[] {
+  async assignments(run_id: string, wave?: number): Promise<AssignmentRow[]> {
     const run = this.#run(run_id);
     if (!run) return [];
     const seq = (a: AssignmentRow) => run.tasks.get(a.task_id)!.task.seq;
     return clone([...run.assignments.values()].filter((a) => wave === undefined || (a.wave === wave && run.tasks.get(a.task_id)!.task.wave === wave)).sort((a, b) => a.wave - b.wave || seq(a) - seq(b)));
   }
 
-  waveRecords(run_id: string): WaveRow[] {
+  async waveRecords(run_id: string): Promise<WaveRow[]> {
     return clone([...(this.#run(run_id)?.waves.values() ?? [])].sort((a, b) => a.wave - b.wave));
   }
 
-  violations(run_id?: string): ViolationRow[] {
+  async violations(run_id?: string): Promise<ViolationRow[]> {
     const all = this.#read().violations.map((v, i) => ({ v, i })).filter(({ v }) => run_id === undefined || v.run_id === run_id);
     return clone(all.sort((a, b) => a.v.timestamp - b.v.timestamp || a.i - b.i).map(({ v }) => v));
   }
 
-  gateDecisions(run_id: string): GateDecision[] {
+  async gateDecisions(run_id: string): Promise<GateDecision[]> {
     const run = this.#run(run_id);
     if (!run) return [];
     const seq = (d: GateDecision) => run.tasks.get(d.task_id)!.task.seq;
@@ -206,19 +206,19 @@ class MemoryStore implements Store {
     return clone(attempts.flat());
   }
 
-  signals(run_id: string): WaveDocumentRow<Signal>[] {
+  async signals(run_id: string): Promise<WaveDocumentRow<Signal>[]> {
     return byWave(this.#run(run_id)?.signals);
   }
 
-  anomalies(run_id: string): WaveDocumentRow<Anomaly>[] {
+  async anomalies(run_id: string): Promise<WaveDocumentRow<Anomaly>[]> {
     return byWave(this.#run(run_id)?.anomalies);
   }
 
-  providerState(run_id: string): unknown {
+  async providerState(run_id: string): Promise<unknown> {
     return clone(this.#run(run_id)?.providerState);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.#ingesting?.();
     this.#closed = true;
   }

@@ -17,7 +17,7 @@ const summaryOf = (records: RunOutput[]) => {
 describe("waves", () => {
   test("run one after another: every task of a wave is reported before its wave, the summary last", async () => {
     const { db, clock } = newWorld();
-    storeRun(db, "r", [task("a"), task("b", { wave: 2 }), task("c"), task("d", { wave: 2 })]);
+    await storeRun(db, "r", [task("a"), task("b", { wave: 2 }), task("c"), task("d", { wave: 2 })]);
     const h = harness(db, clock, {});
     const result = await resumeRun("r", h.deps);
     expect(result.exitCode).toBe(0);
@@ -32,10 +32,10 @@ describe("waves", () => {
 
   test("executeWave places the wave's tasks on the agents and records every assignment", async () => {
     const { db, clock } = newWorld();
-    storeRun(db, "r", [task("a"), task("b"), task("c")], { agents: 3, strategy: "round_robin" });
+    await storeRun(db, "r", [task("a"), task("b"), task("c")], { agents: 3, strategy: "round_robin" });
     const h = harness(db, clock, {});
     await resumeRun("r", h.deps);
-    const assignments = h.deps.store.assignments("r", 1);
+    const assignments = await h.deps.store.assignments("r", 1);
     expect(assignments.map((a) => [a.task_id, a.agent_id])).toEqual([["a", "agent_0"], ["b", "agent_1"], ["c", "agent_2"]]);
   });
 });
@@ -43,7 +43,7 @@ describe("waves", () => {
 describe("retries", () => {
   test("a retryable error is tried again after the backoff, in virtual time", async () => {
     const { db, clock } = newWorld();
-    storeRun(db, "r", [task("flaky")]);
+    await storeRun(db, "r", [task("flaky")]);
     const h = harness(db, clock, { flaky: [{ fail: "TIMEOUT", ms: 5 }, { fail: "TASK_ERROR", ms: 5 }, { ok: "done", ms: 5 }] });
     const started = clock.now();
     const result = await resumeRun("r", h.deps);
@@ -52,14 +52,14 @@ describe("retries", () => {
     const [record] = h.records;
     expect(record).toMatchObject({ type: "task", status: "succeeded", attempts: 3, result: "done" });
     // exponential, base 1000, no jitter: 1000 ms after attempt 1, 2000 ms after attempt 2.
-    const attempts = h.deps.store.attempts("r", "flaky");
+    const attempts = await h.deps.store.attempts("r", "flaky");
     expect(attempts.map((a) => a.started_at - started)).toEqual([0, 1005, 3010]);
     expect(summaryOf(h.records).totals).toMatchObject({ attempts: 3, retries: 2 });
   });
 
   test("an error that is not retryable ends the task at once: failed, exit 1", async () => {
     const { db, clock } = newWorld();
-    storeRun(db, "r", [task("bad"), task("good")]);
+    await storeRun(db, "r", [task("bad"), task("good")]);
     const h = harness(db, clock, { bad: [{ fail: "SYNTAX_ERROR" }] });
     const result = await resumeRun("r", h.deps);
     expect(result.exitCode).toBe(1);
@@ -69,7 +69,7 @@ describe("retries", () => {
 
   test("--fail-fast stops dispatching after the first failure: halted, exit 3", async () => {
     const { db, clock } = newWorld();
-    storeRun(db, "r", [task("bad"), task("next", { wave: 2 })], { fail_fast: true });
+    await storeRun(db, "r", [task("bad"), task("next", { wave: 2 })], { fail_fast: true });
     const h = harness(db, clock, { bad: [{ fail: "SYNTAX_ERROR" }] });
     const result = await resumeRun("r", h.deps);
     expect(result.exitCode).toBe(3);
@@ -81,7 +81,7 @@ describe("retries", () => {
 describe("interruption and resume", () => {
   test("a stop leaves unfinished tasks pending; a resume runs only those, and the totals add up", async () => {
     const { db, clock } = newWorld();
-    storeRun(db, "r", [task("a"), task("b"), task("c"), task("d", { wave: 2 })], { agents: 1 });
+    await storeRun(db, "r", [task("a"), task("b"), task("c"), task("d", { wave: 2 })], { agents: 1 });
     // The first process is stopped as its second attempt starts: that one finishes, no more start.
     const first = harness(db, clock, {}, (request) => {
       if (request.task.id === "b") first.abort.abort();
@@ -103,8 +103,8 @@ describe("interruption and resume", () => {
 
   test("an attempt in flight when a process died counts: the resumed task goes on with the next attempt", async () => {
     const { db, clock } = newWorld();
-    storeRun(db, "r", [task("a")]);
-    db.connect().apply([{ kind: "attempt_started", run_id: "r", task_id: "a", attempt: 1, agent_id: "agent_0", at: clock.now() }]);
+    await storeRun(db, "r", [task("a")]);
+    await db.connect().apply([{ kind: "attempt_started", run_id: "r", task_id: "a", attempt: 1, agent_id: "agent_0", at: clock.now() }]);
     const h = harness(db, clock, {});
     await resumeRun("r", h.deps);
     expect(h.runner.calls).toEqual(["a#2"]);
@@ -113,7 +113,7 @@ describe("interruption and resume", () => {
 
   test("a finished run is not run again; with --replay its records come back as they were printed", async () => {
     const { db, clock } = newWorld();
-    storeRun(db, "r", [task("a"), task("b", { wave: 2 }), task("x", { wave: 2 })]);
+    await storeRun(db, "r", [task("a"), task("b", { wave: 2 }), task("x", { wave: 2 })]);
     const h = harness(db, clock, { x: [{ fail: "VIOLATION" }] });
     const first = await resumeRun("r", h.deps);
     const again = harness(db, clock, {});

@@ -14,7 +14,7 @@ describe("--mock-latency-ms", () => {
 
   async function runWithLatency(mock_latency_ms: number) {
     const { db, clock } = newWorld();
-    storeRun(db, "r", ids.map((id) => task(id, { uses: ["ghl", "msgraph"] })), { agents: 2, concurrency: 2, mock_latency_ms, mock_error_rate: 0 });
+    await storeRun(db, "r", ids.map((id) => task(id, { uses: ["ghl", "msgraph"] })), { agents: 2, concurrency: 2, mock_latency_ms, mock_error_rate: 0 });
     const h = harness(db, clock, Object.fromEntries(ids.map((id) => [id, twoCalls])));
     const started = clock.now();
     const result = await resumeRun("r", h.deps);
@@ -50,11 +50,11 @@ describe("retry waits in a dry run", () => {
 
   async function attemptsOf(script: ScriptedAttempt[], options: { time_scale?: number; live?: boolean } = {}) {
     const { db, clock } = newWorld();
-    storeRun(db, "r", [task("t")], options);
+    await storeRun(db, "r", [task("t")], options);
     const h = harness(db, clock, { t: script });
     const result = await resumeRun("r", h.deps);
     expect(result.exitCode).toBe(0);
-    const [first, second] = h.deps.store.attempts("r", "t");
+    const [first, second] = await h.deps.store.attempts("r", "t");
     return { delay: first!.error?.retry_delay_ms, waited: second!.started_at - first!.ended_at!, last: second! };
   }
 

@@ -33,7 +33,7 @@ async function phase20Tasks(): Promise<Task[]> {
 async function simulate(tasks: readonly Task[], seed: number, strategy: StrategyName = "load_balanced", agentCount = 4): Promise<RunReport> {
   const { db, clock } = newWorld();
   const run_id = `sim-${seed}`;
-  storeRun(db, run_id, tasks.map((t) => ({ ...t })), { simulate: true, time_scale: 0.01, strategy, agents: agentCount, seed });
+  await storeRun(db, run_id, tasks.map((t) => ({ ...t })), { simulate: true, time_scale: 0.01, strategy, agents: agentCount, seed });
   const h = harness(db, clock, {});
   await resumeRun(run_id, h.deps);
   return loadRunReport(h.deps.store, run_id, clock.now());

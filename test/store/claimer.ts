@@ -8,16 +8,16 @@ import { BuddyError } from "../../src/core";
 import { openStore } from "../../src/store";
 
 const [db = "", runId = "", startAt = "0"] = process.argv.slice(2);
-const store = openStore(db);
+const store = await openStore(db);
 while (Date.now() < Number(startAt)) {
   // spin: a timer would add its own jitter to the start
 }
 try {
   const holder = { owner: crypto.randomUUID(), host: "claimer", pid: process.pid, process_started: null };
-  const { lease } = store.acquireLease(runId, { holder, period_ms: 60_000, holderIsDead: () => false });
+  const { lease } = await store.acquireLease(runId, { holder, period_ms: 60_000, holderIsDead: () => false });
   console.log(`won ${lease.token}`);
 } catch (error) {
   if (!(error instanceof BuddyError) || error.code !== "STORE") throw error;
   console.log("refused");
 }
-store.close();
+await store.close();

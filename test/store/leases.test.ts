@@ -18,9 +18,9 @@ test("six processes claiming one run at the same instant, ten times over: exactl
   const db = join(dir, "buddy.db");
   for (let round = 0; round < 10; round++) {
     const run = newRun();
-    const store = openStore(db);
+    const store = await openStore(db);
     await ingest(store, run, [task(0)]);
-    store.close();
+    await store.close();
     const startAt = Date.now() + 400;
     const procs = Array.from({ length: 6 }, () => Bun.spawn([process.execPath, CLAIMER, db, run.run_id, String(startAt)], { stdout: "pipe", stderr: "pipe" }));
     const outs = await Promise.all(procs.map(async (p) => ({ out: (await new Response(p.stdout).text()).trim(), err: await new Response(p.stderr).text(), code: await p.exited })));

@@ -29,12 +29,12 @@ function spawnWriter(db: string, runId: string, tasks: number, batch: number) {
 }
 
 /** The finals of `runId` that the store holds. */
-function finalsIn(db: string, runId: string): number {
-  const store = openStore(db);
+async function finalsIn(db: string, runId: string): Promise<number> {
+  const store = await openStore(db);
   try {
-    return store.tasks(runId).filter((t) => t.status === "succeeded").length;
+    return (await store.tasks(runId)).filter((t) => t.status === "succeeded").length;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -45,7 +45,7 @@ test("two processes writing to the same store at the same time both succeed", as
     const stderr = await new Response(proc.stderr).text();
     expect({ exit: await proc.exited, stderr }).toEqual({ exit: 0, stderr: "" });
   }
-  for (const { runId } of writers) expect(finalsIn(db, runId)).toBe(20_000);
+  for (const { runId } of writers) expect(await finalsIn(db, runId)).toBe(20_000);
 });
 
 test("kill -9 mid-run loses no batch that was reported, and no batch is half-written", async () => {
@@ -68,7 +68,7 @@ test("kill -9 mid-run loses no batch that was reported, and no batch is half-wri
   expect(await proc.exited).not.toBe(0);
 
   const reported = Math.max(...[...text.matchAll(/committed (\d+)/g)].map((m) => Number(m[1])));
-  const held = finalsIn(db, "run-k");
+  const held = await finalsIn(db, "run-k");
   expect(reported).toBeGreaterThanOrEqual(5 * batch);
   expect(held).toBeGreaterThanOrEqual(reported);
   expect(held % batch).toBe(0);

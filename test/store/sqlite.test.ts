@@ -21,8 +21,8 @@ const OLD_OPTIONS = JSON.stringify(parseRunOptions({ threads: 2 }));
 const dirs: string[] = [];
 const stores: Store[] = [];
 
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
   for (const dir of dirs.splice(0)) {
     chmodSync(dir, 0o755);
     rmSync(dir, { recursive: true, force: true });
@@ -35,20 +35,20 @@ function freshDir(): string {
   return dir;
 }
 
-function open(path: string, options?: Parameters<typeof openStore>[1]): Store {
-  const store = openStore(path, options);
+async function open(path: string, options?: Parameters<typeof openStore>[1]): Promise<Store> {
+  const store = await openStore(path, options);
   stores.push(store);
   return store;
 }
 
 /** Opens the store and reads all of one run, so damage anywhere in the file shows. */
-function openAndReadAll(path: string, runId: string): void {
-  const store = openStore(path);
+async function openAndReadAll(path: string, runId: string): Promise<void> {
+  const store = await openStore(path);
   try {
-    store.listRuns();
-    store.tasks(runId);
+    await store.listRuns();
+    await store.tasks(runId);
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -63,7 +63,7 @@ function raw(path: string, fn: (db: Database) => void): void {
 
 test("opening creates the missing folders, WAL mode and the current schema version", async () => {
   const path = join(freshDir(), "a", "b", "buddy.db");
-  const store = open(path);
+  const store = await open(path);
   expect(store.location).toBe(path);
   await ingest(store, newRun(), [task(0)]);
   raw(path, (db) => {
@@ -76,28 +76,28 @@ test("a reopened store keeps its runs; an empty file becomes a store", async () 
   const dir = freshDir();
   const path = join(dir, "buddy.db");
   const run = newRun();
-  const first = openStore(path);
+  const first = await openStore(path);
   await ingest(first, run, [task(0), task(1)]);
-  first.apply([taskFinal(run.run_id, "task-1")]);
-  first.close();
-  expect(open(path).tasks(run.run_id).map((t) => t.status)).toEqual(["pending", "succeeded"]);
+  await first.apply([taskFinal(run.run_id, "task-1")]);
+  await first.close();
+  expect((await (await open(path)).tasks(run.run_id)).map((t) => t.status)).toEqual(["pending", "succeeded"]);
 
   const empty = join(dir, "empty.db");
   writeFileSync(empty, "");
-  expect(open(empty).listRuns()).toEqual([]);
+  expect(await (await open(empty)).listRuns()).toEqual([]);
 });
 
 test("':memory:' gives a private store per call, for tests of other components", async () => {
-  const a = open(":memory:");
-  const b = open(":memory:");
+  const a = await open(":memory:");
+  const b = await open(":memory:");
   await ingest(a, newRun(), [task(0)]);
-  expect(a.listRuns().length).toBe(1);
-  expect(b.listRuns()).toEqual([]);
+  expect((await a.listRuns()).length).toBe(1);
+  expect(await b.listRuns()).toEqual([]);
   expect(a.location).toBe(":memory:");
   expect(a.files).toEqual([]);
 });
 
-test("its files are the database and the WAL, shared-memory and journal files beside it, read-only too", () => {
+test("its files are the database and the WAL, shared-memory and journal files beside it, read-only too", async () => {
   const path = join(freshDir(), "buddy.db");
   const files = [
     { path, name: "database" },
@@ -105,15 +105,15 @@ test("its files are the database and the WAL, shared-memory and journal files be
     { path: `${path}-shm`, name: "shm file" },
     { path: `${path}-journal`, name: "journal file" },
   ];
-  expect(open(path).files).toEqual(files);
-  expect(open(path, { readonly: true }).files).toEqual(files);
+  expect((await open(path)).files).toEqual(files);
+  expect((await open(path, { readonly: true })).files).toEqual(files);
   // Checks made before the store is opened name the same files.
   expect(storeFiles(path)).toEqual(files);
 });
 
 test("a store written by a newer buddy is refused, naming both versions", async () => {
   const path = join(freshDir(), "buddy.db");
-  openStore(path).close();
+  await (await openStore(path)).close();
   raw(path, (db) => db.run(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`));
   const error = await expectBuddyError(() => open(path), "STORE");
   expect(error.message).toContain(path);
@@ -132,9 +132,9 @@ test("a truncated store is a one-line STORE error naming it", async () => {
   const dir = freshDir();
   const path = join(dir, "buddy.db");
   const run = newRun();
-  const store = openStore(path);
+  const store = await openStore(path);
   await ingest(store, run, Array.from({ length: 2000 }, (_, i) => task(i)));
-  store.close();
+  await store.close();
   const bytes = readFileSync(path);
   for (const length of [50, Math.floor(bytes.length / 2)]) {
     const cut = join(dir, `cut-${length}.db`);
@@ -166,9 +166,9 @@ test("a read-only folder is a STORE error naming the path", async () => {
   if (process.getuid?.() === 0) {
     // root writes through permission bits, so there is no failure to observe. Check instead
     // that the store then really works there (this fails if opening half-succeeded).
-    const store = open(path);
+    const store = await open(path);
     await ingest(store, newRun(), [task(0)]);
-    expect(store.listRuns().length).toBe(1);
+    expect((await store.listRuns()).length).toBe(1);
   } else {
     const error = await expectBuddyError(() => open(path), "STORE");
     expect(error.message).toBe(`cannot open store ${path}: its folder ${folder} is not writable`);
@@ -178,7 +178,7 @@ test("a read-only folder is a STORE error naming the path", async () => {
 
 test("a writer blocked beyond the busy timeout gets a retryable STORE error", async () => {
   const path = join(freshDir(), "buddy.db");
-  const store = open(path, { busyTimeoutMs: 50 });
+  const store = await open(path, { busyTimeoutMs: 50 });
   const run = newRun();
   await ingest(store, run, [task(0)]);
   const other = new Database(path);
@@ -188,13 +188,13 @@ test("a writer blocked beyond the busy timeout gets a retryable STORE error", as
     expect(error.message).toBe(`store ${path} is locked: another connection held it for more than 50 ms`);
     expect(error.retryable).toBe(true);
     // Reads go on under WAL while another connection writes.
-    expect(store.tasks(run.run_id)[0]?.status).toBe("pending");
+    expect((await store.tasks(run.run_id))[0]?.status).toBe("pending");
     other.run("ROLLBACK");
   } finally {
     other.close();
   }
-  store.apply([taskFinal(run.run_id, "task-0")]);
-  expect(store.tasks(run.run_id)[0]?.status).toBe("succeeded");
+  await store.apply([taskFinal(run.run_id, "task-0")]);
+  expect((await store.tasks(run.run_id))[0]?.status).toBe("succeeded");
 });
 
 test("a store from before the violation log is migrated in place: its runs stay, violations can be recorded", async () => {
@@ -206,13 +206,13 @@ test("a store from before the violation log is migrated in place: its runs stay,
     db.run(`INSERT INTO runs (run_id, created_at, input, input_hash, seed, options, status) VALUES ('old', 1, 'x.jsonl', '', 1, '${OLD_OPTIONS}', 'completed')`);
     db.run(`INSERT INTO tasks (run_id, task_id, seq, wave, spec) VALUES ('old', 't', 0, 1, '{}')`);
   });
-  const store = open(path);
-  expect(store.getRun("old")?.status).toBe("completed");
+  const store = await open(path);
+  expect((await store.getRun("old"))?.status).toBe("completed");
   const row = {
     run_id: "old", task_id: "t", attempt: 1, execution_id: "old/t/1",
     violation_type: "GLOBAL_ALLOWLIST_VIOLATION", details: "read of blocked global 'eval'", code_preview: "eval('1')", timestamp: 5,
   };
-  store.apply([{ kind: "violation", row }]);
-  expect(store.violations("old")).toEqual([row]);
+  await store.apply([{ kind: "violation", row }]);
+  expect(await store.violations("old")).toEqual([row]);
   raw(path, (db) => expect(db.query("PRAGMA user_version").get()).toEqual({ user_version: SCHEMA_VERSION }));
 });

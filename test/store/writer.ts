@@ -12,14 +12,14 @@ const [db = "", runId = "", tasksArg = "0", batchArg = "1"] = process.argv.slice
 const total = Number(tasksArg);
 const batch = Number(batchArg);
 
-const store = openStore(db);
+const store = await openStore(db);
 await ingest(store, newRun({ run_id: runId, created_at: Date.now() }), Array.from({ length: total }, (_, i) => task(i)));
 console.log("ingested");
 for (let start = 0; start < total; start += batch) {
   const end = Math.min(total, start + batch);
   const writes = [];
   for (let i = start; i < end; i++) writes.push(taskFinal(runId, `task-${i}`));
-  store.apply(writes);
+  await store.apply(writes);
   console.log(`committed ${end}`);
 }
-store.close();
+await store.close();

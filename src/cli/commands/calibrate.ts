@@ -5,13 +5,13 @@ import { openReadOnlyDb, runIdOf, type GlobalArgs } from "../context";
 import { printJson, printLine } from "../io";
 
 export async function calibrateCommand(args: GlobalArgs & { run_id: string; apply?: string }): Promise<number> {
-  const store = openReadOnlyDb(args);
+  const store = await openReadOnlyDb(args);
   try {
-    const calibration = fitRecalibration(store, runIdOf(store, args.run_id));
+    const calibration = await fitRecalibration(store, await runIdOf(store, args.run_id));
     if (args.apply === undefined) printJson(calibration);
     else for await (const line of applyCalibration(calibration.fit, args.apply)) printLine(line);
   } finally {
-    store.close();
+    await store.close();
   }
   return EXIT.OK;
 }

@@ -40,12 +40,12 @@ function attemptRecord(a: AttemptRow): AttemptRecord {
   };
 }
 
-export function runsCommand(args: GlobalArgs & { limit: number }): number {
-  const store = openReadOnlyDb(args);
+export async function runsCommand(args: GlobalArgs & { limit: number }): Promise<number> {
+  const store = await openReadOnlyDb(args);
   try {
-    for (const run of store.listRuns(args.limit)) printJson(runRecord(run));
+    for (const run of await store.listRuns(args.limit)) printJson(runRecord(run));
   } finally {
-    store.close();
+    await store.close();
   }
   return EXIT.OK;
 }
@@ -55,17 +55,17 @@ export function runsCommand(args: GlobalArgs & { limit: number }): number {
  * (exactly as `buddy run` printed it, in input order), with `--attempts` every attempt, then
  * the summary once the run has one.
  */
-export function showCommand(args: GlobalArgs & { run_id: string; tasks?: boolean; attempts?: boolean }): number {
-  const store = openReadOnlyDb(args);
+export async function showCommand(args: GlobalArgs & { run_id: string; tasks?: boolean; attempts?: boolean }): Promise<number> {
+  const store = await openReadOnlyDb(args);
   try {
-    const run = store.getRun(runIdOf(store, args.run_id))!;
+    const run = (await store.getRun(await runIdOf(store, args.run_id)))!;
     printJson(runRecord(run));
-    for (const wave of store.waveRecords(run.run_id)) printJson(wave.record);
-    if (args.tasks) for (const t of store.tasks(run.run_id)) if (isFinished(t)) printJson(taskRecord(run.run_id, t));
-    if (args.attempts) for (const a of store.attempts(run.run_id)) printJson(attemptRecord(a));
+    for (const wave of await store.waveRecords(run.run_id)) printJson(wave.record);
+    if (args.tasks) for (const t of await store.tasks(run.run_id)) if (isFinished(t)) printJson(taskRecord(run.run_id, t));
+    if (args.attempts) for (const a of await store.attempts(run.run_id)) printJson(attemptRecord(a));
     if (run.summary) printJson(run.summary);
   } finally {
-    store.close();
+    await store.close();
   }
   return EXIT.OK;
 }

@@ -7,13 +7,13 @@ import { printLine } from "../io";
 
 export const REPORT_FORMATS = { md: markdownReport, html: htmlReport, json: jsonReport } as const;
 
-export function reportCommand(args: GlobalArgs & { run_id: string; format: keyof typeof REPORT_FORMATS }): number {
-  const store = openReadOnlyDb(args);
+export async function reportCommand(args: GlobalArgs & { run_id: string; format: keyof typeof REPORT_FORMATS }): Promise<number> {
+  const store = await openReadOnlyDb(args);
   try {
-    const runId = runIdOf(store, args.run_id);
-    printLine(REPORT_FORMATS[args.format](loadRunReport(store, runId, Date.now())).trimEnd());
+    const runId = await runIdOf(store, args.run_id);
+    printLine(REPORT_FORMATS[args.format](await loadRunReport(store, runId, Date.now())).trimEnd());
   } finally {
-    store.close();
+    await store.close();
   }
   return EXIT.OK;
 }

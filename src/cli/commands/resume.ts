@@ -4,14 +4,14 @@ import { openReadOnlyDb, runIdOf, type GlobalArgs } from "../context";
 import { runSession } from "../session";
 import { artifactsOf } from "./run";
 
-export function resumeCommand(args: GlobalArgs & { run_id: string; replay?: boolean; out?: string; junit?: string }): Promise<number> {
+export async function resumeCommand(args: GlobalArgs & { run_id: string; replay?: boolean; out?: string; junit?: string }): Promise<number> {
   // A run id the store does not know creates nothing: no `.buddy/`, no empty database.
-  const reader = openReadOnlyDb(args);
+  const reader = await openReadOnlyDb(args);
   let runId: string;
   try {
-    runId = runIdOf(reader, args.run_id);
+    runId = await runIdOf(reader, args.run_id);
   } finally {
-    reader.close();
+    await reader.close();
   }
   return runSession(args, (deps) => resumeRun(runId, deps, args.replay === true, artifactsOf(args)));
 }

@@ -4,14 +4,14 @@ import { violationRecord } from "../../records";
 import { openReadOnlyDb, runIdOf, type GlobalArgs } from "../context";
 import { printJson } from "../io";
 
-export function violationsCommand(args: GlobalArgs & { run_id?: string }): number {
-  const store = openReadOnlyDb(args);
+export async function violationsCommand(args: GlobalArgs & { run_id?: string }): Promise<number> {
+  const store = await openReadOnlyDb(args);
   try {
     // An unknown run is a typo worth saying so; a known run without violations prints nothing.
-    const runId = args.run_id === undefined ? undefined : runIdOf(store, args.run_id);
-    for (const row of store.violations(runId)) printJson(violationRecord(row));
+    const runId = args.run_id === undefined ? undefined : await runIdOf(store, args.run_id);
+    for (const row of await store.violations(runId)) printJson(violationRecord(row));
   } finally {
-    store.close();
+    await store.close();
   }
   return EXIT.OK;
 }

@@ -5,7 +5,7 @@
  */
 import type { Database } from "bun:sqlite";
 import type { Lease, StoreWrite } from "../types";
-import type { Write } from "./write";
+import type { Write } from "../write";
 import type { StoreIdentity } from "./identity";
 import type { LeaseStatements } from "./leases";
 import type { Statements } from "./statements";

@@ -1,26 +1,11 @@
 /** The `attempts` table: one row per execution of a task's code. */
 import type { Database } from "bun:sqlite";
-import type { AttemptError } from "../../core";
 import type { AttemptRow } from "../types";
-import { toJson, toJsonOrNull } from "./codec";
-import { parsed } from "./documents";
+import { toJson, toJsonOrNull } from "../codec";
 import { expectChanged } from "./errors";
-import type { Write } from "./write";
+import { type AttemptColumns, toAttemptRow } from "../rows";
+import type { Write } from "../write";
 
-interface AttemptColumns {
-  run_id: string;
-  task_id: string;
-  attempt: number;
-  agent_id: string;
-  state: AttemptRow["status"];
-  started_at: number;
-  ended_at: number | null;
-  duration_ms: number | null;
-  result_json: string | null;
-  error: string | null;
-  console: string;
-  console_truncated: number;
-}
 
 const COLUMNS = `a.run_id, a.task_id, a.attempt, a.agent_id, a.state, a.started_at, a.ended_at, a.duration_ms,
   a.result_json, a.error, a.console, a.console_truncated`;
@@ -83,22 +68,6 @@ export function attemptStatements(db: Database) {
   };
 }
 
-function toAttemptRow(r: AttemptColumns): AttemptRow {
-  return {
-    run_id: r.run_id,
-    task_id: r.task_id,
-    attempt: r.attempt,
-    agent_id: r.agent_id,
-    status: r.state,
-    started_at: r.started_at,
-    ended_at: r.ended_at,
-    duration_ms: r.duration_ms,
-    result_json: r.result_json,
-    error: r.error === null ? null : (parsed(r.error, `the error of attempt ${r.attempt} of task ${r.task_id} of run ${r.run_id}`) as AttemptError),
-    console: parsed(r.console, `the console of attempt ${r.attempt} of task ${r.task_id} of run ${r.run_id}`) as string[],
-    console_truncated: r.console_truncated !== 0,
-  };
-}
 
 /** What an attempt's end sets: state, ended_at, duration_ms, result_json, error, console, console_truncated. */
 function endColumns(w: Write<"attempt_ended">): [string, number, number, string | null, string | null, string, number] {

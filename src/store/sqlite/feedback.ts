@@ -5,8 +5,8 @@
 import type { Database } from "bun:sqlite";
 import type { GateDecision } from "../../core";
 import type { WaveDocumentRow } from "../types";
-import { fromJson, toJson } from "./codec";
-import { readAnomaly, readGateDecisions, readSignal, storedDecision } from "./documents";
+import { fromJson, toJson } from "../codec";
+import { readAnomaly, readGateDecisions, readSignal, storedDecision } from "../documents";
 
 /** One table of per-wave JSON documents keyed by id (signals, anomalies), each read through `read`. */
 function documentTable<T>(db: Database, table: "signals" | "anomalies", idColumn: string, docColumn: string, read: (text: string, run_id: string) => T) {

@@ -7,6 +7,7 @@
  */
 import type { Database } from "bun:sqlite";
 import { BuddyError } from "../../core";
+import { heldMessage, lostLeaseError } from "../lease-messages";
 import type { Lease, LeaseClaim, LeaseGrant, LeaseRow } from "../types";
 
 type HeldRow = LeaseRow;
@@ -44,11 +45,7 @@ export function leaseStatements(db: Database, location: string) {
     return { lease: { run_id, owner, token }, took_over: held };
   });
 
-  const lost = (lease: Lease): BuddyError => {
-    const now = current.get(lease.run_id);
-    const by = now === null ? "its lease was released" : `it was taken over by pid ${now.pid} on host ${now.host} (lease token ${now.token})`;
-    return new BuddyError("STORE", `run ${lease.run_id} is no longer this process's to execute: ${by}; stopping without reporting more`);
-  };
+  const lost = (lease: Lease): BuddyError => lostLeaseError(lease, current.get(lease.run_id) ?? undefined);
 
   return {
     acquire: (run_id: string, claim: LeaseClaim): LeaseGrant => acquire.immediate(run_id, claim),
@@ -64,8 +61,3 @@ export function leaseStatements(db: Database, location: string) {
 }
 
 export type LeaseStatements = ReturnType<typeof leaseStatements>;
-
-function heldMessage(held: LeaseRow, at: number): string {
-  const ago = Math.max(0, (at - held.heartbeat_at) / 1000).toFixed(1);
-  return `run ${held.run_id} is being executed by another process: pid ${held.pid} on host ${held.host} (last heartbeat ${ago} s ago); wait for it to end or stop it, then resume`;
-}

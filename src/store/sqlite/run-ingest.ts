@@ -46,7 +46,7 @@ class SqliteIngest implements RunIngest {
     private readonly onFinish: () => void,
   ) {}
 
-  addTask(task: Task): void {
+  async addTask(task: Task): Promise<void> {
     this.#ensureOpen();
     this.guard(() => {
       try {
@@ -63,7 +63,7 @@ class SqliteIngest implements RunIngest {
   }
 
   /** Makes the run visible with status "running". If it throws, the ingest is still open: abort it. */
-  commit(): void {
+  async commit(): Promise<void> {
     this.#ensureOpen();
     this.guard(() => {
       this.sql.runs.ingested(this.runId, this.#taskCount, this.#waves.size);
@@ -73,7 +73,7 @@ class SqliteIngest implements RunIngest {
   }
 
   /** Rolls everything back. Does nothing after commit or abort, so it can sit in a `finally`. */
-  abort(): void {
+  async abort(): Promise<void> {
     if (!this.#open) return;
     // SQLite may already have rolled back by itself (a failed COMMIT on a full disk).
     if (this.db.inTransaction) this.guard(() => this.db.run("ROLLBACK"));

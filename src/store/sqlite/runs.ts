@@ -1,25 +1,11 @@
 /** The `runs` table: one row per run, from ingest to its summary. */
 import type { Database } from "bun:sqlite";
-import type { NewRun, RunRow, RunStatus } from "../types";
-import { toJson } from "./codec";
-import { readRunOptions, readSummary } from "./documents";
+import type { NewRun, RunRow } from "../types";
+import { toJson } from "../codec";
 import { expectChanged } from "./errors";
-import type { Write } from "./write";
+import { type RunColumns, toRunRow } from "../rows";
+import type { Write } from "../write";
 
-interface RunColumns {
-  run_id: string;
-  created_at: number;
-  input: string;
-  input_hash: string;
-  seed: number;
-  options: string;
-  status: RunStatus;
-  started_at: number | null;
-  ended_at: number | null;
-  task_count: number;
-  wave_count: number;
-  summary: string | null;
-}
 
 const COLUMNS =
   "run_id, created_at, input, input_hash, seed, options, status, started_at, ended_at, task_count, wave_count, summary";
@@ -68,19 +54,3 @@ export function runStatements(db: Database) {
   };
 }
 
-function toRunRow(r: RunColumns): RunRow {
-  return {
-    run_id: r.run_id,
-    created_at: r.created_at,
-    input: r.input,
-    input_hash: r.input_hash,
-    seed: r.seed,
-    options: readRunOptions(r.options, r.run_id),
-    status: r.status,
-    started_at: r.started_at,
-    ended_at: r.ended_at,
-    task_count: r.task_count,
-    wave_count: r.wave_count,
-    summary: r.summary === null ? null : readSummary(r.summary, r.run_id),
-  };
-}

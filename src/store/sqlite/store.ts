@@ -73,7 +73,7 @@ export class SqliteStore implements Store {
    * Until the returned ingest is committed or aborted, every other method of this Store throws:
    * they would run inside the ingest's transaction and see (or commit) the half-written run.
    */
-  beginRun(run: NewRun): RunIngest {
+  async beginRun(run: NewRun): Promise<RunIngest> {
     this.#ensureWritable();
     const handle = beginIngest(this.#db, this.#sql, run, this.#guard, () => {
       this.#ingest = null;
@@ -83,84 +83,84 @@ export class SqliteStore implements Store {
   }
 
   /** All the writes, or none of them: one transaction, committed before this returns. */
-  apply(writes: readonly StoreWrite[], fence?: Lease): void {
+  async apply(writes: readonly StoreWrite[], fence?: Lease): Promise<void> {
     this.#ensureWritable();
     this.#guard(() => this.#apply(writes, fence));
   }
 
-  acquireLease(run_id: string, claim: LeaseClaim): LeaseGrant {
+  async acquireLease(run_id: string, claim: LeaseClaim): Promise<LeaseGrant> {
     return this.#withLeases((leases) => leases.acquire(run_id, claim));
   }
 
-  renewLease(lease: Lease): void {
+  async renewLease(lease: Lease): Promise<void> {
     this.#withLeases((leases) => leases.check(lease));
   }
 
-  releaseLease(lease: Lease): void {
+  async releaseLease(lease: Lease): Promise<void> {
     this.#withLeases((leases) => leases.release(lease));
   }
 
-  currentLease(run_id: string): LeaseRow | undefined {
+  async currentLease(run_id: string): Promise<LeaseRow | undefined> {
     return this.#call(() => this.#leases?.current(run_id));
   }
 
-  getRun(run_id: string): RunRow | undefined {
+  async getRun(run_id: string): Promise<RunRow | undefined> {
     return this.#call(() => this.#sql.runs.get(run_id));
   }
 
-  listRuns(limit: number = DEFAULT_RUN_LIMIT): RunRow[] {
+  async listRuns(limit: number = DEFAULT_RUN_LIMIT): Promise<RunRow[]> {
     return this.#call(() => this.#sql.runs.list(limit));
   }
 
-  waves(run_id: string): number[] {
+  async waves(run_id: string): Promise<number[]> {
     return this.#call(() => this.#sql.tasks.waves(run_id));
   }
 
-  tasksOfWave(run_id: string, wave: number): StoredTask[] {
+  async tasksOfWave(run_id: string, wave: number): Promise<StoredTask[]> {
     return this.#call(() => this.#sql.tasks.ofWave(run_id, wave));
   }
 
-  tasks(run_id: string): StoredTask[] {
+  async tasks(run_id: string): Promise<StoredTask[]> {
     return this.#call(() => this.#sql.tasks.all(run_id));
   }
 
-  attempts(run_id: string, task_id?: string): AttemptRow[] {
+  async attempts(run_id: string, task_id?: string): Promise<AttemptRow[]> {
     return this.#call(() => this.#sql.attempts.list(run_id, task_id));
   }
 
-  assignments(run_id: string, wave?: number): AssignmentRow[] {
+  async assignments(run_id: string, wave?: number): Promise<AssignmentRow[]> {
     return this.#call(() => this.#sql.assignments.list(run_id, wave));
   }
 
-  waveRecords(run_id: string): WaveRow[] {
+  async waveRecords(run_id: string): Promise<WaveRow[]> {
     return this.#call(() => this.#sql.waves.list(run_id));
   }
 
-  gateDecisions(run_id: string): GateDecision[] {
+  async gateDecisions(run_id: string): Promise<GateDecision[]> {
     return this.#call(() => this.#sql.feedback.gatesOf(run_id));
   }
 
-  signals(run_id: string): WaveDocumentRow<Signal>[] {
+  async signals(run_id: string): Promise<WaveDocumentRow<Signal>[]> {
     return this.#call(() => this.#sql.feedback.signals.list(run_id));
   }
 
-  anomalies(run_id: string): WaveDocumentRow<Anomaly>[] {
+  async anomalies(run_id: string): Promise<WaveDocumentRow<Anomaly>[]> {
     return this.#call(() => this.#sql.feedback.anomalies.list(run_id));
   }
 
-  providerState(run_id: string): unknown {
+  async providerState(run_id: string): Promise<unknown> {
     return this.#call(() => this.#sql.feedback.providerState(run_id));
   }
 
-  violations(run_id?: string): ViolationRow[] {
+  async violations(run_id?: string): Promise<ViolationRow[]> {
     return this.#call(() => this.#sql.violations.list(run_id));
   }
 
   /** Idempotent. An open ingest is aborted first, so teardown never commits half a run. */
-  close(): void {
+  async close(): Promise<void> {
     if (this.#closed) return;
     try {
-      this.#ingest?.handle.abort();
+      await this.#ingest?.handle.abort();
     } finally {
       this.#closed = true;
       // `true` finalizes the prepared statements and releases the file now, not at GC.

@@ -2,24 +2,11 @@
 import type { Database } from "bun:sqlite";
 import { durationMs, type Task } from "../../core";
 import type { StoredTask } from "../types";
-import { fromJson, toJson, toJsonOrNull } from "./codec";
-import { readTaskRow } from "./documents";
+import { toJson, toJsonOrNull } from "../codec";
 import { expectChanged } from "./errors";
-import type { Write } from "./write";
+import { type TaskColumns, toStoredTask } from "../rows";
+import type { Write } from "../write";
 
-/** A `tasks` row as selected: the columns of a finished task are null before it finishes. */
-interface TaskColumns {
-  spec: string;
-  state: StoredTask["status"];
-  agent_id: string | null;
-  attempts: number;
-  result_json: string | null;
-  error: string | null;
-  started_at: number | null;
-  ended_at: number | null;
-  /** JSON array of the ended attempts' durations in order; selected for finished tasks only. */
-  durations: string | null;
-}
 
 // A finished task's attempt durations are its ended attempts' ones, read through the attempts
 // primary key in the same statement; a pending task skips the lookup.
@@ -97,18 +84,3 @@ export function taskStatements(db: Database) {
 }
 
 
-function toStoredTask(r: TaskColumns, run_id: string): StoredTask {
-  const { task, error } = readTaskRow(r, run_id);
-  if (r.state === "pending" || r.state === "running") return { task, status: r.state, agent_id: r.agent_id, attempts: r.attempts };
-  return {
-    task,
-    agent_id: r.agent_id ?? "",
-    status: r.state,
-    attempts: r.attempts,
-    result_json: r.result_json,
-    error,
-    started_at: r.started_at ?? 0,
-    ended_at: r.ended_at ?? 0,
-    attempt_durations_ms: r.durations === null ? [] : fromJson<number[]>(r.durations),
-  };
-}

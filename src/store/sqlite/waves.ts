@@ -1,8 +1,8 @@
 /** The `waves` table: the `wave` output record of each finished wave, as printed. */
 import type { Database } from "bun:sqlite";
 import type { WaveRow } from "../types";
-import { toJson } from "./codec";
-import { readWaveRecord } from "./documents";
+import { toJson } from "../codec";
+import { readWaveRecord } from "../documents";
 
 export function waveStatements(db: Database) {
   // A wave finished again after a resume replaces its record.

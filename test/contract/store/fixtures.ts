@@ -1,8 +1,7 @@
 /**
  * What the store contract needs from a backend, and the per-test plumbing around it. Every test
- * gets a fresh, empty database. Store calls are awaited throughout the suite although the
- * SQLite store answers synchronously: awaiting a plain value is harmless, and it lets the same
- * suite run against a backend whose calls return promises (PostgreSQL, SPEC 11).
+ * gets a fresh, empty database. Every Store call returns a promise and is awaited throughout the
+ * suite, so the same suite runs against every backend (SQLite, PostgreSQL: SPEC 11).
  */
 import { afterEach, beforeEach, expect } from "bun:test";
 import { BuddyError, type ErrorCode } from "../../../src/core";

@@ -53,8 +53,8 @@ export function leasesContract(make: MakeStoreFixture): void {
       const a = holder("a", 1);
       const b = holder("b", 2);
       const outcomes = await Promise.allSettled([
-        (async () => fresh.store.acquireLease(id, claim(a)))(),
-        (async () => other.acquireLease(id, claim(b)))(),
+        fresh.store.acquireLease(id, claim(a)),
+        other.acquireLease(id, claim(b)),
       ]);
       const won = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
       const lost = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason as Error] : []));

@@ -96,7 +96,7 @@ export function readsContract(make: MakeStoreFixture): void {
       const store = fresh.store;
       await store.close();
       await store.close();
-      const calls: [string, () => unknown][] = [
+      const calls: [string, () => Promise<unknown>][] = [
         ["beginRun", () => store.beginRun(newRun())],
         ["apply", () => store.apply([])],
         ["acquireLease", () => store.acquireLease(run.run_id, { holder: { owner: "o", host: "h", pid: 1, process_started: null }, period_ms: 1, holderIsDead: () => true })],
@@ -118,7 +118,7 @@ export function readsContract(make: MakeStoreFixture): void {
         ["providerState", () => store.providerState(run.run_id)],
       ];
       for (const [name, call] of calls) {
-        const code = await (async () => call())().then(() => "none", (e: unknown) => (e instanceof BuddyError ? e.code : String(e)));
+        const code = await call().then(() => "none", (e: unknown) => (e instanceof BuddyError ? e.code : String(e)));
         expect({ name, code }).toEqual({ name, code: "INTERNAL" });
       }
       // The run it had committed is still there for the next handle.

@@ -1,4 +1,4 @@
-import type { StoreWrite } from "../types";
+import type { StoreWrite } from "./types";
 
 /**
  * The member of the StoreWrite union with the given kind. Its own file so the per-table

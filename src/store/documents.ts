@@ -6,11 +6,11 @@
  */
 import type { TSchema } from "@sinclair/typebox";
 import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
-import { RunOptionsSchema, type RunOptions } from "../../config";
-import { BuddyError, GATES, type AttemptError, type GateDecision, type Task } from "../../core";
-import { CONFIDENT_MISS, SignalSchema, type Signal } from "../../feedback";
-import { AnomalySchema, type Anomaly } from "../../monitor";
-import { SummaryRecordSchema, WaveRecordSchema, type SummaryRecord, type WaveRecord } from "../../records";
+import { RunOptionsSchema, type RunOptions } from "../config";
+import { BuddyError, GATES, type AttemptError, type GateDecision, type Task } from "../core";
+import { CONFIDENT_MISS, SignalSchema, type Signal } from "../feedback";
+import { AnomalySchema, type Anomaly } from "../monitor";
+import { SummaryRecordSchema, WaveRecordSchema, type SummaryRecord, type WaveRecord } from "../records";
 
 const waveChecker = TypeCompiler.Compile(WaveRecordSchema);
 const summaryChecker = TypeCompiler.Compile(SummaryRecordSchema);

@@ -1,0 +1,122 @@
+/**
+ * The connection to a PostgreSQL backend (SPEC 11) through Bun's built-in client, `Bun.SQL`.
+ * Every call goes through `attempt`, which rides out a lost server: a dropped connection, a
+ * restart, a server not accepting connections yet are retried with backoff until the backend
+ * has been unreachable for `timeoutMs`, and only then become a STORE error (exit 4). Every
+ * other failure is a STORE error at once, naming the backend without its password.
+ */
+import { SQL } from "bun";
+import { BuddyError } from "../../core";
+
+export interface PostgresOptions {
+  /** How long the backend may be unreachable before a call gives up. @default 60000 */
+  timeoutMs?: number;
+  /** The inspecting commands only read: nothing is created. @default false */
+  readonly?: boolean;
+  /** Connections in the pool. @default 4 */
+  max?: number;
+}
+
+/** The first wait after a lost connection; each further wait doubles, up to BACKOFF_MAX_MS. */
+const BACKOFF_FIRST_MS = 50;
+const BACKOFF_MAX_MS = 2000;
+
+/** The URL as messages name it: without a password, and without query parameters that may hold one. */
+export function backendLocation(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = "";
+    u.search = "";
+    return u.toString();
+  } catch {
+    return "postgres://(unparsable URL)";
+  }
+}
+
+/** Whether `url` names a PostgreSQL backend, as `--backend` takes it. */
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//i.test(url);
+
+export class PostgresConnection {
+  readonly sql: SQL;
+  readonly location: string;
+  readonly timeoutMs: number;
+
+  constructor(url: string, options: PostgresOptions) {
+    this.location = backendLocation(url);
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.sql = new SQL(url, {
+      max: options.max ?? 4,
+      // A connection attempt that hangs (a server that does not answer) counts as unreachable.
+      connectionTimeout: Math.max(1, Math.ceil(Math.min(this.timeoutMs, 10_000) / 1000)),
+      idleTimeout: 60,
+      // No prepared statements cached per connection: after a server restart a cached name
+      // would be unknown on the new connection.
+      prepare: false,
+    });
+  }
+
+  /**
+   * Runs `fn`, again after a lost connection, until it succeeds or the backend has been
+   * unreachable for `timeoutMs`. `fn` must be safe to run again when a lost connection leaves
+   * unknown whether its transaction committed (apply.ts makes every batch so).
+   */
+  async attempt<T>(what: string, fn: (sql: SQL) => Promise<T>): Promise<T> {
+    let since: number | undefined;
+    let wait = BACKOFF_FIRST_MS;
+    for (;;) {
+      try {
+        return await fn(this.sql);
+      } catch (error) {
+        if (!isConnectionLoss(error)) throw this.error(what, error);
+        since ??= Date.now();
+        const down = Date.now() - since;
+        if (down >= this.timeoutMs) {
+          throw new BuddyError("STORE", `backend ${this.location} unreachable for ${Math.round(down / 1000)} s (--backend-timeout ${Math.round(this.timeoutMs / 1000)} s): ${oneLine(error)}`, { cause: error, retryable: false });
+        }
+        await Bun.sleep(Math.min(wait, this.timeoutMs - down));
+        wait = Math.min(wait * 2, BACKOFF_MAX_MS);
+      }
+    }
+  }
+
+  /** A failure as the STORE error the user sees; a BuddyError passes as is. */
+  error(what: string, error: unknown): unknown {
+    if (error instanceof BuddyError) return error;
+    if (error instanceof SQL.SQLError || isConnectionLoss(error)) {
+      return new BuddyError("STORE", `backend ${this.location}: ${what}: ${oneLine(error)}`, { cause: error });
+    }
+    return error;
+  }
+
+  close(): Promise<void> {
+    return this.sql.close({ timeout: 1 });
+  }
+}
+
+/** Server error classes that mean "not now, try again": shutdown, crash, starting up (57P0x), connection (08). */
+const RETRY_SQLSTATE = /^(57P0[1-3]|08\d\d\d)$/;
+
+/** The connection went away, or none could be made: the server may come back. */
+export function isConnectionLoss(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, errno } = error as { code?: unknown; errno?: unknown };
+  if (typeof errno === "string" && RETRY_SQLSTATE.test(errno)) return true;
+  if (typeof code !== "string") return false;
+  return (
+    code === "ERR_POSTGRES_CONNECTION_CLOSED" ||
+    code === "ERR_POSTGRES_CONNECTION_TIMEOUT" ||
+    code === "ERR_POSTGRES_IDLE_TIMEOUT" ||
+    code === "ERR_POSTGRES_LIFETIME_TIMEOUT" ||
+    code === "ECONNREFUSED" ||
+    code === "ECONNRESET" ||
+    code === "EPIPE" ||
+    code === "ETIMEDOUT" ||
+    code === "ConnectionRefused" ||
+    code === "ConnectionClosed"
+  );
+}
+
+function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}
