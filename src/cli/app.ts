@@ -15,6 +15,8 @@ import { sandboxEvalCommand, type SandboxArgs } from "./commands/sandbox";
 import { schemaCommand, SCHEMAS } from "./commands/schema";
 import { validateCommand } from "./commands/validate";
 import { violationsCommand } from "./commands/violations";
+import { workerCommand } from "./commands/worker";
+import { DEFAULT_WORKER_LEASE_MS } from "./fleet";
 import { STDIN_ARG } from "./context";
 import { endOutput, reportError, stdoutClosedAtStart, warn } from "./io";
 import { installStopSignals } from "./process-signals";
@@ -35,6 +37,8 @@ function cli(argv: string[]): Argv {
     .scriptName("buddy")
     .usage("$0 <command> [options]\n\nRun predicted tasks wave by wave in a QuickJS sandbox; results as JSON lines on stdout.")
     .option("db", { type: "string", global: true, describe: "SQLite database [env BUDDY_DB; default .buddy/buddy.db]" })
+    .option("backend", { type: "string", global: true, describe: "PostgreSQL URL of a store shared by many machines, instead of --db [env BUDDY_BACKEND]" })
+    .option("backend-timeout", { type: "number", global: true, default: 60, describe: "seconds the backend may be unreachable before a command gives up (exit 4)" })
     .option("quiet", { type: "boolean", global: true, default: false, describe: "nothing on stderr but errors" })
     .command(
       "run <input>",
@@ -108,6 +112,16 @@ function cli(argv: string[]): Argv {
         .example("$0 schema task", "the schema of the `task` record")
         .example("$0 schema input", "the schema of an input task line"),
       handle(schemaCommand),
+    )
+    .command(
+      "worker",
+      "scale-out worker: claim attempts of runs on a shared backend and run them here",
+      (y) => y.option("run", { type: "string", describe: "only this run's attempts [default: any run's]" })
+        .option("threads", { type: "number", describe: "executor processes [default: CPU count]" })
+        .option("lease-ms", { type: "number", default: DEFAULT_WORKER_LEASE_MS, describe: "a claim not renewed for this long is taken back and its attempt runs elsewhere" })
+        .option("exit-when-idle", { type: "boolean", default: false, describe: "exit 0 once no attempt is queued and no run is being coordinated" })
+        .example("$0 worker --backend postgres://buddy@db.internal/buddy", "work on every run of the fleet until stopped (SIGTERM)"),
+      handle(workerCommand),
     )
     .command("sandbox", "the task sandbox", (y) =>
       y

@@ -2,11 +2,13 @@
 import { resolve } from "node:path";
 import { BuddyError, noSuchRun, systemClock, type Deps, type Logger } from "../core";
 import { EXECUTOR_ARG } from "../executor";
-import { openStore, type Store } from "../store";
+import { isPostgresUrl, openStore, type Store } from "../store";
 import { warn } from "./io";
 
 export interface GlobalArgs {
   db?: string;
+  backend?: string;
+  "backend-timeout"?: number;
   quiet?: boolean;
 }
 
@@ -16,10 +18,34 @@ export function dbPath(args: GlobalArgs): string {
   return resolve(args.db || process.env.BUDDY_DB || ".buddy/buddy.db");
 }
 
-export const openDb = (args: GlobalArgs): Promise<Store> => openStore(dbPath(args));
+/**
+ * `--backend`, else `BUDDY_BACKEND`: the PostgreSQL server that coordinates many machines
+ * (SPEC 11); undefined means the local SQLite store.
+ */
+export function backendUrl(args: GlobalArgs): string | undefined {
+  const url = args.backend || process.env.BUDDY_BACKEND || undefined;
+  if (url !== undefined && !isPostgresUrl(url)) {
+    // Only the scheme is echoed: the rest of a URL may hold a password.
+    const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? "no scheme";
+    throw new BuddyError("USAGE", `--backend takes a postgres:// or postgresql:// URL (got ${scheme})`);
+  }
+  return url;
+}
+
+/** Where the store is: the backend's URL, else the SQLite file. */
+export const storeLocation = (args: GlobalArgs): string => backendUrl(args) ?? dbPath(args);
+
+/** `--backend-timeout` seconds: how long the backend may be unreachable before a command gives up (SPEC 11). */
+function backendTimeoutMs(args: GlobalArgs): number {
+  const seconds = args["backend-timeout"] ?? 60;
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new BuddyError("USAGE", `--backend-timeout must be a number of seconds > 0, got ${seconds}`);
+  return Math.round(seconds * 1000);
+}
+
+export const openDb = (args: GlobalArgs): Promise<Store> => openStore(storeLocation(args), { timeoutMs: backendTimeoutMs(args) });
 
 /** For the commands that only read: nothing is created, and a read-only file system works (SPEC 9.1). */
-export const openReadOnlyDb = (args: GlobalArgs): Promise<Store> => openStore(dbPath(args), { readonly: true });
+export const openReadOnlyDb = (args: GlobalArgs): Promise<Store> => openStore(storeLocation(args), { readonly: true, timeoutMs: backendTimeoutMs(args) });
 
 /** The word that names the newest run wherever a RUN_ID is taken (SPEC 1). */
 const LATEST = "latest";

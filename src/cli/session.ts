@@ -6,6 +6,7 @@ import { Interruption } from "../core";
 import { executorAttempts, type HarnessDeps, type RunResult } from "../harness";
 import { deps, executorCommand, leasePeriodMs, openDb, type GlobalArgs } from "./context";
 import { drainOutput, exitCodeAfterOutput, onStdoutFailure, printJson, stdoutFailure, tellStdoutFailure } from "./io";
+import { fleetAttempts } from "./fleet";
 import { progressLine } from "./progress";
 import { onInterrupt } from "./process-signals";
 
@@ -23,7 +24,8 @@ export async function runSession(args: GlobalArgs, go: (deps: HarnessDeps) => Pr
     const { summary, exitCode } = await go({
       ...base,
       store,
-      attempts: executorAttempts(executorCommand(), base),
+      // On a shared backend the attempts go through its work queue (SPEC 11).
+      attempts: store.queue ? fleetAttempts(store, store.queue, executorCommand(), base, process.env) : executorAttempts(executorCommand(), base),
       signal: interrupt.signal,
       env: process.env,
       ...(leaseMs === undefined ? {} : { leasePeriodMs: leaseMs }),

@@ -23,7 +23,7 @@ export const RunOptionsSchema = z.object({
   /** Tasks in flight per agent. */
   concurrency: int(1, 10_000).default(RUN_DEFAULTS.concurrency),
   /** Executor processes; the CLI gives the CPU count when the flag is absent. */
-  threads: int(1, 256),
+  threads: int(0, 256),
   retry: z.enum(RETRY_STRATEGIES).default(RUN_DEFAULTS.retry),
   max_retries: bounded(LIMIT_BOUNDS.max_retries).default(RUN_DEFAULTS.max_retries),
   base_delay_ms: bounded(LIMIT_BOUNDS.delay_ms).default(RUN_DEFAULTS.base_delay_ms),

@@ -16,8 +16,11 @@ export interface HarnessDeps extends Deps {
   store: Store;
   /** Hands one output record over to be printed; called only after its state is committed. */
   emit(record: RunOutput): void;
-  /** The run's attempt runner with `threads` executors, made when the first attempt starts. */
-  attempts(threads: number): AttemptRunner;
+  /**
+   * The run's attempt runner with `threads` executors, made when the first attempt starts: local
+   * executors, or on a shared backend the work queue (and `threads` executors of this process's own).
+   */
+  attempts(threads: number, run_id: string): AttemptRunner;
   /** Stops dispatching when aborted (SIGINT/SIGTERM). */
   signal?: AbortSignal;
   /** Where provider credentials and base URLs come from (SPEC 6). */
@@ -35,6 +38,6 @@ export interface RunResult {
 }
 
 /** The production attempt runner: a pool of executor processes running `command`. */
-export function executorAttempts(command: readonly string[], deps: Deps): HarnessDeps["attempts"] {
+export function executorAttempts(command: readonly string[], deps: Deps): (threads: number) => AttemptRunner {
   return (threads) => new ExecutorPool({ size: threads, command, clock: deps.clock, logger: deps.logger });
 }

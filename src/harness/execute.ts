@@ -98,7 +98,7 @@ class RunExecution {
   async #executeWave(wave: number, stored: StoredTask[], ctx: TaskContext): Promise<void> {
     const { run_id } = this.#run;
     // Executors take ~150 ms to start and load an engine: they start while the wave is planned.
-    if (!this.#options.simulate) this.#runner ??= this.#deps.attempts(this.#options.threads);
+    if (!this.#options.simulate) this.#runner ??= this.#deps.attempts(this.#options.threads, run_id);
     const result = await executeWave(run_id, this.#options, wave, stored, this.#agents, ctx, this.#committer, {
       replay: this.#replay,
       shouldStop: () => this.#stopping(),
@@ -194,8 +194,10 @@ class RunExecution {
         retry: { strategy: options.retry, base_delay_ms: options.base_delay_ms, max_delay_ms: options.max_delay_ms, jitter: options.jitter },
       },
       runAttempt: (request) => {
-        this.#runner ??= deps.attempts(options.threads);
-        const host = providerHost(providers, run_id, request.task.id, request.task.attempt, request.memoryMb, committer);
+        this.#runner ??= deps.attempts(options.threads, run_id);
+        const host = providerHost(providers, request.task.id, request.task.attempt, request.memoryMb, (state) =>
+          committer.recordLatest("provider_state", { kind: "provider_state", run_id, state }),
+        );
         return this.#interrupt.race(this.#runner.run(request, host));
       },
       gate: (task: Task, attempt: number) => {

@@ -8,7 +8,6 @@ import { answerLimitBytes } from "../sandbox/provider-answer";
 import type { Clock } from "../core";
 import type { SandboxHost } from "../sandbox";
 import type { RunRow, Store } from "../store";
-import type { Committer } from "./committer";
 
 export async function runProviders(run: RunRow, store: Store, env: Record<string, string | undefined>, clock: Clock): Promise<Providers> {
   const { options } = run;
@@ -25,16 +24,17 @@ export async function runProviders(run: RunRow, store: Store, env: Record<string
 
 /**
  * The host of one attempt: its calls go to the run's providers, tagged with the task and attempt,
- * and capped at the answer size the attempt's memory_mb allows.
+ * and capped at the answer size the attempt's memory_mb allows. After each call, `onState` gets
+ * the mocks' new state to store (never called for providers without one).
  */
-export function providerHost(providers: Providers, run_id: string, task_id: string, attempt: number, memoryMb: number, committer: Committer): SandboxHost {
+export function providerHost(providers: Providers, task_id: string, attempt: number, memoryMb: number, onState: (state: unknown) => void): SandboxHost {
   const limit_bytes = answerLimitBytes(memoryMb);
   return {
     async call(provider, method, argsJson, seq) {
       const call = { provider, method, args: JSON.parse(argsJson) as unknown[], task_id, attempt, seq, limit_bytes } as ProviderCall;
       const result = await providers.call(call);
       const state = providers.snapshot();
-      if (state !== undefined) committer.recordLatest("provider_state", { kind: "provider_state", run_id, state });
+      if (state !== undefined) onState(state);
       return JSON.stringify(result);
     },
   };

@@ -15,6 +15,7 @@ export { ViolationRecordSchema, violationRecord } from "./violation-record";
 export { ResultRecordSchema, type ResultRecord } from "./result-record";
 export { ValidationRecordSchema, type ValidationRecord } from "./validation-record";
 export { CalibrationRecordSchema, type CalibrationRecord } from "./calibration-record";
+export { WorkerRecordSchema, type WorkerRecord } from "./worker-record";
 
 import type { AttemptRecord } from "./attempt-record";
 import type { CalibrationRecord } from "./calibration-record";
@@ -25,9 +26,10 @@ import type { TaskRecord } from "./task-record";
 import type { ValidationRecord } from "./validation-record";
 import type { ViolationRecord } from "./violation-record";
 import type { WaveRecord } from "./wave-record";
+import type { WorkerRecord } from "./worker-record";
 
 /** What a run (and a resume) hands to the CLI to print, in order. */
 export type RunOutput = TaskRecord | WaveRecord | SummaryRecord;
 
 /** Every NDJSON record a command prints (the JSON report is printed whole: src/report/schema.ts). */
-export type OutputRecord = RunOutput | RunRecord | AttemptRecord | ViolationRecord | ResultRecord | ValidationRecord | CalibrationRecord;
+export type OutputRecord = RunOutput | RunRecord | AttemptRecord | ViolationRecord | ResultRecord | ValidationRecord | CalibrationRecord | WorkerRecord;

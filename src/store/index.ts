@@ -8,6 +8,7 @@ import { openSqliteStore, sqliteFiles, type SqliteOptions } from "./sqlite";
 import type { Store, StoreFile } from "./types";
 
 export type * from "./types";
+export type * from "./queue";
 export { isPostgresUrl } from "./postgres";
 
 /** Options of `openStore`; each backend reads its own, see each field for its default. */

@@ -8,6 +8,7 @@ import type { Signal } from "../feedback";
 import type { Anomaly } from "../monitor";
 import type { Assignment, AttemptError, FinishedTask, GateDecision, Task, ViolationFields } from "../core";
 import type { SummaryRecord, WaveRecord } from "../records";
+import type { WorkQueue } from "./queue";
 
 export type RunStatus = "ingesting" | "running" | "completed" | "failed" | "interrupted" | "halted";
 
@@ -211,6 +212,8 @@ export interface Store {
    * none for a store on a server.
    */
   readonly files: readonly StoreFile[];
+  /** The work queue that spreads a run's attempts over workers on many machines (SPEC 11): a server backend's only. */
+  readonly queue?: WorkQueue;
   /** Throws a STORE error naming the run when its id is already in the store. */
   beginRun(run: NewRun): Promise<RunIngest>;
   /**

@@ -9,7 +9,7 @@ import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { SCHEMAS } from "../../src/cli/commands/schema";
 import { buddy, fixture, ofType, tempDir, type Ran } from "./helpers";
 
-const SCHEMA_NAMES = ["input", "run", "task", "attempt", "wave", "summary", "validation", "calibration", "result", "violation", "signal", "anomaly", "report"];
+const SCHEMA_NAMES = ["input", "run", "task", "attempt", "wave", "summary", "validation", "calibration", "result", "violation", "signal", "anomaly", "report", "worker_attempt"];
 
 /** Succeeds, fails after retries, violates, is rejected by a gate (live), and runs simulated. */
 const MIXED = [

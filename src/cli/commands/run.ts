@@ -2,11 +2,11 @@
 import { cpus } from "node:os";
 import type { Argv } from "yargs";
 import { parseRunOptions, RUN_DEFAULTS, STRATEGY_NAMES } from "../../config";
-import { RETRY_STRATEGIES } from "../../core";
+import { BuddyError, RETRY_STRATEGIES } from "../../core";
 import { checkArtifacts, prepareSource, startRun, type Artifacts } from "../../harness";
 import { isLiveMode } from "../../providers";
 import { storeFiles } from "../../store";
-import { dbPath, inputArg, type GlobalArgs } from "../context";
+import { backendUrl, inputArg, storeLocation, type GlobalArgs } from "../context";
 import { runSession } from "../session";
 import { exitOnSignalDuring } from "../process-signals";
 
@@ -15,7 +15,7 @@ export const runOptions = (y: Argv) =>
     .option("agents", { type: "number", default: RUN_DEFAULTS.agents, describe: "agents (logical worker lanes)" })
     .option("strategy", { choices: STRATEGY_NAMES, default: RUN_DEFAULTS.strategy, describe: "assignment strategy" })
     .option("concurrency", { type: "number", default: RUN_DEFAULTS.concurrency, describe: "tasks in flight per agent" })
-    .option("threads", { type: "number", describe: "executor processes [default: CPU count]" })
+    .option("threads", { type: "number", describe: "executor processes [default: CPU count]; with --backend, 0 leaves every attempt to workers" })
     .option("retry", { choices: RETRY_STRATEGIES, default: RUN_DEFAULTS.retry, describe: "backoff between attempts" })
     .option("max-retries", { type: "number", default: RUN_DEFAULTS.max_retries })
     .option("base-delay-ms", { type: "number", default: RUN_DEFAULTS.base_delay_ms })
@@ -51,12 +51,20 @@ export const artifactsOf = (args: { out?: unknown; junit?: unknown; force?: unkn
 
 type RunArgs = GlobalArgs & { input: string } & Record<string, unknown>;
 
+/** `--threads`, CPU count by default; 0 (no executors of its own) only on a shared backend, where workers run the attempts. */
+function threadsOf(args: RunArgs): unknown {
+  if (args.threads === 0 && backendUrl(args) === undefined) {
+    throw new BuddyError("USAGE", "--threads 0 leaves the attempts to `buddy worker` processes, so it needs --backend; a local run needs --threads ≥ 1");
+  }
+  return args.threads ?? Math.max(1, cpus().length);
+}
+
 export async function runCommand(args: RunArgs): Promise<number> {
   const options = parseRunOptions({
     agents: args.agents,
     strategy: args.strategy,
     concurrency: args.concurrency,
-    threads: args.threads ?? Math.max(1, cpus().length),
+    threads: threadsOf(args),
     retry: args.retry,
     max_retries: args["max-retries"],
     base_delay_ms: args["base-delay-ms"],
@@ -76,7 +84,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   });
   const artifacts = artifactsOf(args);
   // Everything that can be refused is refused before the input is read and the store opened.
-  await checkArtifacts(artifacts, options.run_id, { store: storeFiles(dbPath(args)), input: inputArg(args.input) });
+  await checkArtifacts(artifacts, options.run_id, { store: storeFiles(storeLocation(args)), input: inputArg(args.input) });
   const source = await exitOnSignalDuring(() => prepareSource(inputArg(args.input)));
   try {
     return await runSession(args, (deps) => startRun({ source, options, artifacts }, deps));

@@ -17,6 +17,7 @@ import {
   ValidationRecordSchema,
   ViolationRecordSchema,
   WaveRecordSchema,
+  WorkerRecordSchema,
 } from "../../records";
 import { ReportRecordSchema } from "../../report";
 import { printLine } from "../io";
@@ -36,6 +37,7 @@ export const SCHEMAS: Readonly<Record<string, TSchema>> = {
   signal: SignalSchema,
   anomaly: AnomalySchema,
   report: ReportRecordSchema,
+  worker_attempt: WorkerRecordSchema,
 };
 
 export function schemaCommand(args: { name?: string }): number {

@@ -4,6 +4,9 @@
  * restart, a server not accepting connections yet are retried with backoff until the backend
  * has been unreachable for `timeoutMs`, and only then become a STORE error (exit 4). Every
  * other failure is a STORE error at once, naming the backend without its password.
+ *
+ * Statements are prepared once per connection (Bun's default): every statement buddy sends has
+ * fixed text, its rows going in as arrays, so the set of prepared statements stays small.
  */
 import { SQL } from "bun";
 import { BuddyError } from "../../core";
@@ -49,9 +52,6 @@ export class PostgresConnection {
       // A connection attempt that hangs (a server that does not answer) counts as unreachable.
       connectionTimeout: Math.max(1, Math.ceil(Math.min(this.timeoutMs, 10_000) / 1000)),
       idleTimeout: 60,
-      // No prepared statements cached per connection: after a server restart a cached name
-      // would be unknown on the new connection.
-      prepare: false,
     });
   }
 

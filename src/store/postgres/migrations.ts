@@ -150,6 +150,35 @@ const MIGRATIONS: readonly { name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    name: "work queue",
+    // One row per attempt handed out to workers (queue.ts). `ord` is the claim order; `token`
+    // grows whenever the job changes hands, so an outcome sent with an older one is refused. The
+    // partial index keeps a claim's scan to the queued jobs alone. Every index costs each of a
+    // job's four row changes, so a worker's heartbeat (every few seconds) scans the jobs in flight
+    // instead of having one.
+    sql: `
+      CREATE TABLE jobs (
+        run_id      text NOT NULL,
+        task_id     text NOT NULL,
+        attempt     integer NOT NULL,
+        ord         bigserial NOT NULL,
+        request     text NOT NULL,
+        state       text NOT NULL DEFAULT 'queued',
+        token       bigint NOT NULL DEFAULT 1,
+        worker      text,
+        worker_host text,
+        worker_pid  integer,
+        claimed_at  bigint,
+        lease_until bigint,
+        outcome     text,
+        PRIMARY KEY (run_id, task_id, attempt),
+        FOREIGN KEY (run_id, task_id) REFERENCES tasks (run_id, task_id) ON DELETE CASCADE
+      );
+      CREATE INDEX jobs_queued ON jobs (ord) WHERE state = 'queued';
+      CREATE INDEX jobs_by_run ON jobs (run_id, state);
+    `,
+  },
 ];
 
 /** The schema version this code writes. */

@@ -25,10 +25,12 @@ import type {
   WaveDocumentRow,
   WaveRow,
 } from "../types";
+import type { WorkQueue } from "../queue";
 import { applyBatch } from "./apply";
 import type { PostgresConnection } from "./connection";
 import { beginIngest } from "./ingest";
 import { acquireLease, releaseLease, renewLease } from "./leases";
+import { PostgresQueue } from "./queue";
 import * as read from "./reads";
 
 const DEFAULT_RUN_LIMIT = 50;
@@ -37,6 +39,7 @@ export class PostgresStore implements Store {
   readonly location: string;
   /** Nothing on this machine for `--out` or `--junit` to replace. */
   readonly files: readonly StoreFile[] = [];
+  readonly queue: WorkQueue | undefined;
   readonly #db: PostgresConnection;
   readonly #readonly: boolean;
   /** A read-only store on a backend without buddy's schema: it has no runs, and creates nothing. */
@@ -49,6 +52,7 @@ export class PostgresStore implements Store {
     this.location = db.location;
     this.#readonly = mode.readonly;
     this.#empty = mode.empty;
+    this.queue = mode.readonly ? undefined : new PostgresQueue(db);
   }
 
   async beginRun(run: NewRun): Promise<RunIngest> {
@@ -148,12 +152,6 @@ export class PostgresStore implements Store {
       this.#closed = true;
       await this.#db.close();
     }
-  }
-
-  /** The connection for other parts of the backend (the work queue), checked like a call. */
-  connection(): PostgresConnection {
-    this.#ensureWritable();
-    return this.#db;
   }
 
   async #read<T>(empty: T, fn: (sql: SQL) => Promise<T>): Promise<T> {

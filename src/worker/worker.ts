@@ -1,0 +1,283 @@
+/**
+ * `buddy worker` (SPEC 11): claims attempts from the backend's work queue in batches, runs them
+ * on its own executor processes, and hands their outcomes back, each with the fencing token it
+ * claimed with. It renews its claims by heartbeat; a claim the coordinator took back (this worker
+ * was silent past its lease) still runs to its end here, but its outcome is refused and reported
+ * as not counted. Stopping (SIGTERM, or the run's end with `--exit-when-idle`): no more claims,
+ * jobs not started yet go back to the queue, started ones finish and are handed in.
+ */
+import { hostname } from "node:os";
+import { iso, type Clock, type Logger } from "../core";
+import type { AttemptRunner } from "../harness";
+import type { WorkerRecord } from "../records";
+import { failedOutcome } from "../sandbox/failed";
+import type { SandboxOutcome, SandboxRequest } from "../sandbox";
+import type { ClaimedJob, ClaimRequest, RunRow, Store, WorkerIdentity, WorkQueue } from "../store";
+import { jobHost } from "./providers";
+
+/** Jobs handed to the executors at once, per executor: beyond what runs, these hide the pipe's round trip. */
+const STARTED_PER_EXECUTOR = 16;
+/** At most this many jobs per claim: one statement, one round trip. */
+const CLAIM_BATCH = 128;
+/**
+ * Outcomes are handed in this long after the first of a batch ends: a statement costs the
+ * backend about as much as a few dozen rows, so outcomes ending a millisecond apart share one.
+ */
+const HAND_IN_MS = 3;
+const LINGER_PER_EXECUTOR = 4;
+/** The queue is looked at this often even without a notification. */
+const POLL_MS = 250;
+
+export interface WorkerOptions {
+  store: Store;
+  queue: WorkQueue;
+  /** Only this run's jobs; any run's when omitted. */
+  run_id?: string;
+  /** Executor processes. */
+  threads: number;
+  /** A claim lives this long without a heartbeat. */
+  leaseMs: number;
+  /** Stop once there is no work left: no job queued or claimed, and no run with a live coordinator. */
+  exitWhenIdle: boolean;
+  /** The executors: the production pool, or a fake in tests. */
+  attempts: (threads: number) => AttemptRunner;
+  clock: Clock;
+  logger: Logger;
+  env: Record<string, string | undefined>;
+  /** Aborted: stop as described above. */
+  signal?: AbortSignal;
+  emit(record: WorkerRecord): void;
+}
+
+const keyOf = (j: ClaimedJob) => `${j.run_id}\u0000${j.task_id}\u0000${j.attempt}`;
+
+export class Worker {
+  readonly identity: WorkerIdentity = { worker: crypto.randomUUID(), host: hostname(), pid: process.pid };
+  readonly #o: WorkerOptions;
+  readonly #runs = new Map<string, Promise<RunRow | undefined>>();
+  /** Claimed, not handed to an executor yet. */
+  #pending: ClaimedJob[] = [];
+  /** Handed to an executor, by key. */
+  readonly #started = new Map<string, ClaimedJob>();
+  #finished: { job: ClaimedJob; outcome: SandboxOutcome }[] = [];
+  #handing: Promise<void> = Promise.resolve();
+  #handScheduled = false;
+  #runner: AttemptRunner | undefined;
+  #wake: (() => void) | undefined;
+  /** Jobs may have been queued since the last claim: a notification came, or a poll is due. */
+  #workSignaled = true;
+  #failure: unknown;
+  /** Stop without waiting for started attempts (their outcomes would no longer count). */
+  #abandoned = false;
+
+  constructor(options: WorkerOptions) {
+    this.#o = options;
+  }
+
+  get #startLimit(): number {
+    return Math.max(1, this.#o.threads) * STARTED_PER_EXECUTOR;
+  }
+
+  /** Works until stopped or idle; rejects with the backend's error when it is gone for good. */
+  async run(): Promise<void> {
+    const { queue, leaseMs } = this.#o;
+    const unsubscribe = await queue.subscribe({
+      onWork: () => {
+        this.#workSignaled = true;
+        this.#poke();
+      },
+    });
+    const heartbeat = setInterval(() => void this.#heartbeat(), Math.max(10, Math.floor(leaseMs / 3)));
+    const onAbort = () => this.#poke();
+    this.#o.signal?.addEventListener("abort", onAbort);
+    try {
+      await this.#loop();
+    } finally {
+      this.#o.signal?.removeEventListener("abort", onAbort);
+      // Not started: back to the queue for the others, now. Started: finish and hand in.
+      const unstarted = this.#pending;
+      this.#pending = [];
+      await queue.release(unstarted).catch((error: unknown) => this.#fail(error));
+      while (this.#started.size > 0 && this.#failure === undefined && !this.#abandoned) await this.#nap(POLL_MS);
+      this.#scheduleHandIn();
+      await this.#handing;
+      clearInterval(heartbeat);
+      await unsubscribe().catch(() => {});
+      await this.#runner?.close({ now: this.#failure !== undefined || this.#abandoned });
+    }
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  async #loop(): Promise<void> {
+    const { queue, leaseMs, run_id } = this.#o;
+    while (!this.#stopping()) {
+      const room = this.#room();
+      let claimed: ClaimedJob[] = [];
+      // Claims go out when jobs may be there; a hand-in claims with its outcomes already.
+      if (room > 0 && this.#pending.length < this.#startLimit && this.#workSignaled) {
+        this.#workSignaled = false;
+        claimed = await queue.claim(this.#claimRequest(room));
+        this.#pending.push(...claimed);
+        // A full batch: more may be waiting.
+        if (claimed.length === Math.min(room, CLAIM_BATCH)) this.#workSignaled = true;
+      }
+      this.#startPending();
+      if (claimed.length > 0 && this.#workSignaled) continue;
+      if (claimed.length === 0 && this.#o.exitWhenIdle && this.#pending.length === 0 && this.#started.size === 0 && !(await queue.hasWork(run_id))) return;
+      if (!(await this.#nap(POLL_MS))) this.#workSignaled = true;
+    }
+  }
+
+  /** Stops now: started attempts are killed, not waited for. */
+  abandon(): void {
+    this.#abandoned = true;
+    this.#poke();
+  }
+
+  /** How many more jobs this worker takes: twice what its executors are handed, so the next are at hand. */
+  #room(): number {
+    return this.#stopping() ? 0 : 2 * this.#startLimit - this.#pending.length - this.#started.size;
+  }
+
+  #claimRequest(room: number): ClaimRequest {
+    const { leaseMs, run_id } = this.#o;
+    return { who: this.identity, limit: Math.max(0, Math.min(room, CLAIM_BATCH)), leaseMs, ...(run_id === undefined ? {} : { run_id }) };
+  }
+
+  #stopping(): boolean {
+    return this.#o.signal?.aborted === true || this.#failure !== undefined || this.#abandoned;
+  }
+
+  #startPending(): void {
+    while (this.#pending.length > 0 && this.#started.size < this.#startLimit && !this.#stopping()) {
+      const job = this.#pending.shift()!;
+      this.#started.set(keyOf(job), job);
+      void this.#runJob(job);
+    }
+  }
+
+  async #runJob(job: ClaimedJob): Promise<void> {
+    let outcome: SandboxOutcome;
+    const run = await this.#run(job.run_id).catch((error: unknown) => this.#fail(error));
+    const request = readRequest(job.request);
+    if (run === undefined || request === undefined) {
+      // Any process that can write to the backend could have queued it: it fails, this worker goes on.
+      outcome = failedOutcome("AGENT_CRASH", run === undefined ? `run ${job.run_id} is not in the backend` : "the job's request is unreadable", 0);
+    } else {
+      try {
+        this.#runner ??= this.#o.attempts(this.#o.threads);
+        outcome = await this.#runner.run(request, jobHost(run, job, request, this.#o.queue, this.#o.env, this.#o.clock));
+      } catch (error) {
+        // The executors cannot run anything (they fail to start): this worker stops, and the
+        // coordinator sees the job's claim run out and runs it elsewhere.
+        this.#fail(error);
+        this.#started.delete(keyOf(job));
+        this.#poke();
+        return;
+      }
+    }
+    this.#finished.push({ job, outcome });
+    this.#scheduleHandIn();
+  }
+
+  #run(run_id: string): Promise<RunRow | undefined> {
+    let run = this.#runs.get(run_id);
+    if (run === undefined) this.#runs.set(run_id, (run = this.#o.store.getRun(run_id)));
+    return run;
+  }
+
+  #scheduleHandIn(): void {
+    if (this.#handScheduled) return;
+    this.#handScheduled = true;
+    // Outcomes that end within HAND_IN_MS go in one statement; with only a few attempts per
+    // executor left running, few would join it, and waiting would only add latency.
+    const linger = this.#started.size >= LINGER_PER_EXECUTOR * Math.max(1, this.#o.threads) ? HAND_IN_MS : 0;
+    setTimeout(() => {
+      this.#handScheduled = false;
+      const batch = this.#finished;
+      this.#finished = [];
+      if (batch.length === 0) return;
+      this.#handing = this.#handing.then(() => this.#handIn(batch));
+    }, linger);
+  }
+
+  async #handIn(batch: { job: ClaimedJob; outcome: SandboxOutcome }[]): Promise<void> {
+    let counted: boolean[];
+    try {
+      // The jobs of this batch leave the executors now: as many new ones come with the same round trip.
+      const answer = await this.#o.queue.complete(
+        batch.map(({ job, outcome }) => ({ job, outcome: JSON.stringify(outcome) })),
+        this.#claimRequest(this.#room() + batch.length),
+      );
+      counted = answer.counted;
+      this.#pending.push(...answer.claimed);
+    } catch (error) {
+      this.#fail(error);
+      counted = batch.map(() => false);
+    }
+    const ended_at = iso(this.#o.clock.now());
+    batch.forEach(({ job, outcome }, i) => {
+      this.#started.delete(keyOf(job));
+      if (!counted[i]) this.#o.logger.warn(`worker: attempt ${job.attempt} of task ${job.task_id} of run ${job.run_id} was taken back while it ran; its outcome was refused`);
+      this.#o.emit({
+        type: "worker_attempt",
+        run_id: job.run_id,
+        task_id: job.task_id,
+        attempt: job.attempt,
+        status: outcome.ok ? "succeeded" : "failed",
+        code: outcome.ok ? null : (outcome.error?.code ?? "AGENT_CRASH"),
+        duration_ms: Math.max(0, Math.round(outcome.durationMs)),
+        counted: counted[i] === true,
+        worker: `${this.identity.host}:${this.identity.pid}`,
+        ended_at,
+      });
+    });
+    this.#startPending();
+    this.#poke();
+  }
+
+  /** Renews every claim; claims the backend holds for this worker but it does not know (a claim whose answer was lost) go back. */
+  async #heartbeat(): Promise<void> {
+    try {
+      const held = await this.#o.queue.heartbeat(this.identity, this.#o.leaseMs);
+      const known = new Set([...this.#pending, ...this.#started.values()].map(keyOf));
+      const strays = held.filter((j) => !known.has(keyOf(j)));
+      if (strays.length > 0) await this.#o.queue.release(strays);
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  #fail(error: unknown): void {
+    this.#failure ??= error;
+    this.#poke();
+  }
+
+  #poke(): void {
+    this.#wake?.();
+  }
+
+  /** Sleeps `ms`, or less when poked; true when poked. */
+  #nap(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+  }
+}
+
+/** A queued request, checked for what the executor needs; undefined when it is not one. */
+function readRequest(text: string): SandboxRequest | undefined {
+  try {
+    const r = JSON.parse(text) as Partial<SandboxRequest> | null;
+    const t = r?.task;
+    const ok = r !== null && typeof r === "object" && typeof r.code === "string" && typeof r.inputJson === "string" && typeof r.timeoutMs === "number" &&
+      typeof r.memoryMb === "number" && typeof r.randomSeed === "number" && typeof t?.id === "string" && Number.isInteger(t.attempt) && typeof t.agent_id === "string" && Number.isInteger(t.wave);
+    return ok ? (r as SandboxRequest) : undefined;
+  } catch {
+    return undefined;
+  }
+}
