@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { rmSync } from "node:fs";
 import { ROOT, runBuddy, scratch } from "./buddy";
 import { atMost, failedRow, round, row, type Row, type Target } from "./goal";
+import { FLEET, fleetRow } from "./fleet";
 import { IO_BOUND, ioRow } from "./io";
 import { NODE_PER_TASK, nodePerTaskRow } from "./node-per-task";
 import { MILLION_MEMORY, MILLION_STORE, millionRows, SIMULATED_RATE, simulatedRow } from "./simulated";
@@ -55,6 +56,7 @@ rows.node_per_task = await measured(NODE_PER_TASK, () => nodePerTaskRow(env("BEN
 rows.io_bound = await measured(IO_BOUND, () => ioRow(env("BENCH_IO_TASKS", 1_000), env("BENCH_IO_CEILING_S", 45) * 1000));
 rows.simulated_rate = await measured(SIMULATED_RATE, () => simulatedRow(env("BENCH_SIMULATED", 200_000)));
 rows.version_startup = await measured(STARTUP, versionRow);
+rows.postgres_fleet = await measured(FLEET, () => fleetRow(env("BENCH_FLEET_TASKS", 3_000)));
 const store = await storeRates().catch((e: Error) => ({ error: e.message }));
 try {
   const million = await millionRows(env("BENCH_MILLION", 1_000_000), env("BENCH_MILLION_CEILING_S", 150) * 1000, started + BUDGET_MS);

@@ -95,12 +95,10 @@ export class Worker {
     } finally {
       this.#o.signal?.removeEventListener("abort", onAbort);
       // Not started: back to the queue for the others, now. Started: finish and hand in.
-      const unstarted = this.#pending;
-      this.#pending = [];
-      await queue.release(unstarted).catch((error: unknown) => this.#fail(error));
+      await this.#releasePending();
       while (this.#started.size > 0 && this.#failure === undefined && !this.#abandoned) await this.#nap(POLL_MS);
-      this.#scheduleHandIn();
-      await this.#handing;
+      await this.#handInNow();
+      await this.#releasePending();
       clearInterval(heartbeat);
       await unsubscribe().catch(() => {});
       await this.#runner?.close({ now: this.#failure !== undefined || this.#abandoned });
@@ -186,6 +184,20 @@ export class Worker {
     return run;
   }
 
+  async #releasePending(): Promise<void> {
+    const unstarted = this.#pending;
+    this.#pending = [];
+    await this.#o.queue.release(unstarted).catch((error: unknown) => this.#fail(error));
+  }
+
+  /** Hands in every outcome there is now, after any hand-in already under way. */
+  #handInNow(): Promise<void> {
+    const batch = this.#finished;
+    this.#finished = [];
+    if (batch.length > 0) this.#handing = this.#handing.then(() => this.#handIn(batch));
+    return this.#handing;
+  }
+
   #scheduleHandIn(): void {
     if (this.#handScheduled) return;
     this.#handScheduled = true;
@@ -194,10 +206,7 @@ export class Worker {
     const linger = this.#started.size >= LINGER_PER_EXECUTOR * Math.max(1, this.#o.threads) ? HAND_IN_MS : 0;
     setTimeout(() => {
       this.#handScheduled = false;
-      const batch = this.#finished;
-      this.#finished = [];
-      if (batch.length === 0) return;
-      this.#handing = this.#handing.then(() => this.#handIn(batch));
+      void this.#handInNow();
     }, linger);
   }
 
@@ -207,7 +216,7 @@ export class Worker {
       // The jobs of this batch leave the executors now: as many new ones come with the same round trip.
       const answer = await this.#o.queue.complete(
         batch.map(({ job, outcome }) => ({ job, outcome: JSON.stringify(outcome) })),
-        this.#claimRequest(this.#room() + batch.length),
+        this.#claimRequest(this.#stopping() ? 0 : this.#room() + batch.length),
       );
       counted = answer.counted;
       this.#pending.push(...answer.claimed);

@@ -24,7 +24,7 @@ export async function buddy(args: string[], options: { cwd?: string; stdin?: str
     stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),
     stdout: "pipe",
     stderr: "pipe",
-    env: { ...process.env, BUDDY_DB: "", ...options.env },
+    env: { ...process.env, BUDDY_DB: "", BUDDY_BACKEND: "", ...options.env },
   });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   // A line that is not JSON stays visible as such, so assertions on records fail on it.

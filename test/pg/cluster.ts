@@ -67,8 +67,11 @@ export async function startCluster(): Promise<Cluster | undefined> {
   }
   asPostgres(join(bin, "initdb"), ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"]);
   const port = await freePort();
-  // Durability is not what these tests are about: without fsync a test cluster is much faster.
-  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  // No fsync: a test cluster is much faster, and what a commit wrote still survives the server's
+  // own crash (the OS keeps it), which is what the restart tests do. Commits stay synchronous:
+  // without that a commit acknowledged just before a crash would be lost, as no real server
+  // configured for durability would lose it.
+  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c full_page_writes=off -c max_connections=200`;
   const start = () => asPostgres(join(bin, "pg_ctl"), ["-D", data, "-l", join(dir, "log"), "-o", options, "-w", "-t", "30", "start"]);
   const stop = () => asPostgres(join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]);
   start();

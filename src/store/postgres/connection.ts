@@ -43,6 +43,8 @@ export class PostgresConnection {
   readonly sql: SQL;
   readonly location: string;
   readonly timeoutMs: number;
+  /** Closed by this process: a call still riding out a lost connection gives up at once. */
+  #closed = false;
 
   constructor(url: string, options: PostgresOptions) {
     this.location = backendLocation(url);
@@ -67,7 +69,7 @@ export class PostgresConnection {
       try {
         return await fn(this.sql);
       } catch (error) {
-        if (!isConnectionLoss(error)) throw this.error(what, error);
+        if (!isConnectionLoss(error) || this.#closed) throw this.error(what, error);
         since ??= Date.now();
         const down = Date.now() - since;
         if (down >= this.timeoutMs) {
@@ -89,6 +91,7 @@ export class PostgresConnection {
   }
 
   close(): Promise<void> {
+    this.#closed = true;
     return this.sql.close({ timeout: 1 });
   }
 }
@@ -102,19 +105,11 @@ export function isConnectionLoss(error: unknown): boolean {
   const { code, errno } = error as { code?: unknown; errno?: unknown };
   if (typeof errno === "string" && RETRY_SQLSTATE.test(errno)) return true;
   if (typeof code !== "string") return false;
-  return (
-    code === "ERR_POSTGRES_CONNECTION_CLOSED" ||
-    code === "ERR_POSTGRES_CONNECTION_TIMEOUT" ||
-    code === "ERR_POSTGRES_IDLE_TIMEOUT" ||
-    code === "ERR_POSTGRES_LIFETIME_TIMEOUT" ||
-    code === "ECONNREFUSED" ||
-    code === "ECONNRESET" ||
-    code === "EPIPE" ||
-    code === "ETIMEDOUT" ||
-    code === "ConnectionRefused" ||
-    code === "ConnectionClosed"
-  );
+  // Bun's own codes for a connection that failed or went away (refused, closed, timed out).
+  return /^ERR_POSTGRES_(CONNECTION|IDLE_TIMEOUT|LIFETIME_TIMEOUT|SOCKET)/.test(code) || SOCKET_CODES.has(code);
 }
+
+const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ConnectionRefused", "ConnectionClosed"]);
 
 function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);

@@ -1,0 +1,264 @@
+/**
+ * Scale-out through the compiled binary against a real PostgreSQL server (SPEC 11): a throw-away
+ * cluster on loopback, one database per test. A submitter follows the run and prints it; workers
+ * claim its attempts; faults are real signals and a real server stop.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buddy, fixture, ofType, tempDir } from "../cli/helpers";
+import { NO_SERVER_MESSAGE, serverBinaries, startCluster, type Cluster } from "../pg/cluster";
+import { countsOf, start, type Running } from "./processes";
+
+const LOOP = 40_000;
+/** The sum a task computes, as its result must show. */
+const sumBelow = (n: number) => (n * (n - 1)) / 2;
+
+/** `count` tasks over `waves` waves; every 9th calls a provider mock, whose state lives in the backend. */
+function taskFile(dir: string, count: number, waves: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const provider = i % 9 === 0;
+    const code = provider
+      ? "const c = await providers.ghl.createContact({ first_name: 'F' + input.i, last_name: 'L', email: 'f' + input.i + '@example.com' }); return { i: input.i, s: 0, contact: c.success === true }"
+      : `let s = 0; for (let k = 0; k < ${LOOP}; k++) s += k; return { i: input.i, s }`;
+    lines.push(JSON.stringify({ task_id: `t${i}`, wave: (i % waves) + 1, predicted_success_probability: 0.9, code, input: { i }, uses: provider ? ["ghl"] : [] }));
+  }
+  const file = join(dir, "tasks.jsonl");
+  writeFileSync(file, lines.join("\n") + "\n");
+  return file;
+}
+
+function expectRightResults(tasks: any[]): void {
+  for (const t of tasks) {
+    const i = Number(t.task_id.slice(1));
+    if (i % 9 === 0) expect(t.result).toEqual({ i, s: 0, contact: true });
+    else expect(t.result).toEqual({ i, s: sumBelow(LOOP) });
+  }
+}
+
+async function untilRunExists(url: string, run_id: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const runs = await buddy(["runs", "--backend", url]);
+    if (runs.records.some((r) => r.run_id === run_id)) return;
+    await Bun.sleep(50);
+  }
+  throw new Error(`run ${run_id} never appeared`);
+}
+
+/** Until the worker with `pid` holds a claim. */
+async function untilClaims(url: string, pid: number): Promise<void> {
+  const sql = new Bun.SQL(url, { max: 1 });
+  try {
+    for (let i = 0; i < 400; i++) {
+      const [row] = await sql`SELECT count(*)::int AS n FROM jobs WHERE worker_pid = ${pid} AND state = 'claimed'`;
+      if (row.n > 0) return;
+      await Bun.sleep(5);
+    }
+    throw new Error(`worker ${pid} never held a claim`);
+  } finally {
+    await sql.close();
+  }
+}
+
+const worker = (url: string, ...extra: string[]): Running => start(["worker", "--backend", url, "--threads", "1", "--exit-when-idle", ...extra]);
+
+if (serverBinaries() === undefined) {
+  describe("fleet on PostgreSQL", () => test.skip(NO_SERVER_MESSAGE, () => {}));
+} else {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = (await startCluster())!;
+  });
+  afterAll(() => cluster?.destroy());
+
+  describe("fleet on PostgreSQL", () => {
+    test("a run on the backend prints what the same run prints locally, and the reading commands read it there", async () => {
+      const url = await cluster.freshDatabase("same");
+      const dir = tempDir();
+      // round_robin: no work stealing, so agents are the same whatever finishes first.
+      const args = ["run", fixture("demo.jsonl"), "--seed", "7", "--threads", "2", "--run-id", "demo1", "--strategy", "round_robin"];
+      const [remote, local] = await Promise.all([buddy([...args, "--backend", url], { cwd: dir }), buddy([...args, "--db", join(dir, "local.db")], { cwd: dir })]);
+      expect(remote.code).toBe(local.code);
+      const shape = (records: any[]) => ofType(records, "task").map((t) => [t.task_id, t.status, t.attempts, t.result ?? null, t.error?.code ?? null, t.agent_id]).sort();
+      expect(shape(remote.records)).toEqual(shape(local.records));
+      expect(ofType(remote.records, "wave").map((w) => w.totals)).toEqual(ofType(local.records, "wave").map((w) => w.totals));
+      const summary = ofType(remote.records, "summary")[0];
+      expect(summary.db).toStartWith("postgres://");
+      expect(summary.totals).toEqual(ofType(local.records, "summary")[0].totals);
+
+      const runs = await buddy(["runs", "--backend", url]);
+      expect(runs.records.map((r) => r.run_id)).toEqual(["demo1"]);
+      const shown = await buddy(["show", "latest", "--tasks", "--backend", url]);
+      expect(shown.code).toBe(0);
+      expect(shape(shown.records)).toEqual(shape(remote.records));
+      const report = await buddy(["report", "demo1", "--format", "json", "--backend", url]);
+      expect(report.code).toBe(0);
+      expect(JSON.parse(report.stdout).run.run_id).toBe("demo1");
+      expect((await buddy(["violations", "demo1", "--backend", url])).code).toBe(0);
+      // Through the environment too, and a password never shows in what is printed.
+      const env = await buddy(["runs"], { env: { BUDDY_BACKEND: url.replace("postgres@", "postgres:s3cret@") } });
+      expect(env.code).toBe(0);
+      expect(env.stdout + env.stderr).not.toContain("s3cret");
+    }, 60_000);
+
+    test("540 tasks over 3 waves, three workers, one SIGKILLed and one SIGSTOPped past its lease: each task printed and stored once, right, waves apart", async () => {
+      const url = await cluster.freshDatabase("faults");
+      const dir = tempDir();
+      const file = taskFile(dir, 540, 3);
+      const submitter = start(["run", file, "--backend", url, "--threads", "0", "--run-id", "fleet1", "--seed", "5", "--concurrency", "8"], {}, dir);
+      await untilRunExists(url, "fleet1");
+      const [killed, stopped, steady] = [worker(url, "--lease-ms", "1000"), worker(url, "--lease-ms", "1000"), worker(url, "--lease-ms", "1000")];
+      await killed.seen("worker_attempt", 15);
+      killed.proc.kill("SIGKILL");
+      await stopped.seen("worker_attempt", 40);
+      // Paused while it holds claims, so that it comes back with work taken from it.
+      await untilClaims(url, stopped.proc.pid);
+      stopped.proc.kill("SIGSTOP");
+      await Bun.sleep(3000);
+      stopped.proc.kill("SIGCONT");
+
+      const run = await submitter.done();
+      expect(run.code).toBe(0);
+      const counts = countsOf(run.records);
+      expect(counts.size).toBe(540);
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+      const tasks = ofType(run.records, "task");
+      expectRightResults(tasks);
+      expect(ofType(run.records, "summary")[0]).toMatchObject({ status: "completed", totals: { tasks: 540, succeeded: 540, pending: 0 } });
+      expect(ofType(run.records, "wave").map((w) => w.wave)).toEqual([1, 2, 3]);
+      expect((await stopped.done()).code).toBe(0);
+      expect((await steady.done()).code).toBe(0);
+      // The mocks' state is the backend's, one for the run: every worker's contacts are in it.
+      const sql = new Bun.SQL(url, { max: 1 });
+      const [row] = await sql`SELECT state FROM provider_state WHERE run_id = 'fleet1'`;
+      await sql.close();
+      const emails = JSON.parse(row.state).ghl.contacts.map((c: any) => c.email).filter((e: string) => /^f\d+@example\.com$/.test(e));
+      expect(new Set(emails).size).toBe(60);
+
+      // Stored once each, and what the store holds is what was printed.
+      const shown = await buddy(["show", "fleet1", "--tasks", "--attempts", "--backend", url]);
+      const stored = ofType(shown.records, "task");
+      expect(stored.length).toBe(540);
+      expect(new Set(stored.map((t) => t.task_id)).size).toBe(540);
+      expectRightResults(stored);
+      // The killed worker's attempts in flight ran again elsewhere, each counted as a crash.
+      const attempts = ofType(shown.records, "attempt");
+      const crashed = attempts.filter((a) => a.error?.code === "AGENT_CRASH");
+      expect(crashed.length).toBeGreaterThan(0);
+      for (const a of crashed) expect(stored.find((t) => t.task_id === a.task_id).attempts).toBeGreaterThan(a.attempt);
+      // A provider call is made at least once per attempt that reached it (an attempt on the
+      // killed worker may have made its call before it died), never more.
+      for (const t of stored.filter((t) => Number(t.task_id.slice(1)) % 9 === 0)) {
+        expect(emails.filter((e: string) => e === `f${t.task_id.slice(1)}@example.com`).length).toBeLessThanOrEqual(t.attempts);
+      }
+      // The paused worker came back with outcomes of attempts taken from it: refused, and the
+      // stored attempt is the crash the coordinator recorded, never the late outcome.
+      const late = stopped.records.filter((r) => r.type === "worker_attempt" && r.counted === false);
+      expect(late.length).toBeGreaterThan(0);
+      for (const r of late) {
+        const kept = attempts.find((a) => a.task_id === r.task_id && a.attempt === r.attempt);
+        expect(kept.error.code).toBe("AGENT_CRASH");
+      }
+      // Waves are barriers across machines: no attempt of wave k+1 started before wave k ended.
+      const waveOf = (task_id: string) => (Number(task_id.slice(1)) % 3) + 1;
+      for (const k of [1, 2]) {
+        const lastEnd = Math.max(...stored.filter((t) => waveOf(t.task_id) === k).map((t) => Date.parse(t.ended_at)));
+        const firstStart = Math.min(...attempts.filter((a) => waveOf(a.task_id) === k + 1).map((a) => Date.parse(a.started_at)));
+        expect(firstStart).toBeGreaterThanOrEqual(lastEnd);
+      }
+    }, 120_000);
+
+    test("a server restart mid-run: the follower and the workers reconnect, and the run completes with every task once", async () => {
+      const url = await cluster.freshDatabase("restart");
+      const dir = tempDir();
+      const file = taskFile(dir, 300, 2);
+      const submitter = start(["run", file, "--backend", url, "--threads", "1", "--run-id", "restart1", "--seed", "9", "--concurrency", "4"], {}, dir);
+      await untilRunExists(url, "restart1");
+      const helper = worker(url);
+      await submitter.seen("task", 60);
+      cluster.stop();
+      await Bun.sleep(2000);
+      cluster.start();
+      const run = await submitter.done();
+      if (run.code !== 0) console.log(`submitter exited ${run.code}, stderr:\n${run.stderr}\nlast record: ${JSON.stringify(run.records.at(-1))}`);
+      expect(run.code).toBe(0);
+      const counts = countsOf(run.records);
+      expect(counts.size).toBe(300);
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+      expectRightResults(ofType(run.records, "task"));
+      expect((await helper.done()).code).toBe(0);
+      const stored = ofType((await buddy(["show", "restart1", "--tasks", "--backend", url])).records, "task");
+      expect(new Set(stored.map((t) => t.task_id)).size).toBe(300);
+    }, 120_000);
+
+    test("the backend gone for longer than --backend-timeout: exit 4 naming it, and the run resumes once it is back", async () => {
+      const url = await cluster.freshDatabase("gone");
+      const dir = tempDir();
+      const file = taskFile(dir, 200, 2);
+      const submitter = start(["run", file, "--backend", url, "--backend-timeout", "2", "--threads", "1", "--run-id", "gone1", "--seed", "3"], {}, dir);
+      await submitter.seen("task", 20);
+      cluster.stop();
+      const stoppedAt = Date.now();
+      const run = await submitter.done();
+      cluster.start();
+      expect(run.code).toBe(4);
+      expect(run.stderr).toContain("unreachable");
+      expect(run.stderr).toContain(url.slice(0, url.lastIndexOf("/")));
+      expect(Date.now() - stoppedAt).toBeLessThan(30_000);
+      const printed = countsOf(run.records);
+      const resumed = await buddy(["resume", "gone1", "--backend", url], { cwd: dir });
+      if (resumed.code !== 0) console.log(`resume stderr:\n${resumed.stderr}`);
+      expect(resumed.code).toBe(0);
+      // Together the two print every task once: the resume runs only what was not finished.
+      for (const [id, n] of countsOf(resumed.records)) printed.set(id, (printed.get(id) ?? 0) + n);
+      expect(printed.size).toBe(200);
+      expect([...printed.values()].every((n) => n === 1)).toBe(true);
+      expect(ofType(resumed.records, "summary")[0]).toMatchObject({ status: "completed", totals: { succeeded: 200 } });
+    }, 120_000);
+
+    test("SIGTERM: a worker stops claiming, hands in what it started, gives the rest back, and exits 143", async () => {
+      const url = await cluster.freshDatabase("term");
+      const dir = tempDir();
+      const file = taskFile(dir, 240, 1);
+      const submitter = start(["run", file, "--backend", url, "--threads", "0", "--run-id", "term1", "--seed", "4", "--concurrency", "8"], {}, dir);
+      await untilRunExists(url, "term1");
+      const first = worker(url);
+      await first.seen("worker_attempt", 20);
+      first.proc.kill("SIGTERM");
+      const stoppedWorker = await first.done();
+      expect(stoppedWorker.code).toBe(143);
+      expect(stoppedWorker.records.every((r) => r.type === "worker_attempt" && r.counted === true)).toBe(true);
+      const second = worker(url);
+      const run = await submitter.done();
+      expect(run.code).toBe(0);
+      expect((await second.done()).code).toBe(0);
+      // Nothing was lost or run twice: released jobs were never started, so no attempt crashed.
+      const shown = await buddy(["show", "term1", "--tasks", "--attempts", "--backend", url]);
+      expect(ofType(shown.records, "task").length).toBe(240);
+      expect(ofType(shown.records, "attempt").every((a) => a.attempt === 1 && a.status === "succeeded")).toBe(true);
+    }, 120_000);
+
+    test("a backend with a newer schema is refused with exit 4; bad backend flags are usage errors", async () => {
+      const url = await cluster.freshDatabase("newer");
+      expect((await buddy(["runs", "--backend", url])).code).toBe(0);
+      expect((await buddy(["run", fixture("demo.jsonl"), "--backend", url, "--threads", "1"])).code).toBe(1);
+      const sql = new Bun.SQL(url, { max: 1 });
+      await sql.unsafe("UPDATE buddy_schema SET version = 99");
+      await sql.close();
+      const newer = await buddy(["runs", "--backend", url]);
+      expect(newer.code).toBe(4);
+      expect(newer.stderr).toContain("newer schema version 99");
+
+      const local = await buddy(["run", fixture("demo.jsonl"), "--threads", "0"]);
+      expect(local.code).toBe(2);
+      expect(local.stderr).toContain("--threads 0");
+      const noBackend = await buddy(["worker"]);
+      expect(noBackend.code).toBe(2);
+      expect(noBackend.stderr).toContain("--backend");
+      const wrong = await buddy(["runs", "--backend", "mysql://user:pw@host/db"]);
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).not.toContain("pw@");
+    }, 60_000);
+  });
+}
