@@ -10,7 +10,7 @@
  * rather than Bun's FileSink, whose write errors cannot be caught.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { BuddyError, EXIT, exitCodeOf } from "../core";
+import { BuddyError, EXIT, exitCodeOf, Interruption } from "../core";
 import type { OutputRecord } from "../records";
 
 // Past this many waiting bytes the lines go out at once: a simulated wave can finish thousands
@@ -146,6 +146,8 @@ export function reportError(error: unknown): number {
     }
     for (const line of error.details) process.stderr.write(`${line}\n`);
     warn(error.message);
+  } else if (error instanceof Interruption) {
+    // Already told on stderr when the signal came.
   } else {
     warn(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }

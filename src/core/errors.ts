@@ -143,6 +143,7 @@ export class BuddyError extends Error {
 }
 
 export function exitCodeOf(error: unknown): number {
+  if (error instanceof Interruption) return error.exitCode;
   if (error instanceof BuddyError && error.code in EXIT_BY_CODE) {
     return EXIT_BY_CODE[error.code as ProcessErrorCode];
   }

@@ -3,13 +3,14 @@
  * `executeRun`, which works from the store's state.
  */
 import type { RunOptions } from "../config";
-import { BuddyError, isFinished, iso, noSuchRun, randomSeed, type Deps } from "../core";
+import { BuddyError, isFinished, iso, noSuchRun, randomSeed } from "../core";
 import { taskRecord } from "../records";
-import type { RunRow, Store } from "../store";
+import type { RunRow } from "../store";
 import type { HarnessDeps, RunResult } from "./deps";
 import { executeRun, EXIT_BY_OUTCOME } from "./execute";
 import { checkArtifacts, writeArtifacts, type Artifacts } from "./artifacts";
 import { ingest } from "./ingest";
+import { leaseOrFollow } from "./follow";
 import { acquireRunLease, DEFAULT_LEASE_PERIOD_MS } from "./lease";
 import type { PreparedSource } from "./source";
 
@@ -72,10 +73,16 @@ async function resumeStored(run: RunRow, deps: HarnessDeps, replay: boolean, art
  * another process may have advanced it, or finished it, in the meantime.
  */
 async function executeOwned(run_id: string, deps: HarnessDeps, replay: boolean): Promise<RunResult> {
-  const held = await acquireRunLease(deps.store, run_id, deps.leasePeriodMs ?? DEFAULT_LEASE_PERIOD_MS, deps.logger);
+  const period = deps.leasePeriodMs ?? DEFAULT_LEASE_PERIOD_MS;
+  // On a shared backend a run executed elsewhere is followed rather than refused (SPEC 11).
+  const got = deps.store.queue ? await leaseOrFollow(run_id, deps, period) : { held: await acquireRunLease(deps.store, run_id, period, deps.logger), followed: false };
+  if ("ended" in got) return { summary: got.ended.summary!, exitCode: EXIT_BY_OUTCOME[got.ended.status as keyof typeof EXIT_BY_OUTCOME] };
+  const { held, followed } = got;
+  // What was followed is printed already.
+  const again = replay && !followed;
   try {
     const run = (await deps.store.getRun(run_id))!;
-    return (await finishedResult(run, deps, replay)) ?? (await executeRun(run, deps, held, replay));
+    return (await finishedResult(run, deps, again)) ?? (await executeRun(run, deps, held, again));
   } finally {
     await held.release();
   }

@@ -107,7 +107,7 @@ export class Worker {
   }
 
   async #loop(): Promise<void> {
-    const { queue, leaseMs, run_id } = this.#o;
+    const { queue, run_id } = this.#o;
     while (!this.#stopping()) {
       const room = this.#room();
       let claimed: ClaimedJob[] = [];

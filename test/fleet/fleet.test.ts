@@ -46,19 +46,24 @@ async function untilRunExists(url: string, run_id: string): Promise<void> {
   throw new Error(`run ${run_id} never appeared`);
 }
 
-/** Until the worker with `pid` holds a claim. */
-async function untilClaims(url: string, pid: number): Promise<void> {
+/** How many claims the worker with `pid` holds. */
+async function claimsOf(url: string, pid: number): Promise<number> {
   const sql = new Bun.SQL(url, { max: 1 });
   try {
-    for (let i = 0; i < 400; i++) {
-      const [row] = await sql`SELECT count(*)::int AS n FROM jobs WHERE worker_pid = ${pid} AND state = 'claimed'`;
-      if (row.n > 0) return;
-      await Bun.sleep(5);
-    }
-    throw new Error(`worker ${pid} never held a claim`);
+    const [row] = await sql`SELECT count(*)::int AS n FROM jobs WHERE worker_pid = ${pid} AND state = 'claimed'`;
+    return row.n;
   } finally {
     await sql.close();
   }
+}
+
+/** Until the worker with `pid` holds a claim. */
+async function untilClaims(url: string, pid: number): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if ((await claimsOf(url, pid)) > 0) return;
+    await Bun.sleep(5);
+  }
+  throw new Error(`worker ${pid} never held a claim`);
 }
 
 const worker = (url: string, ...extra: string[]): Running => start(["worker", "--backend", url, "--threads", "1", "--exit-when-idle", ...extra]);
@@ -109,12 +114,23 @@ if (serverBinaries() === undefined) {
       const submitter = start(["run", file, "--backend", url, "--threads", "0", "--run-id", "fleet1", "--seed", "5", "--concurrency", "8"], {}, dir);
       await untilRunExists(url, "fleet1");
       const [killed, stopped, steady] = [worker(url, "--lease-ms", "1000"), worker(url, "--lease-ms", "1000"), worker(url, "--lease-ms", "1000")];
+      // Killed while it holds claims (a batch claim can leave a worker without any for a while).
       await killed.seen("worker_attempt", 15);
+      for (;;) {
+        await untilClaims(url, killed.proc.pid);
+        killed.proc.kill("SIGSTOP");
+        if ((await claimsOf(url, killed.proc.pid)) > 0) break;
+        killed.proc.kill("SIGCONT");
+      }
       killed.proc.kill("SIGKILL");
       await stopped.seen("worker_attempt", 40);
-      // Paused while it holds claims, so that it comes back with work taken from it.
-      await untilClaims(url, stopped.proc.pid);
-      stopped.proc.kill("SIGSTOP");
+      // Paused while it holds claims (checked once it is frozen), so it comes back with work taken from it.
+      for (;;) {
+        await untilClaims(url, stopped.proc.pid);
+        stopped.proc.kill("SIGSTOP");
+        if ((await claimsOf(url, stopped.proc.pid)) > 0) break;
+        stopped.proc.kill("SIGCONT");
+      }
       await Bun.sleep(3000);
       stopped.proc.kill("SIGCONT");
 
@@ -237,6 +253,30 @@ if (serverBinaries() === undefined) {
       const shown = await buddy(["show", "term1", "--tasks", "--attempts", "--backend", url]);
       expect(ofType(shown.records, "task").length).toBe(240);
       expect(ofType(shown.records, "attempt").every((a) => a.attempt === 1 && a.status === "succeeded")).toBe(true);
+    }, 120_000);
+
+    test("resume of a run coordinated elsewhere follows it, printing each record once, and takes it over when its coordinator is killed", async () => {
+      const url = await cluster.freshDatabase("follow");
+      const dir = tempDir();
+      const file = taskFile(dir, 300, 3);
+      const submitter = start(["run", file, "--backend", url, "--threads", "0", "--run-id", "follow1", "--seed", "8", "--concurrency", "1"], {}, dir);
+      await untilRunExists(url, "follow1");
+      const helper = worker(url);
+      await submitter.seen("task", 20);
+      const follower = start(["resume", "follow1", "--backend", url], {}, dir);
+      await follower.seen("task", 40);
+      submitter.proc.kill("SIGKILL");
+      const followed = await follower.done();
+      expect(followed.stderr).toContain("following it");
+      expect(followed.stderr).toContain("took over the lease");
+      expect(followed.code).toBe(0);
+      const counts = countsOf(followed.records);
+      expect(counts.size).toBe(300);
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+      expectRightResults(ofType(followed.records, "task"));
+      expect(ofType(followed.records, "wave").map((w) => w.wave)).toEqual([1, 2, 3]);
+      expect(ofType(followed.records, "summary")[0]).toMatchObject({ status: "completed", totals: { succeeded: 300 } });
+      expect((await helper.done()).code).toBe(0);
     }, 120_000);
 
     test("a backend with a newer schema is refused with exit 4; bad backend flags are usage errors", async () => {

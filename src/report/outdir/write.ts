@@ -5,7 +5,7 @@
  */
 import { mkdir, realpath } from "node:fs/promises";
 import { join } from "node:path";
-import type { ReportTask, RunReport } from "../types";
+import type { RunReport } from "../types";
 import { agentFiles } from "./agent-files";
 import { clearOutDir } from "./layout";
 import { realDirectory, writeNewFile } from "./nofollow";

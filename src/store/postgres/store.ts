@@ -4,7 +4,7 @@
  * (connection.ts); what it cannot survive becomes a STORE error naming the backend.
  */
 import type { SQL } from "bun";
-import { BuddyError, type GateDecision } from "../../core";
+import type { GateDecision } from "../../core";
 import type { Signal } from "../../feedback";
 import type { Anomaly } from "../../monitor";
 import type {
@@ -26,6 +26,7 @@ import type {
   WaveRow,
 } from "../types";
 import type { WorkQueue } from "../queue";
+import { HandleState } from "../handle";
 import { applyBatch } from "./apply";
 import type { PostgresConnection } from "./connection";
 import { beginIngest } from "./ingest";
@@ -41,49 +42,48 @@ export class PostgresStore implements Store {
   readonly files: readonly StoreFile[] = [];
   readonly queue: WorkQueue | undefined;
   readonly #db: PostgresConnection;
-  readonly #readonly: boolean;
+  /** Closed, ingesting, read-only: what this handle refuses. */
+  readonly #handle: HandleState;
   /** A read-only store on a backend without buddy's schema: it has no runs, and creates nothing. */
   readonly #empty: boolean;
-  #ingest: { run_id: string; handle: RunIngest } | null = null;
-  #closed = false;
 
   constructor(db: PostgresConnection, mode: { readonly: boolean; empty: boolean }) {
     this.#db = db;
     this.location = db.location;
-    this.#readonly = mode.readonly;
+    this.#handle = new HandleState(db.location, mode.readonly);
     this.#empty = mode.empty;
     this.queue = mode.readonly ? undefined : new PostgresQueue(db);
   }
 
   async beginRun(run: NewRun): Promise<RunIngest> {
-    this.#ensureWritable();
+    this.#handle.ensureWritable();
     const handle = await beginIngest(this.#db, run, () => {
-      this.#ingest = null;
+      this.#handle.ingest = null;
     });
-    this.#ingest = { run_id: run.run_id, handle };
+    this.#handle.ingest = { run_id: run.run_id, handle };
     return handle;
   }
 
   async apply(writes: readonly StoreWrite[], fence?: Lease): Promise<void> {
-    this.#ensureWritable();
+    this.#handle.ensureWritable();
     if (writes.length === 0 && fence === undefined) return;
     const batchId = crypto.randomUUID();
     await this.#db.attempt("apply", (sql) => applyBatch(sql, batchId, writes, fence));
   }
 
   async acquireLease(run_id: string, claim: LeaseClaim): Promise<LeaseGrant> {
-    this.#ensureWritable();
+    this.#handle.ensureWritable();
     let tries = 0;
     return this.#db.attempt("lease", (sql) => acquireLease(sql, this.location, run_id, claim, tries++ > 0));
   }
 
   async renewLease(lease: Lease): Promise<void> {
-    this.#ensureWritable();
+    this.#handle.ensureWritable();
     return this.#db.attempt("lease renewal", (sql) => renewLease(sql, lease));
   }
 
   async releaseLease(lease: Lease): Promise<void> {
-    this.#ensureWritable();
+    this.#handle.ensureWritable();
     return this.#db.attempt("lease release", (sql) => releaseLease(sql, lease));
   }
 
@@ -145,30 +145,20 @@ export class PostgresStore implements Store {
 
   /** Idempotent. An open ingest is rolled back first, so teardown never commits half a run. */
   async close(): Promise<void> {
-    if (this.#closed) return;
+    if (this.#handle.closed) return;
     try {
-      await this.#ingest?.handle.abort();
+      await this.#handle.ingest?.handle.abort();
     } finally {
-      this.#closed = true;
+      this.#handle.closed = true;
       await this.#db.close();
     }
   }
 
   async #read<T>(empty: T, fn: (sql: SQL) => Promise<T>): Promise<T> {
-    this.#ensureIdle();
+    this.#handle.ensureIdle();
     if (this.#empty) return empty;
     return this.#db.attempt("read", fn);
   }
 
-  #ensureWritable(): void {
-    this.#ensureIdle();
-    if (this.#readonly) throw new BuddyError("INTERNAL", `store ${this.location} is open read-only`);
-  }
 
-  #ensureIdle(): void {
-    if (this.#closed) throw new BuddyError("INTERNAL", `store ${this.location} is closed`);
-    if (this.#ingest !== null) {
-      throw new BuddyError("INTERNAL", `the ingest of run ${this.#ingest.run_id} is open on store ${this.location}: commit or abort it first`);
-    }
-  }
 }

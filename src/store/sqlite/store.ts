@@ -3,7 +3,7 @@
  * every SQLite failure into a STORE error naming the file (errors.ts).
  */
 import type { Database } from "bun:sqlite";
-import { BuddyError, type GateDecision } from "../../core";
+import type { GateDecision } from "../../core";
 import type { Signal } from "../../feedback";
 import type { Anomaly } from "../../monitor";
 import type {
@@ -28,6 +28,7 @@ import { batchApplier, type Applier } from "./apply";
 import { IN_MEMORY } from "./connection";
 import { sqliteFiles } from "./files";
 import { storeError } from "./errors";
+import { HandleState } from "../handle";
 import { StoreIdentity } from "./identity";
 import { beginIngest, type Guard } from "./run-ingest";
 import { leaseStatements, type LeaseStatements } from "./leases";
@@ -47,17 +48,15 @@ export class SqliteStore implements Store {
   readonly #apply: Applier;
   /** Absent on a read-only store whose schema predates leases. */
   readonly #leases: LeaseStatements | undefined;
-  readonly #mode: StoreMode;
+  /** Closed, ingesting, read-only: what this handle refuses. */
+  readonly #handle: HandleState;
   readonly #busyTimeoutMs: number;
-  /** The open ingest, if any: while it is open its transaction is this connection's. */
-  #ingest: { run_id: string; handle: RunIngest } | null = null;
-  #closed = false;
 
   constructor(location: string, db: Database, busyTimeoutMs: number, mode: StoreMode) {
     this.location = location;
     this.files = sqliteFiles(location);
     this.#db = db;
-    this.#mode = mode;
+    this.#handle = new HandleState(location, mode === "readonly");
     this.#busyTimeoutMs = busyTimeoutMs;
     this.#sql = this.#guard(() => prepareStatements(db));
     this.#leases = this.#guard(() => (hasTable(db, "run_leases") ? leaseStatements(db, location) : undefined));
@@ -74,17 +73,17 @@ export class SqliteStore implements Store {
    * they would run inside the ingest's transaction and see (or commit) the half-written run.
    */
   async beginRun(run: NewRun): Promise<RunIngest> {
-    this.#ensureWritable();
+    this.#handle.ensureWritable();
     const handle = beginIngest(this.#db, this.#sql, run, this.#guard, () => {
-      this.#ingest = null;
+      this.#handle.ingest = null;
     });
-    this.#ingest = { run_id: run.run_id, handle };
+    this.#handle.ingest = { run_id: run.run_id, handle };
     return handle;
   }
 
   /** All the writes, or none of them: one transaction, committed before this returns. */
   async apply(writes: readonly StoreWrite[], fence?: Lease): Promise<void> {
-    this.#ensureWritable();
+    this.#handle.ensureWritable();
     this.#guard(() => this.#apply(writes, fence));
   }
 
@@ -158,40 +157,27 @@ export class SqliteStore implements Store {
 
   /** Idempotent. An open ingest is aborted first, so teardown never commits half a run. */
   async close(): Promise<void> {
-    if (this.#closed) return;
+    if (this.#handle.closed) return;
     try {
-      await this.#ingest?.handle.abort();
+      await this.#handle.ingest?.handle.abort();
     } finally {
-      this.#closed = true;
+      this.#handle.closed = true;
       // `true` finalizes the prepared statements and releases the file now, not at GC.
       this.#guard(() => this.#db.close(true));
     }
   }
 
   #call<T>(fn: () => T): T {
-    this.#ensureIdle();
+    this.#handle.ensureIdle();
     return this.#guard(fn);
   }
 
   #withLeases<T>(fn: (leases: LeaseStatements) => T): T {
-    this.#ensureWritable();
+    this.#handle.ensureWritable();
     return this.#guard(() => fn(this.#leases!));
   }
 
-  #ensureWritable(): void {
-    this.#ensureIdle();
-    if (this.#mode === "readonly") throw new BuddyError("INTERNAL", `store ${this.location} is open read-only`);
-  }
 
-  #ensureIdle(): void {
-    if (this.#closed) throw new BuddyError("INTERNAL", `store ${this.location} is closed`);
-    if (this.#ingest !== null) {
-      throw new BuddyError(
-        "INTERNAL",
-        `the ingest of run ${this.#ingest.run_id} is open on store ${this.location}: commit or abort it first`,
-      );
-    }
-  }
 
   readonly #guard: Guard = (fn) => {
     try {
