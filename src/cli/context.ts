@@ -13,7 +13,7 @@ export interface GlobalArgs {
 }
 
 /** `--db`, else `BUDDY_DB`, else `.buddy/buddy.db` under the working directory. */
-export function dbPath(args: GlobalArgs): string {
+function dbPath(args: GlobalArgs): string {
   // An empty value counts as unset, as shells make it easy to export one by accident.
   return resolve(args.db || process.env.BUDDY_DB || ".buddy/buddy.db");
 }

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { BuddyError, RETRY_STRATEGIES, STRATEGY_NAMES } from "../core";
 import { LIMIT_BOUNDS, RUN_DEFAULTS } from "./defaults";
 
-export { RUN_DEFAULTS, SNIPPET_SEED } from "./defaults";
+export { LIMIT_BOUNDS, RUN_DEFAULTS, SNIPPET_SEED } from "./defaults";
 export { STRATEGY_NAMES, type StrategyName } from "../core";
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);

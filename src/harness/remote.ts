@@ -9,9 +9,9 @@
  * coordinator takes it back, and the attempt ends as AGENT_CRASH, retried as any crash is.
  * Attempts queue in the order the lanes start them, which is the strategy's claim order.
  */
-import { BuddyError, type Clock, type Logger } from "../core";
+import { ATTEMPT_ERROR_CODES, BuddyError, type Clock, type Logger } from "../core";
 import { failedOutcome } from "../sandbox/failed";
-import type { SandboxOutcome, SandboxRequest } from "../sandbox";
+import { VIOLATION_TYPES, type SandboxOutcome, type SandboxRequest } from "../sandbox";
 import type { Harvested, WorkQueue } from "../store";
 import type { AttemptRunner } from "./deps";
 
@@ -189,14 +189,21 @@ export class RemoteAttempts implements AttemptRunner {
   }
 }
 
-/** An outcome from the shared backend, checked: any process that can write there could have sent it. */
+const ERROR_CODES = new Set<unknown>(ATTEMPT_ERROR_CODES);
+const VIOLATIONS = new Set<unknown>(VIOLATION_TYPES);
+
+/**
+ * An outcome from the shared backend, checked as the executor's own are not: any process that
+ * can write there could have sent it, and what it says ends up in records with schemas.
+ */
 function readOutcome(text: string): SandboxOutcome | undefined {
   try {
     const o = JSON.parse(text) as Partial<SandboxOutcome> | null;
     const ok =
-      o !== null && typeof o === "object" && typeof o.ok === "boolean" && typeof o.durationMs === "number" && Array.isArray(o.console) &&
-      o.console.every((line) => typeof line === "string") && typeof o.consoleTruncated === "boolean" && Array.isArray(o.violations) &&
-      (o.ok ? typeof o.resultJson === "string" || o.resultJson === undefined : typeof o.error?.code === "string" && typeof o.error.message === "string");
+      o !== null && typeof o === "object" && typeof o.ok === "boolean" && Number.isFinite(o.durationMs) && (o.durationMs ?? -1) >= 0 &&
+      Array.isArray(o.console) && o.console.every((line) => typeof line === "string") && typeof o.consoleTruncated === "boolean" &&
+      Array.isArray(o.violations) && o.violations.every((v) => VIOLATIONS.has(v?.violation_type) && typeof v.details === "string") &&
+      (o.ok ? typeof o.resultJson === "string" || o.resultJson === undefined : ERROR_CODES.has(o.error?.code) && typeof o.error?.message === "string");
     return ok ? (o as SandboxOutcome) : undefined;
   } catch {
     return undefined;

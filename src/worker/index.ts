@@ -1,2 +1,2 @@
 /** The scale-out worker (SPEC 11): claims a shared backend's attempts and runs them here. */
-export { Worker, type WorkerOptions } from "./worker";
+export { Worker } from "./worker";

@@ -7,6 +7,7 @@
  * jobs not started yet go back to the queue, started ones finish and are handed in.
  */
 import { hostname } from "node:os";
+import { LIMIT_BOUNDS } from "../config";
 import { iso, type Clock, type Logger } from "../core";
 import type { AttemptRunner } from "../harness";
 import type { WorkerRecord } from "../records";
@@ -278,13 +279,19 @@ export class Worker {
   }
 }
 
-/** A queued request, checked for what the executor needs; undefined when it is not one. */
+const within = (value: unknown, b: { minimum: number; maximum: number }) => Number.isInteger(value) && (value as number) >= b.minimum && (value as number) <= b.maximum;
+
+/**
+ * A queued request, checked for what the executor needs, within the bounds a task's own limits
+ * have (any process that can write to the backend could have queued it); undefined when it is not one.
+ */
 function readRequest(text: string): SandboxRequest | undefined {
   try {
     const r = JSON.parse(text) as Partial<SandboxRequest> | null;
     const t = r?.task;
-    const ok = r !== null && typeof r === "object" && typeof r.code === "string" && typeof r.inputJson === "string" && typeof r.timeoutMs === "number" &&
-      typeof r.memoryMb === "number" && typeof r.randomSeed === "number" && typeof t?.id === "string" && Number.isInteger(t.attempt) && typeof t.agent_id === "string" && Number.isInteger(t.wave);
+    const ok = r !== null && typeof r === "object" && typeof r.code === "string" && typeof r.inputJson === "string" && within(r.timeoutMs, LIMIT_BOUNDS.timeout_ms) &&
+      within(r.memoryMb, LIMIT_BOUNDS.memory_mb) && Number.isInteger(r.randomSeed) && typeof t?.id === "string" && Number.isInteger(t.attempt) && typeof t.agent_id === "string" && Number.isInteger(t.wave) &&
+      (r.uses === undefined || (Array.isArray(r.uses) && r.uses.every((u) => typeof u === "string")));
     return ok ? (r as SandboxRequest) : undefined;
   } catch {
     return undefined;

@@ -279,6 +279,30 @@ if (serverBinaries() === undefined) {
       expect((await helper.done()).code).toBe(0);
     }, 120_000);
 
+    test("jobs written into the backend by someone else cannot crash a worker: unreadable or out-of-bounds requests fail as AGENT_CRASH, hostile code in its sandbox", async () => {
+      const url = await cluster.freshDatabase("hostile");
+      expect((await buddy(["run", fixture("demo.jsonl"), "--backend", url, "--threads", "1", "--run-id", "h1"])).code).toBe(1);
+      const request = (code: string, extra: object = {}) =>
+        JSON.stringify({ code, inputJson: "null", task: { id: "csv-parse", wave: 1, attempt: 1, agent_id: "agent_0" }, timeoutMs: 200, memoryMb: 16, randomSeed: 1, ...extra });
+      const sql = new Bun.SQL(url, { max: 1 });
+      const jobs: [number, string][] = [
+        [91, "not json at all"],
+        [92, request("return 1", { memoryMb: 1e9 })],
+        [93, request("return 1", { task: null })],
+        [94, request("while (true) {}")],
+        [95, request("return globalThis.fetch === undefined")],
+      ];
+      for (const [attempt, text] of jobs) await sql`INSERT INTO jobs (run_id, task_id, attempt, request) VALUES ('h1', 'csv-parse', ${attempt}, ${text})`;
+      await sql.close();
+      const w = await buddy(["worker", "--backend", url, "--threads", "1", "--exit-when-idle"]);
+      expect(w.code).toBe(0);
+      const byAttempt = new Map(ofType(w.records, "worker_attempt").map((r) => [r.attempt, r]));
+      expect([...byAttempt.keys()].sort()).toEqual([91, 92, 93, 94, 95]);
+      for (const a of [91, 92, 93]) expect(byAttempt.get(a)).toMatchObject({ status: "failed", code: "AGENT_CRASH", counted: true });
+      expect(byAttempt.get(94)).toMatchObject({ status: "failed", code: "TIMEOUT" });
+      expect(byAttempt.get(95)).toMatchObject({ status: "succeeded" });
+    }, 60_000);
+
     test("a backend with a newer schema is refused with exit 4; bad backend flags are usage errors", async () => {
       const url = await cluster.freshDatabase("newer");
       expect((await buddy(["runs", "--backend", url])).code).toBe(0);

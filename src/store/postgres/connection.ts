@@ -25,7 +25,7 @@ const BACKOFF_FIRST_MS = 50;
 const BACKOFF_MAX_MS = 2000;
 
 /** The URL as messages name it: without a password, and without query parameters that may hold one. */
-export function backendLocation(url: string): string {
+function backendLocation(url: string): string {
   try {
     const u = new URL(url);
     u.password = "";
@@ -100,7 +100,7 @@ export class PostgresConnection {
 const RETRY_SQLSTATE = /^(57P0[1-3]|08\d\d\d)$/;
 
 /** The connection went away, or none could be made: the server may come back. */
-export function isConnectionLoss(error: unknown): boolean {
+function isConnectionLoss(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
   const { code, errno } = error as { code?: unknown; errno?: unknown };
   if (typeof errno === "string" && RETRY_SQLSTATE.test(errno)) return true;

@@ -182,7 +182,7 @@ const MIGRATIONS: readonly { name: string; sql: string }[] = [
 ];
 
 /** The schema version this code writes. */
-export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
+const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
 
 /** The backend's clock in epoch ms, as SQL: leases are timed by it, so hosts' clocks need not agree. */
 export const NOW_MS = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";

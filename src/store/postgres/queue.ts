@@ -195,7 +195,7 @@ export class PostgresQueue implements WorkQueue {
 }
 
 /** A provider call of a job that is no longer this worker's: it changes nothing. */
-export class StaleJob extends Error {
+class StaleJob extends Error {
   constructor(job: JobKey) {
     super(`attempt ${job.attempt} of task ${job.task_id} of run ${job.run_id} was taken back from this worker`);
   }

@@ -30,7 +30,7 @@ const ASSIGNMENT_COLUMNS = `a.run_id, a.task_id, a.agent_id, a.wave, a.strategy,
 
 const VIOLATION_COLUMNS = "run_id, task_id, attempt, execution_id, violation_type, details, code_preview, timestamp::float8 AS timestamp";
 
-export const LEASE_COLUMNS = "run_id, token::float8 AS token, owner, host, pid, process_started, acquired_at::float8 AS acquired_at, heartbeat_at::float8 AS heartbeat_at";
+const LEASE_COLUMNS = "run_id, token::float8 AS token, owner, host, pid, process_started, acquired_at::float8 AS acquired_at, heartbeat_at::float8 AS heartbeat_at";
 
 export async function getRun(sql: SQL, run_id: string): Promise<RunRow | undefined> {
   const [row] = await sql.unsafe(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_id = $1`, [run_id]);
