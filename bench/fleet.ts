@@ -44,13 +44,17 @@ export async function fleetRow(tasks: number): Promise<Row> {
 
 /** The submitter's wall time, with two workers started beside it and stopped after it. */
 async function fleetRun(file: string, tasks: number, url: string): Promise<number> {
-  const workers = [0, 1].map(() => Bun.spawn([BUDDY, "worker", "--backend", url, "--threads", "1", "--quiet"], { cwd: scratch, stdout: "ignore", stderr: "inherit" }));
+  const workers = [0, 1].map(() => Bun.spawn([BUDDY, "worker", "--backend", url, "--threads", "1", "--quiet"], { cwd: scratch, stdout: "ignore", stderr: "pipe" }));
   try {
     const ran = await runBuddy(["run", file, "--backend", url, "--threads", "0", "--concurrency", CONCURRENCY, "--seed", "1", "--quiet"]);
     allSucceeded(ran, tasks, `${tasks} trivial tasks through PostgreSQL`);
     return ran.ms;
   } finally {
     for (const w of workers) w.kill("SIGTERM");
-    await Promise.all(workers.map((w) => w.exited));
+    // A worker stopped by SIGTERM exits 143 and says so; anything else is worth showing.
+    for (const w of workers) {
+      const [code, stderr] = await Promise.all([w.exited, new Response(w.stderr).text()]);
+      if (code !== 143) process.stderr.write(`worker exited ${code}: ${stderr}`);
+    }
   }
 }

@@ -20,7 +20,7 @@ import type { AttemptRunner } from "./deps";
  * outcomes are collected at most that often: a statement costs the backend as much as dozens of
  * rows. With fewer out, each goes at once, as nothing would join it.
  */
-const SEND_MS = 2;
+const SEND_MS = 4;
 const LINGER_FROM = 16;
 /** Outcomes are looked for this often even without a notification (one lost with a connection). */
 const POLL_MS = 200;

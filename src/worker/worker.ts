@@ -24,7 +24,7 @@ const CLAIM_BATCH = 128;
  * Outcomes are handed in this long after the first of a batch ends: a statement costs the
  * backend about as much as a few dozen rows, so outcomes ending a millisecond apart share one.
  */
-const HAND_IN_MS = 3;
+const HAND_IN_MS = 5;
 const LINGER_PER_EXECUTOR = 4;
 /** The queue is looked at this often even without a notification. */
 const POLL_MS = 250;
