@@ -101,6 +101,21 @@ if (serverBinaries() === undefined) {
       expect(report.code).toBe(0);
       expect(JSON.parse(report.stdout).run.run_id).toBe("demo1");
       expect((await buddy(["violations", "demo1", "--backend", url])).code).toBe(0);
+      // The violation log is the backend's too: a worker's attempt touched a blocked name.
+      const touching = join(dir, "touch.jsonl");
+      const lines = [
+        { task_id: "v1", predicted_success_probability: 0.9, code: "return typeof fetch" },
+        // Below --min-confidence in a live run: the coordinator's gate refuses it, so no worker ever sees it.
+        { task_id: "low", predicted_success_probability: 0.05, code: "return 1" },
+      ];
+      writeFileSync(touching, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+      const touched = await buddy(["run", touching, "--backend", url, "--threads", "1", "--run-id", "touch1", "--live"], { cwd: dir });
+      expect(touched.code).toBe(1);
+      expect(ofType(touched.records, "task").find((t) => t.task_id === "low")).toMatchObject({ status: "rejected", attempts: 0, error: { code: "SAFETY_GATE_REJECTED" } });
+      const touchedAttempts = ofType((await buddy(["show", "touch1", "--attempts", "--backend", url])).records, "attempt");
+      expect(touchedAttempts.map((a) => a.task_id)).toEqual(["v1"]);
+      const violations = await buddy(["violations", "touch1", "--backend", url]);
+      expect(ofType(violations.records, "violation")).toMatchObject([{ run_id: "touch1", task_id: "v1", attempt: 1 }]);
       // Through the environment too, and a password never shows in what is printed.
       const env = await buddy(["runs"], { env: { BUDDY_BACKEND: url.replace("postgres@", "postgres:s3cret@") } });
       expect(env.code).toBe(0);
