@@ -190,6 +190,17 @@ export class RemoteAttempts implements AttemptRunner {
 }
 
 const ERROR_CODES = new Set<unknown>(ATTEMPT_ERROR_CODES);
+
+/** A result is stored and printed as the JSON it is: text that does not parse would break both. */
+function isJsonText(text: unknown): boolean {
+  if (typeof text !== "string") return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 const VIOLATIONS = new Set<unknown>(VIOLATION_TYPES);
 
 /**
@@ -203,7 +214,7 @@ function readOutcome(text: string): SandboxOutcome | undefined {
       o !== null && typeof o === "object" && typeof o.ok === "boolean" && Number.isFinite(o.durationMs) && (o.durationMs ?? -1) >= 0 &&
       Array.isArray(o.console) && o.console.every((line) => typeof line === "string") && typeof o.consoleTruncated === "boolean" &&
       Array.isArray(o.violations) && o.violations.every((v) => VIOLATIONS.has(v?.violation_type) && typeof v.details === "string") &&
-      (o.ok ? typeof o.resultJson === "string" || o.resultJson === undefined : ERROR_CODES.has(o.error?.code) && typeof o.error?.message === "string");
+      (o.ok ? o.resultJson === undefined || isJsonText(o.resultJson) : ERROR_CODES.has(o.error?.code) && typeof o.error?.message === "string");
     return ok ? (o as SandboxOutcome) : undefined;
   } catch {
     return undefined;

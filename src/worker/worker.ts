@@ -16,8 +16,15 @@ import type { SandboxOutcome, SandboxRequest } from "../sandbox";
 import type { ClaimedJob, ClaimRequest, RunRow, Store, WorkerIdentity, WorkQueue } from "../store";
 import { jobHost } from "./providers";
 
-/** Jobs handed to the executors at once, per executor: beyond what runs, these hide the pipe's round trip. */
-const STARTED_PER_EXECUTOR = 16;
+/**
+ * Jobs handed to the executors at once, per executor: beyond what runs, these hide the pipe's
+ * round trip and let attempts that wait on providers interleave. Each worker claims at most
+ * twice this, so a worker does not take the whole queue from the others, and on SIGTERM it
+ * finishes at most this many per executor.
+ */
+const STARTED_PER_EXECUTOR = 8;
+/** `--exit-when-idle` leaves only after this long without any work. */
+const IDLE_GRACE_MS = 5000;
 /** At most this many jobs per claim: one statement, one round trip. */
 const CLAIM_BATCH = 128;
 /**
@@ -68,6 +75,8 @@ export class Worker {
   /** Jobs may have been queued since the last claim: a notification came, or a poll is due. */
   #workSignaled = true;
   #failure: unknown;
+  /** Since when there has been no work at all, for `--exit-when-idle`. */
+  #idleSince: number | undefined;
   /** Stop without waiting for started attempts (their outcomes would no longer count). */
   #abandoned = false;
 
@@ -122,7 +131,7 @@ export class Worker {
       }
       this.#startPending();
       if (claimed.length > 0 && this.#workSignaled) continue;
-      if (claimed.length === 0 && this.#o.exitWhenIdle && this.#pending.length === 0 && this.#started.size === 0 && !(await queue.hasWork(run_id))) return;
+      if (this.#o.exitWhenIdle && (await this.#idleLongEnough(claimed.length === 0))) return;
       if (!(await this.#nap(POLL_MS))) this.#workSignaled = true;
     }
   }
@@ -131,6 +140,20 @@ export class Worker {
   abandon(): void {
     this.#abandoned = true;
     this.#poke();
+  }
+
+  /**
+   * Whether there has been no work for IDLE_GRACE_MS on end: a run just being submitted, or
+   * between two waves, has none for a moment, and must not see its workers leave.
+   */
+  async #idleLongEnough(nothingClaimed: boolean): Promise<boolean> {
+    const idle = nothingClaimed && this.#pending.length === 0 && this.#started.size === 0 && !(await this.#o.queue.hasWork(this.#o.run_id));
+    if (!idle) {
+      this.#idleSince = undefined;
+      return false;
+    }
+    this.#idleSince ??= this.#o.clock.now();
+    return this.#o.clock.now() - this.#idleSince >= IDLE_GRACE_MS;
   }
 
   /** How many more jobs this worker takes: twice what its executors are handed, so the next are at hand. */
@@ -213,6 +236,7 @@ export class Worker {
 
   async #handIn(batch: { job: ClaimedJob; outcome: SandboxOutcome }[]): Promise<void> {
     let counted: boolean[];
+    let handedIn = true;
     try {
       // The jobs of this batch leave the executors now: as many new ones come with the same round trip.
       const answer = await this.#o.queue.complete(
@@ -222,13 +246,16 @@ export class Worker {
       counted = answer.counted;
       this.#pending.push(...answer.claimed);
     } catch (error) {
+      // The backend is gone for good: these outcomes are lost with it, and the coordinator will
+      // run their attempts again once their claims run out.
       this.#fail(error);
+      handedIn = false;
       counted = batch.map(() => false);
     }
     const ended_at = iso(this.#o.clock.now());
     batch.forEach(({ job, outcome }, i) => {
       this.#started.delete(keyOf(job));
-      if (!counted[i]) this.#o.logger.warn(`worker: attempt ${job.attempt} of task ${job.task_id} of run ${job.run_id} was taken back while it ran; its outcome was refused`);
+      if (handedIn && !counted[i]) this.#o.logger.warn(`worker: attempt ${job.attempt} of task ${job.task_id} of run ${job.run_id} was taken back while it ran; its outcome was refused`);
       this.#o.emit({
         type: "worker_attempt",
         run_id: job.run_id,

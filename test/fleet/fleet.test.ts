@@ -200,6 +200,41 @@ if (serverBinaries() === undefined) {
       }
     }, 120_000);
 
+    test("a worker paused in the middle of a provider call stalls nobody: the run finishes while it is still paused, and the healthy worker is not charged", async () => {
+      const url = await cluster.freshDatabase("paused");
+      const dir = tempDir();
+      const code = "let n = 0; for (let k = 0; k < 15; k++) { await providers.ghl.createContact({ first_name: 'F', last_name: 'L', email: 'p' + input.i + '-' + k + '@example.com' }); n++; } return n";
+      const lines = Array.from({ length: 20 }, (_, i) => JSON.stringify({ task_id: `p${i}`, wave: (i % 2) + 1, predicted_success_probability: 0.9, code, input: { i }, uses: ["ghl"] }));
+      writeFileSync(join(dir, "calls.jsonl"), lines.join("\n") + "\n");
+      const submitter = start(["run", "calls.jsonl", "--backend", url, "--threads", "0", "--run-id", "paused1", "--concurrency", "8", "--mock-error-rate", "0"], {}, dir);
+      await untilRunExists(url, "paused1");
+      const workers = [worker(url, "--lease-ms", "1000"), worker(url, "--lease-ms", "1000")];
+      // Whichever holds claims once calls are under way is paused, with its claims checked frozen.
+      await Promise.race(workers.map((w) => w.seen("worker_attempt", 1)));
+      let paused: Running | undefined;
+      while (paused === undefined) {
+        for (const w of workers) {
+          if ((await claimsOf(url, w.proc.pid)) === 0) continue;
+          w.proc.kill("SIGSTOP");
+          if ((await claimsOf(url, w.proc.pid)) > 0) {
+            paused = w;
+            break;
+          }
+          w.proc.kill("SIGCONT");
+        }
+      }
+      const healthy = workers.find((w) => w !== paused)!;
+      const run = await submitter.done();
+      paused.proc.kill("SIGCONT");
+      expect(run.code).toBe(0);
+      const counts = countsOf(run.records);
+      expect(counts.size).toBe(20);
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+      for (const t of ofType(run.records, "task")) expect(t.result).toBe(15);
+      expect((await healthy.done()).records.filter((r) => r.counted === false)).toEqual([]);
+      await paused.done();
+    }, 120_000);
+
     test("a server restart mid-run: the follower and the workers reconnect, and the run completes with every task once", async () => {
       const url = await cluster.freshDatabase("restart");
       const dir = tempDir();
@@ -318,6 +353,31 @@ if (serverBinaries() === undefined) {
       expect(byAttempt.get(95)).toMatchObject({ status: "succeeded" });
     }, 60_000);
 
+    test("an outcome written into the backend by someone else that this buddy cannot read counts as a crash, not as the coordinator's", async () => {
+      const url = await cluster.freshDatabase("forged");
+      const dir = tempDir();
+      writeFileSync(join(dir, "one.jsonl"), JSON.stringify({ task_id: "only", predicted_success_probability: 0.9, code: "return 41 + 1" }) + "\n");
+      const submitter = start(["run", "one.jsonl", "--backend", url, "--threads", "0", "--run-id", "forged1", "--base-delay-ms", "10"], {}, dir);
+      await untilRunExists(url, "forged1");
+      const sql = new Bun.SQL(url, { max: 1 });
+      const forged = JSON.stringify({ ok: true, durationMs: 1, console: [], consoleTruncated: false, violations: [], resultJson: "{not json" });
+      for (let i = 0; ; i++) {
+        const rows = await sql`UPDATE jobs SET state = 'done', outcome = ${forged} WHERE run_id = 'forged1' AND state = 'queued' RETURNING attempt`;
+        if (rows.length > 0) break;
+        if (i > 400) throw new Error("the job never showed up");
+        await Bun.sleep(10);
+      }
+      await sql.close();
+      const helper = worker(url);
+      const run = await submitter.done();
+      expect(run.code).toBe(0);
+      expect(run.stderr).not.toContain("internal error");
+      expect(ofType(run.records, "task")).toMatchObject([{ task_id: "only", status: "succeeded", attempts: 2, result: 42 }]);
+      const attempts = ofType((await buddy(["show", "forged1", "--attempts", "--backend", url])).records, "attempt");
+      expect(attempts[0]).toMatchObject({ attempt: 1, error: { code: "AGENT_CRASH" } });
+      expect((await helper.done()).code).toBe(0);
+    }, 60_000);
+
     test("a backend with a newer schema is refused with exit 4; bad backend flags are usage errors", async () => {
       const url = await cluster.freshDatabase("newer");
       expect((await buddy(["runs", "--backend", url])).code).toBe(0);
@@ -338,6 +398,13 @@ if (serverBinaries() === undefined) {
       const wrong = await buddy(["runs", "--backend", "mysql://user:pw@host/db"]);
       expect(wrong.code).toBe(2);
       expect(wrong.stderr).not.toContain("pw@");
+      // URLs the client itself refuses are the user's to fix, named without their password.
+      for (const bad of [`${url}?sslmode=bogus`, url.replace("postgres@", "postgres:S3C%RET@")]) {
+        const refused = await buddy(["runs", "--backend", bad]);
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).not.toContain("internal error");
+        expect(refused.stderr).not.toContain("S3C");
+      }
     }, 60_000);
   });
 }

@@ -16,9 +16,17 @@ export interface PostgresOptions {
   timeoutMs?: number;
   /** The inspecting commands only read: nothing is created. @default false */
   readonly?: boolean;
-  /** Connections in the pool. @default 4 */
+  /** Connections in the pool. @default 6 */
   max?: number;
 }
+
+/**
+ * How long a transaction of buddy's may sit idle between its statements before the server ends
+ * its session. buddy never waits between the statements of a transaction for more than its own
+ * computing takes; a session idle for longer belongs to a process that is paused or hung, and the
+ * rows it locked (a job, the mock state) would stall every other process until it woke up.
+ */
+const IDLE_IN_TRANSACTION_MS = 5000;
 
 /** The first wait after a lost connection; each further wait doubles, up to BACKOFF_MAX_MS. */
 const BACKOFF_FIRST_MS = 50;
@@ -40,21 +48,33 @@ function backendLocation(url: string): string {
 export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//i.test(url);
 
 export class PostgresConnection {
-  readonly sql: SQL;
+  readonly sql!: SQL;
   readonly location: string;
   readonly timeoutMs: number;
   /** Closed by this process: a call still riding out a lost connection gives up at once. */
   #closed = false;
+  /**
+   * Since when no call has reached the backend, while none has since: the outage is the
+   * process's, not each call's, so once it lasts `timeoutMs` every call gives up at once.
+   */
+  #downSince: number | undefined;
 
   constructor(url: string, options: PostgresOptions) {
     this.location = backendLocation(url);
     this.timeoutMs = options.timeoutMs ?? 60_000;
-    this.sql = new SQL(url, {
-      max: options.max ?? 4,
-      // A connection attempt that hangs (a server that does not answer) counts as unreachable.
-      connectionTimeout: Math.max(1, Math.ceil(Math.min(this.timeoutMs, 10_000) / 1000)),
-      idleTimeout: 60,
-    });
+    try {
+      this.sql = new SQL(url, {
+        max: options.max ?? 6,
+        // A connection attempt that hangs (a server that does not answer) counts as unreachable.
+        connectionTimeout: Math.max(1, Math.ceil(Math.min(this.timeoutMs, 10_000) / 1000)),
+        idleTimeout: 60,
+        connection: { application_name: "buddy", idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS },
+      });
+    } catch (error) {
+      // The client refused the URL itself (a bad parameter, a bad escape): the user's to fix.
+      const why = error instanceof Error ? error.message.split(url).join(this.location) : "it cannot be parsed";
+      throw new BuddyError("USAGE", `--backend ${this.location} is not a PostgreSQL URL buddy can use: ${oneLine(why)}`);
+    }
   }
 
   /**
@@ -63,15 +83,16 @@ export class PostgresConnection {
    * unknown whether its transaction committed (apply.ts makes every batch so).
    */
   async attempt<T>(what: string, fn: (sql: SQL) => Promise<T>): Promise<T> {
-    let since: number | undefined;
     let wait = BACKOFF_FIRST_MS;
     for (;;) {
       try {
-        return await fn(this.sql);
+        const result = await fn(this.sql);
+        this.#downSince = undefined;
+        return result;
       } catch (error) {
         if (!isConnectionLoss(error) || this.#closed) throw this.error(what, error);
-        since ??= Date.now();
-        const down = Date.now() - since;
+        this.#downSince ??= Date.now();
+        const down = Date.now() - this.#downSince;
         if (down >= this.timeoutMs) {
           throw new BuddyError("STORE", `backend ${this.location} unreachable for ${Math.round(down / 1000)} s (--backend-timeout ${Math.round(this.timeoutMs / 1000)} s): ${oneLine(error)}`, { cause: error, retryable: false });
         }

@@ -19,7 +19,16 @@ const LIVE_COORDINATOR_MS = 60_000;
 
 const CLAIMED = "j.run_id, j.task_id, j.attempt, j.token::float8 AS token, j.request";
 
+/**
+ * Provider calls of one process that may hold a connection at once. A call waits on the run's
+ * mock state lock, so calls could otherwise take every connection of the pool and keep this
+ * worker's heartbeat from getting through: its claims would run out for another's slowness.
+ */
+const PROVIDER_CALLS_AT_ONCE = 3;
+
 export class PostgresQueue implements WorkQueue {
+  readonly #calls = new Gate(PROVIDER_CALLS_AT_ONCE);
+
   constructor(private readonly db: PostgresConnection) {}
 
   async enqueue(run_id: string, jobs: readonly { task_id: string; attempt: number; request: string }[]): Promise<void> {
@@ -167,6 +176,10 @@ export class PostgresQueue implements WorkQueue {
   }
 
   async providerCall<T>(job: ClaimedJob, initial: () => unknown, call: (state: unknown) => Promise<{ answer: T; state: unknown }>): Promise<T> {
+    return this.#calls.through(() => this.#providerCall(job, initial, call));
+  }
+
+  async #providerCall<T>(job: ClaimedJob, initial: () => unknown, call: (state: unknown) => Promise<{ answer: T; state: unknown }>): Promise<T> {
     return this.db.attempt("provider call", (sql: SQL) =>
       sql.begin(async (tx) => {
         const [held] = await tx.unsafe(
@@ -191,6 +204,26 @@ export class PostgresQueue implements WorkQueue {
     return async () => {
       for (const s of subs) await s.unlisten().catch(() => {});
     };
+  }
+}
+
+/** At most `size` of the functions given to `through` run at once; the others wait their turn, in order. */
+class Gate {
+  #running = 0;
+  readonly #waiting: (() => void)[] = [];
+  constructor(private readonly size: number) {}
+
+  async through<T>(fn: () => Promise<T>): Promise<T> {
+    // A slot freed goes straight to the oldest waiter, so no newcomer can slip in between.
+    if (this.#running >= this.size) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else this.#running++;
+    try {
+      return await fn();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#running--;
+    }
   }
 }
 
