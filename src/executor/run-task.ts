@@ -36,6 +36,8 @@ export interface TaskContext {
   gate(task: Task, attempt: number): string | undefined;
   runAttempt(request: SandboxRequest): Promise<SandboxOutcome>;
   record(write: StoreWrite): void;
+  /** While it returns a promise, the store is behind: the next attempt waits for it. */
+  pace?(): Promise<void> | undefined;
   /** Aborts waits between attempts when the run is stopping. */
   signal?: AbortSignal;
 }
@@ -53,6 +55,8 @@ export async function runTask(task: Task, agent_id: string, ctx: TaskContext, fi
   let started_at: number | undefined;
   const durations: number[] = [];
   for (let attempt = firstAttempt; ; attempt++) {
+    const behind = ctx.pace?.();
+    if (behind) await behind;
     const at = ctx.clock.now();
     const refusal = ctx.gate(task, attempt);
     if (refusal !== undefined) {

@@ -8,6 +8,8 @@
  */
 const BATCH_WINDOW_MS = 50;
 const BATCH_MAX_WRITES = 4000;
+/** Full batches that may wait behind the commit in flight before the run waits for them. */
+const MAX_PENDING_COMMITS = 2;
 
 import type { RunOutput } from "../records";
 import type { Lease, Store, StoreWrite } from "../store";
@@ -20,6 +22,9 @@ export class Committer {
   private scheduled = false;
   /** The commit in flight, if any: the next one waits for it. */
   private committing: Promise<void> = Promise.resolve();
+  /** Commits asked for and not done yet, and who waits for fewer (`pace`). */
+  private pending = 0;
+  private paced: (() => void)[] = [];
   /** The first store error; the run stops on it. */
   failure: unknown;
 
@@ -73,6 +78,7 @@ export class Committer {
     this.writes = [];
     this.latest.clear();
     this.records = [];
+    this.pending++;
     const commit = this.committing.then(async () => {
       if (this.failure) throw this.failure;
       try {
@@ -86,8 +92,21 @@ export class Committer {
       for (const output of records) this.emit(output);
     });
     // The chain itself never rejects: a failure is kept in `failure` for the next caller.
-    this.committing = commit.catch(() => {});
+    this.committing = commit.catch(() => {}).finally(() => {
+      this.pending--;
+      if (this.pending <= MAX_PENDING_COMMITS) for (const go of this.paced.splice(0)) go();
+    });
     return commit;
+  }
+
+  /**
+   * A promise while more commits are waiting than MAX_PENDING_COMMITS, for the producer of
+   * writes to wait on: without it a run that finishes tasks faster than the store commits them
+   * would hold every batch in memory (a million simulated tasks). Undefined when there is room.
+   */
+  pace(): Promise<void> | undefined {
+    if (this.pending <= MAX_PENDING_COMMITS) return undefined;
+    return new Promise((resolve) => this.paced.push(resolve));
   }
 
   private schedule(): void {

@@ -206,6 +206,7 @@ class RunExecution {
         return rejected(decisions)?.reason;
       },
       record: (write) => committer.record(write),
+      pace: () => committer.pace(),
     };
   }
 }

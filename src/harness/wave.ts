@@ -54,7 +54,12 @@ export async function executeWave(
       kind: "assignment",
       row: { run_id, task_id, agent_id, wave, strategy: options.strategy, predicted_success_probability: p.predicted_success_probability, priority: p.priority, assigned_at: ctx.clock.now(), reason },
     });
-  for (const p of placements) assign(p.task.task_id, p.agent.agent_id, p.reason, p.task);
+  for (const p of placements) {
+    assign(p.task.task_id, p.agent.agent_id, p.reason, p.task);
+    // A wave of a hundred thousand tasks is as many writes at once: they go out as the store takes them.
+    const behind = committer.pace();
+    if (behind) await behind;
+  }
   const attemptsSoFar = new Map(pending.map((t) => [t.task.task_id, t.attempts]));
   const { steals } = await runWave(placements, ctx, {
     agents: plan.agents,
