@@ -57,13 +57,21 @@ async function claimsOf(url: string, pid: number): Promise<number> {
   }
 }
 
-/** Until the worker with `pid` holds a claim. */
-async function untilClaims(url: string, pid: number): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if ((await claimsOf(url, pid)) > 0) return;
+/**
+ * SIGSTOPs the first of `workers` found holding claims, checked again once it is frozen (a worker
+ * hands claims in every few milliseconds); returns it.
+ */
+async function frozenWithClaims(url: string, ...workers: Running[]): Promise<Running> {
+  for (let i = 0; i < 2000; i++) {
+    for (const w of workers) {
+      if ((await claimsOf(url, w.proc.pid)) === 0) continue;
+      w.proc.kill("SIGSTOP");
+      if ((await claimsOf(url, w.proc.pid)) > 0) return w;
+      w.proc.kill("SIGCONT");
+    }
     await Bun.sleep(5);
   }
-  throw new Error(`worker ${pid} never held a claim`);
+  throw new Error("no worker ever held a claim");
 }
 
 const worker = (url: string, ...extra: string[]): Running => start(["worker", "--backend", url, "--threads", "1", "--exit-when-idle", ...extra]);
@@ -76,6 +84,16 @@ if (serverBinaries() === undefined) {
     cluster = (await startCluster())!;
   });
   afterAll(() => cluster?.destroy());
+
+  /** A run of `tasks` tasks over `waves` waves submitted to a fresh database, once it is in the backend. */
+  async function submitted(name: string, tasks: number, waves: number, ...args: string[]): Promise<{ url: string; dir: string; submitter: Running }> {
+    const url = await cluster.freshDatabase(name);
+    const dir = tempDir();
+    const file = taskFile(dir, tasks, waves);
+    const submitter = start(["run", file, "--backend", url, "--run-id", `${name}1`, ...args], {}, dir);
+    await untilRunExists(url, `${name}1`);
+    return { url, dir, submitter };
+  }
 
   describe("fleet on PostgreSQL", () => {
     test("a run on the backend prints what the same run prints locally, and the reading commands read it there", async () => {
@@ -123,29 +141,15 @@ if (serverBinaries() === undefined) {
     }, 60_000);
 
     test("540 tasks over 3 waves, three workers, one SIGKILLed and one SIGSTOPped past its lease: each task printed and stored once, right, waves apart", async () => {
-      const url = await cluster.freshDatabase("faults");
-      const dir = tempDir();
-      const file = taskFile(dir, 540, 3);
-      const submitter = start(["run", file, "--backend", url, "--threads", "0", "--run-id", "fleet1", "--seed", "5", "--concurrency", "8"], {}, dir);
-      await untilRunExists(url, "fleet1");
+      const { url, submitter } = await submitted("fleet", 540, 3, "--threads", "0", "--seed", "5", "--concurrency", "8");
       const [killed, stopped, steady] = [worker(url, "--lease-ms", "1000"), worker(url, "--lease-ms", "1000"), worker(url, "--lease-ms", "1000")];
       // Killed while it holds claims (a batch claim can leave a worker without any for a while).
       await killed.seen("worker_attempt", 15);
-      for (;;) {
-        await untilClaims(url, killed.proc.pid);
-        killed.proc.kill("SIGSTOP");
-        if ((await claimsOf(url, killed.proc.pid)) > 0) break;
-        killed.proc.kill("SIGCONT");
-      }
+      await frozenWithClaims(url, killed);
       killed.proc.kill("SIGKILL");
       await stopped.seen("worker_attempt", 40);
       // Paused while it holds claims (checked once it is frozen), so it comes back with work taken from it.
-      for (;;) {
-        await untilClaims(url, stopped.proc.pid);
-        stopped.proc.kill("SIGSTOP");
-        if ((await claimsOf(url, stopped.proc.pid)) > 0) break;
-        stopped.proc.kill("SIGCONT");
-      }
+      await frozenWithClaims(url, stopped);
       await Bun.sleep(3000);
       stopped.proc.kill("SIGCONT");
 
@@ -211,18 +215,7 @@ if (serverBinaries() === undefined) {
       const workers = [worker(url, "--lease-ms", "1000"), worker(url, "--lease-ms", "1000")];
       // Whichever holds claims once calls are under way is paused, with its claims checked frozen.
       await Promise.race(workers.map((w) => w.seen("worker_attempt", 1)));
-      let paused: Running | undefined;
-      while (paused === undefined) {
-        for (const w of workers) {
-          if ((await claimsOf(url, w.proc.pid)) === 0) continue;
-          w.proc.kill("SIGSTOP");
-          if ((await claimsOf(url, w.proc.pid)) > 0) {
-            paused = w;
-            break;
-          }
-          w.proc.kill("SIGCONT");
-        }
-      }
+      const paused = await frozenWithClaims(url, ...workers);
       const healthy = workers.find((w) => w !== paused)!;
       const run = await submitter.done();
       paused.proc.kill("SIGCONT");
@@ -236,11 +229,7 @@ if (serverBinaries() === undefined) {
     }, 120_000);
 
     test("a server restart mid-run: the follower and the workers reconnect, and the run completes with every task once", async () => {
-      const url = await cluster.freshDatabase("restart");
-      const dir = tempDir();
-      const file = taskFile(dir, 300, 2);
-      const submitter = start(["run", file, "--backend", url, "--threads", "1", "--run-id", "restart1", "--seed", "9", "--concurrency", "4"], {}, dir);
-      await untilRunExists(url, "restart1");
+      const { url, submitter } = await submitted("restart", 300, 2, "--threads", "1", "--seed", "9", "--concurrency", "4");
       const helper = worker(url);
       await submitter.seen("task", 60);
       cluster.stop();
@@ -284,11 +273,7 @@ if (serverBinaries() === undefined) {
     }, 120_000);
 
     test("SIGTERM: a worker stops claiming, hands in what it started, gives the rest back, and exits 143", async () => {
-      const url = await cluster.freshDatabase("term");
-      const dir = tempDir();
-      const file = taskFile(dir, 240, 1);
-      const submitter = start(["run", file, "--backend", url, "--threads", "0", "--run-id", "term1", "--seed", "4", "--concurrency", "8"], {}, dir);
-      await untilRunExists(url, "term1");
+      const { url, submitter } = await submitted("term", 240, 1, "--threads", "0", "--seed", "4", "--concurrency", "8");
       const first = worker(url);
       await first.seen("worker_attempt", 20);
       first.proc.kill("SIGTERM");
@@ -306,14 +291,10 @@ if (serverBinaries() === undefined) {
     }, 120_000);
 
     test("resume of a run coordinated elsewhere follows it, printing each record once, and takes it over when its coordinator is killed", async () => {
-      const url = await cluster.freshDatabase("follow");
-      const dir = tempDir();
-      const file = taskFile(dir, 300, 3);
-      const submitter = start(["run", file, "--backend", url, "--threads", "0", "--run-id", "follow1", "--seed", "8", "--concurrency", "1"], {}, dir);
-      await untilRunExists(url, "follow1");
+      const { url, submitter } = await submitted("follow", 300, 3, "--threads", "0", "--seed", "8", "--concurrency", "1");
       const helper = worker(url);
       await submitter.seen("task", 20);
-      const follower = start(["resume", "follow1", "--backend", url], {}, dir);
+      const follower = start(["resume", "follow1", "--backend", url]);
       await follower.seen("task", 40);
       submitter.proc.kill("SIGKILL");
       const followed = await follower.done();
