@@ -169,12 +169,10 @@ export class RemoteAttempts implements AttemptRunner {
 
   #outcome(h: Harvested): SandboxOutcome {
     if (h.kind === "lost") {
-      this.logger.warn(`run ${this.run_id}: attempt ${h.attempt} of task ${h.task_id}: worker pid ${h.pid} on host ${h.host} stopped renewing its claim; the attempt counts as AGENT_CRASH and runs again`);
-      return failedOutcome(
-        "AGENT_CRASH",
-        `the worker running it (pid ${h.pid} on host ${h.host}) went silent for longer than its lease (${this.leaseMs} ms)`,
-        h.held_ms,
-      );
+      // A claim no worker made (a row written by hand) has no worker to name.
+      const who = h.pid > 0 ? `worker pid ${h.pid} on host ${h.host}` : "a claim no worker made";
+      this.logger.warn(`run ${this.run_id}: attempt ${h.attempt} of task ${h.task_id}: ${who} stopped renewing its claim; the attempt counts as AGENT_CRASH and runs again`);
+      return failedOutcome("AGENT_CRASH", `the worker running it (${who}) went silent for longer than its lease`, h.held_ms);
     }
     const outcome = readOutcome(h.outcome);
     return outcome ?? failedOutcome("AGENT_CRASH", "the worker sent an outcome this buddy cannot read", 0);

@@ -9,6 +9,7 @@ import type { Store, StoreFile } from "./types";
 
 export type * from "./types";
 export type * from "./queue";
+export { LONGEST_LEASE_MS } from "./queue";
 export { isPostgresUrl } from "./postgres";
 
 /** Options of `openStore`; each backend reads its own, see each field for its default. */

@@ -9,6 +9,9 @@
  * as AGENT_CRASH), so whatever its worker sends afterwards is refused.
  */
 
+/** The longest claim a worker may take (`--lease-ms`): a longer one in the queue was not written by a worker. */
+export const LONGEST_LEASE_MS = 3_600_000;
+
 /** One job: an attempt of a task of a run. */
 export interface JobKey {
   run_id: string;
@@ -18,7 +21,8 @@ export interface JobKey {
 
 /** A job as a worker holds it: with the token its outcome must carry. */
 export interface ClaimedJob extends JobKey {
-  token: number;
+  /** Opaque: a bigint as text, compared exactly (a float would round tokens beyond 2^53). */
+  token: string;
   /** The attempt's SandboxRequest as JSON text. */
   request: string;
 }

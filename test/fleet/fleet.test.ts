@@ -359,6 +359,33 @@ if (serverBinaries() === undefined) {
       expect((await helper.done()).code).toBe(0);
     }, 60_000);
 
+    test("forged tokens, states and leases in the queue neither crash a worker nor stall the run", async () => {
+      const url = await cluster.freshDatabase("tokens");
+      const dir = tempDir();
+      const lines = Array.from({ length: 5 }, (_, i) => JSON.stringify({ task_id: `k${i}`, predicted_success_probability: 0.9, code: `return ${i}` }));
+      writeFileSync(join(dir, "five.jsonl"), lines.join("\n") + "\n");
+      const submitter = start(["run", "five.jsonl", "--backend", url, "--threads", "0", "--run-id", "tokens1", "--base-delay-ms", "10", "--concurrency", "2"], {}, dir);
+      await untilRunExists(url, "tokens1");
+      const sql = new Bun.SQL(url, { max: 1 });
+      while ((await sql`SELECT count(*)::int AS n FROM jobs WHERE run_id = 'tokens1' AND state = 'queued'`)[0].n < 5) await Bun.sleep(10);
+      // Beyond 2^53 (a float would round it), at the bigint's end, and states no worker writes.
+      await sql`UPDATE jobs SET token = 1152921504606846977 WHERE task_id = 'k0'`;
+      await sql`UPDATE jobs SET token = 9223372036854775807 WHERE task_id = 'k1'`;
+      await sql`UPDATE jobs SET state = 'claimed', worker = NULL, lease_until = NULL WHERE task_id = 'k2'`;
+      await sql`UPDATE jobs SET state = 'claimed', worker = 'x', lease_until = 9223372036854775807 WHERE task_id = 'k3'`;
+      await sql`UPDATE jobs SET state = 'weird' WHERE task_id = 'k4'`;
+      await sql.close();
+      const helper = worker(url);
+      const run = await submitter.done();
+      expect(run.code).toBe(0);
+      const tasks = ofType(run.records, "task");
+      expect(tasks.map((t) => [t.task_id, t.result]).sort()).toEqual([["k0", 0], ["k1", 1], ["k2", 2], ["k3", 3], ["k4", 4]]);
+      for (const t of tasks) expect(t.attempts).toBe(t.task_id <= "k1" ? 1 : 2);
+      const helped = await helper.done();
+      expect(helped.code).toBe(0);
+      expect(helped.records.every((r) => r.counted === true)).toBe(true);
+    }, 60_000);
+
     test("a backend with a newer schema is refused with exit 4; bad backend flags are usage errors", async () => {
       const url = await cluster.freshDatabase("newer");
       expect((await buddy(["runs", "--backend", url])).code).toBe(0);

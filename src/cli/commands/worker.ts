@@ -2,6 +2,7 @@
 import { cpus } from "node:os";
 import { BuddyError, EXIT, interruptedExitCode } from "../../core";
 import { executorAttempts } from "../../harness";
+import { LONGEST_LEASE_MS } from "../../store";
 import { Worker } from "../../worker";
 import { backendUrl, deps, executorCommand, openDb, runIdOf, type GlobalArgs } from "../context";
 import { DEFAULT_WORKER_LEASE_MS } from "../fleet";
@@ -18,7 +19,7 @@ function wholeAtLeast(name: string, value: number, min: number, max: number): nu
 export async function workerCommand(args: WorkerArgs): Promise<number> {
   if (backendUrl(args) === undefined) throw new BuddyError("USAGE", "buddy worker works on a shared backend: give --backend postgres://… (or set BUDDY_BACKEND)");
   const threads = wholeAtLeast("--threads", args.threads ?? Math.max(1, cpus().length), 1, 256);
-  const leaseMs = wholeAtLeast("--lease-ms", args["lease-ms"] ?? DEFAULT_WORKER_LEASE_MS, 100, 3_600_000);
+  const leaseMs = wholeAtLeast("--lease-ms", args["lease-ms"] ?? DEFAULT_WORKER_LEASE_MS, 100, LONGEST_LEASE_MS);
   const base = deps(args);
   const store = await openDb(args);
   const interrupt = onInterrupt();

@@ -7,7 +7,7 @@
  */
 import type { SQL } from "bun";
 import { fromJson, toJson } from "../codec";
-import type { ClaimedJob, ClaimRequest, Harvested, JobKey, WorkerIdentity, WorkQueue } from "../queue";
+import { LONGEST_LEASE_MS, type ClaimedJob, type ClaimRequest, type Harvested, type JobKey, type WorkerIdentity, type WorkQueue } from "../queue";
 import type { PostgresConnection } from "./connection";
 import { NOW_MS } from "./migrations";
 
@@ -17,7 +17,15 @@ const DONE_CHANNEL = "buddy_done";
 /** A coordinator whose run lease was renewed this recently is alive, for `hasWork`. */
 const LIVE_COORDINATOR_MS = 60_000;
 
-const CLAIMED = "j.run_id, j.task_id, j.attempt, j.token::float8 AS token, j.request";
+const CLAIMED = "j.run_id, j.task_id, j.attempt, j.token::text AS token, j.request";
+
+/**
+ * The next fencing token of a job, as SQL over the column `col`: one more, wrapping below 2^62
+ * so that even a token someone wrote into the table by hand cannot overflow the bigint.
+ */
+const nextToken = (col: string) => `(mod(${col}, 4611686018427387904) + 1)`;
+
+
 
 /**
  * Provider calls of one process that may hold a connection at once. A call waits on the run's
@@ -41,7 +49,7 @@ export class PostgresQueue implements WorkQueue {
         `WITH queued AS (
            INSERT INTO jobs (run_id, task_id, attempt, request)
            SELECT $1, v.task_id, v.attempt, v.request FROM unnest($3::text[], $4::integer[], $5::text[]) WITH ORDINALITY AS v(task_id, attempt, request, n) ORDER BY v.n
-           ON CONFLICT (run_id, task_id, attempt) DO UPDATE SET state = 'queued', token = jobs.token + 1, request = excluded.request,
+           ON CONFLICT (run_id, task_id, attempt) DO UPDATE SET state = 'queued', token = ${nextToken("jobs.token")}, request = excluded.request,
              worker = NULL, worker_host = NULL, worker_pid = NULL, claimed_at = NULL, lease_until = NULL, outcome = NULL
            RETURNING 1)
          SELECT pg_notify($2, $1) FROM (SELECT count(*) FROM queued) AS n`,
@@ -87,11 +95,11 @@ export class PostgresQueue implements WorkQueue {
            SELECT run_id, task_id, attempt FROM jobs WHERE state = 'queued' AND ($12::text IS NULL OR run_id = $12)
            ORDER BY ord LIMIT $7 FOR UPDATE SKIP LOCKED),
          claimed AS (
-           UPDATE jobs j SET state = 'claimed', token = j.token + 1, worker = $8, worker_host = $9, worker_pid = $10,
+           UPDATE jobs j SET state = 'claimed', token = ${nextToken("j.token")}, worker = $8, worker_host = $9, worker_pid = $10,
              claimed_at = ${NOW_MS}, lease_until = ${NOW_MS} + $11
            FROM pick c WHERE j.run_id = c.run_id AND j.task_id = c.task_id AND j.attempt = c.attempt
-           RETURNING j.run_id, j.task_id, j.attempt, j.token::float8 AS token, j.request, j.ord)
-         SELECT false AS claim, run_id, task_id, attempt, NULL::float8 AS token, NULL::text AS request, NULL::bigint AS ord
+           RETURNING ${CLAIMED}, j.ord)
+         SELECT false AS claim, run_id, task_id, attempt, NULL::text AS token, NULL::text AS request, NULL::bigint AS ord
            FROM counted, (SELECT count(*) FROM told) AS t
          UNION ALL
          SELECT true, run_id, task_id, attempt, token, request, ord FROM claimed`,
@@ -115,7 +123,7 @@ export class PostgresQueue implements WorkQueue {
         await Promise.all(
           jobs.map((j) =>
             tx.unsafe(
-              `UPDATE jobs SET state = 'queued', token = token + 1, worker = NULL, worker_host = NULL, worker_pid = NULL, claimed_at = NULL, lease_until = NULL
+              `UPDATE jobs SET state = 'queued', token = ${nextToken("token")}, worker = NULL, worker_host = NULL, worker_pid = NULL, claimed_at = NULL, lease_until = NULL
                WHERE run_id = $1 AND task_id = $2 AND attempt = $3 AND token = $4 AND state = 'claimed'`,
               [j.run_id, j.task_id, j.attempt, j.token],
             ),
@@ -129,16 +137,19 @@ export class PostgresQueue implements WorkQueue {
   async harvest(run_id: string, reap: boolean): Promise<Harvested[]> {
     // One statement: the outcomes, and the jobs whose lease ran out, leave the queue together.
     // A job taken back is gone, so its silent worker's outcome, heartbeat and calls are refused.
+    // A job in a state no worker writes (no lease, one longer than any worker takes, an unknown
+    // state: rows someone wrote by hand) is taken back at once, as nothing would ever end it.
     const rows = await this.db.attempt("harvest", (sql) =>
       sql.unsafe(
         `WITH lost AS (
-           DELETE FROM jobs WHERE run_id = $1 AND $2::boolean AND state = 'claimed' AND lease_until < ${NOW_MS}
+           DELETE FROM jobs WHERE run_id = $1 AND $2::boolean AND state NOT IN ('queued', 'done')
+             AND (state <> 'claimed' OR lease_until IS NULL OR lease_until < ${NOW_MS} OR lease_until > ${NOW_MS} + $3)
            RETURNING task_id, attempt, 'lost' AS state, NULL::text AS outcome, worker_host, worker_pid, (${NOW_MS} - claimed_at)::float8 AS held_ms),
          done AS (
            DELETE FROM jobs WHERE run_id = $1 AND state = 'done'
            RETURNING task_id, attempt, 'done' AS state, outcome, worker_host, worker_pid, 0::float8 AS held_ms)
          SELECT * FROM lost UNION ALL SELECT * FROM done`,
-        [run_id, reap],
+        [run_id, reap, LONGEST_LEASE_MS],
       ),
     );
     return (rows as { task_id: string; attempt: number; state: string; outcome: string | null; worker_host: string | null; worker_pid: number | null; held_ms: number | null }[]).map(
