@@ -69,7 +69,7 @@ function cli(argv: string[]): Argv {
     .command(
       "runs",
       "list runs, newest first",
-      (y) => y.option("limit", { type: "number", default: 50 }).example("$0 runs | jq -r .run_id", "the ids of recent runs"),
+      (y) => y.option("limit", { type: "string", default: "50", describe: "at most this many runs (an integer ≥ 1)" }).example("$0 runs | jq -r .run_id", "the ids of recent runs"),
       handle(runsCommand),
     )
     .command(

@@ -4,7 +4,7 @@
  * limits with the same rule as `run` (SPEC 1, 5).
  */
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buddy, tempDir } from "./helpers";
 
@@ -81,4 +81,15 @@ describe("an option error is said once", () => {
     expect(two.stderr.split("\n").filter((l) => l.includes("--agents")).length).toBe(1);
     expect(two.stderr).toContain("buddy: 2 invalid options\n");
   });
+});
+
+test("runs --limit that is not an integer ≥ 1 is a usage error naming the value, before any store is opened", async () => {
+  const dir = tempDir();
+  for (const bad of ["abc", "0", "-3", "1.5"]) {
+    const ran = await buddy(["runs", "--limit", bad, "--db", join(dir, "none.db")], { cwd: dir });
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain(`--limit must be an integer ≥ 1, got "${bad}"`);
+  }
+  expect(existsSync(join(dir, "none.db"))).toBe(false);
+  expect((await buddy(["runs", "--limit", "3", "--db", join(dir, "none.db")], { cwd: dir })).code).toBe(0);
 });
