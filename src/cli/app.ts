@@ -19,12 +19,13 @@ import { workerCommand } from "./commands/worker";
 import { DEFAULT_WORKER_LEASE_MS } from "./fleet";
 import { STDIN_ARG } from "./context";
 import { endOutput, reportError, stdoutClosedAtStart, warn } from "./io";
-import { installStopSignals } from "./process-signals";
+import { installStopSignals, quietStops } from "./process-signals";
 
 type Handler = (args: any) => number | Promise<number>;
 
 /** Every command resolves to an exit code; errors become one message on stderr and their code. */
 const handle = (fn: Handler) => async (args: any) => {
+  quietStops(args.quiet === true);
   try {
     process.exitCode = await fn(args);
   } catch (error) {

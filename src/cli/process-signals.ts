@@ -15,6 +15,16 @@ type OnStop = (name: StopSignal) => void;
 const exitNow: OnStop = (name) => process.exit(EXIT_BY_SIGNAL[name]);
 let onStop: OnStop = exitNow;
 let installed = false;
+/** `--quiet`: what a stop signal does is not said on stderr, only done (SPEC 3: nothing but errors). */
+let quiet = false;
+
+export function quietStops(on: boolean): void {
+  quiet = on;
+}
+
+const tell = (line: string) => {
+  if (!quiet) process.stderr.write(line);
+};
 
 /** Routes every stop signal to the current handler; called once, before any command runs. */
 export function installStopSignals(): void {
@@ -46,7 +56,7 @@ export function onInterrupt(): InterruptHandle {
   const controller = new AbortController();
   const dispose = handleWith((name) => {
     if (controller.signal.aborted) process.exit(EXIT_BY_SIGNAL[name]);
-    process.stderr.write(`buddy: interrupted by ${name}; finishing attempts in flight (again to quit now)\n`);
+    tell(`buddy: interrupted by ${name}; finishing attempts in flight (again to quit now)\n`);
     controller.abort(new Interruption(name));
   });
   return {
@@ -65,7 +75,7 @@ export function onInterrupt(): InterruptHandle {
  */
 export async function exitOnSignalDuring<T>(work: () => Promise<T>): Promise<T> {
   const restore = handleWith((name) => {
-    process.stderr.write("buddy: interrupted while reading the input; nothing was stored\n");
+    tell("buddy: interrupted while reading the input; nothing was stored\n");
     exitNow(name);
   });
   try {

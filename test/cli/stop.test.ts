@@ -67,11 +67,22 @@ describe("every stop signal ends a run like SIGTERM: 143, interrupted, resumable
       const code = await run.proc.exited;
       const out = records(await run.rest());
       expect({ signal, code }).toEqual({ signal, code: 143 });
-      expect(await run.stderr).toContain(`buddy: interrupted by ${signal}`);
+      // --quiet: nothing on stderr but errors, also when stopped.
+      expect(await run.stderr).toBe("");
       expect(out.at(-1)).toMatchObject({ type: "summary", run_id: signal, status: "interrupted" });
       await expectResumable(dir, signal, 30);
     }
   }, 120_000);
+
+  test("without --quiet, a stop signal is said on stderr before the run stops", async () => {
+    const dir = tempDir();
+    const run = spawn(["run", slowFile(dir, 30), "--run-id", "told", ...SLOW.filter((a) => a !== "--quiet")], dir);
+    await run.firstLine();
+    run.proc.kill("SIGTERM");
+    expect(await run.proc.exited).toBe(143);
+    await run.rest();
+    expect(await run.stderr).toContain("buddy: interrupted by SIGTERM; finishing attempts in flight");
+  }, 60_000);
 
   test("SIGHUP to the whole process group (a closed terminal): executors ignore it, the run stops gracefully", async () => {
     const dir = tempDir();
