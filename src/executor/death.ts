@@ -14,7 +14,7 @@
  */
 import type { SandboxOutcome } from "../sandbox/types";
 import { failedOutcome } from "../sandbox/failed";
-import { isDue, type Job, type Slot } from "./held";
+import { answeredInTime, isDue, type Job, type Slot } from "./held";
 import { KILL_GRACE_MS, killAfterMs } from "./protocol";
 
 /**
@@ -46,7 +46,9 @@ function charged(slot: Slot, jobs: Job[]): Map<Job, SandboxOutcome> {
     // The alarm's attempt, if alone, or if due by this process's clock too: a kill time that
     // moved just as the alarm fired can leave `alarmFor` naming the wrong one, and a wrong
     // charge is worse than a second run (the holder runs alone next, where it is alone).
-    const named = jobs.find((job) => job.id === slot.alarmFor && job.started !== undefined);
+    // Never one whose answer was sent in time but still waited in the pipe: the executor, busy
+    // with another attempt until just before, would have stopped its kill time on reading it.
+    const named = jobs.find((job) => job.id === slot.alarmFor && job.started !== undefined && !answeredInTime(job));
     const alarmed = named && (jobs.length === 1 || isDue(named, performance.now() + DUE_TOLERANCE_MS)) ? named : undefined;
     if (alarmed === undefined || !pays(alarmed)) return charged;
     // Its alarm fired exactly KILL_GRACE_MS past that attempt's deadline on the executor's clock.

@@ -40,6 +40,12 @@ interface Started {
   heldOffMs: number;
   /** Answered and waiting for the thread (protocol.ts, `ready`): its own time stands still. */
   paused: boolean;
+  /**
+   * performance.now() when the supervisor sent it an answer the executor has not said it took
+   * (`ready`): the answer may wait in the pipe while another attempt holds the thread, and the
+   * attempt's own time stands still from then on, as the executor counts it (thread.ts).
+   */
+  answeredAt?: number;
   backstop: ReturnType<typeof setTimeout>;
 }
 
@@ -58,5 +64,13 @@ export interface Slot {
   answered: boolean;
 }
 
-/** It has started, is not waiting for the thread, and its kill time has come by `at`. */
-export const isDue = (job: Job, at: number): boolean => job.started !== undefined && !job.started.paused && job.started.killAt <= at;
+/**
+ * It has started, is not waiting for the thread, and its kill time has come by `at`, or by the
+ * time an answer still in the pipe was sent to it: from then on it was not running.
+ */
+export const isDue = (job: Job, at: number): boolean =>
+  job.started !== undefined && !job.started.paused && job.started.killAt <= Math.min(at, job.started.answeredAt ?? Infinity);
+
+/** An answer was sent to it before its kill time came, and its executor never took it: it has not overrun. */
+export const answeredInTime = (job: Job): boolean =>
+  job.started?.answeredAt !== undefined && job.started.answeredAt < job.started.killAt;

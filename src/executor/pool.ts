@@ -197,6 +197,7 @@ export class ExecutorPool {
         const answer = (resultJson: string) => {
           if (slot.killed || slot.held.get(message.id) !== job) return;
           if (--job.callsOut === 0) slot.runnable++;
+          if (job.started !== undefined && !job.started.paused) job.started.answeredAt ??= performance.now();
           this.send(slot, { type: "provider_result", id: message.id, seq: message.seq, resultJson, sentAt: Date.now() });
         };
         // The answers the in-process sandbox gives too: no host, no providers; a host that fails, a 500.
@@ -245,6 +246,7 @@ export class ExecutorPool {
     const started = slot.held.get(id)?.started;
     if (started === undefined) return;
     started.paused = true;
+    started.answeredAt = undefined;
     clearTimeout(started.backstop);
   }
 
@@ -257,6 +259,7 @@ export class ExecutorPool {
       started.heldOffMs = heldOffMs;
     }
     started.paused = false;
+    started.answeredAt = undefined;
     clearTimeout(started.backstop);
     started.backstop = this.backstop(slot, started.killAt, started.alarm);
   }

@@ -104,7 +104,8 @@ test("an executor that dies by itself holding several attempts charges none: eac
   const pool = oneExecutor({ info: () => {}, warn: (m) => warnings.push(m) });
   const { host, calls } = slowHost(400);
   const waiting = ["d1", "d2", "d3"].map((id) => pool.run(request(id, CALL), host));
-  await Bun.sleep(200);
+  // Killed once all three wait on their calls (answered after 400 ms), however slow their start.
+  while (calls.size < 3) await Bun.sleep(5);
   const [first] = liveChildren();
   process.kill(first!, "SIGKILL");
   const outcomes = await Promise.all(waiting);
@@ -115,7 +116,7 @@ test("an executor that dies by itself holding several attempts charges none: eac
   ]);
   // Alone now: its executor's death is its own.
   const alone = pool.run(request("d4", CALL), host);
-  await Bun.sleep(200);
+  while (!calls.has("d4")) await Bun.sleep(5);
   for (const pid of liveChildren()) process.kill(pid, "SIGKILL");
   expect((await alone).error?.code).toBe("AGENT_CRASH");
 });

@@ -66,6 +66,8 @@ async function frozenWithClaims(url: string, ...workers: Running[]): Promise<Run
     for (const w of workers) {
       if ((await claimsOf(url, w.proc.pid)) === 0) continue;
       w.proc.kill("SIGSTOP");
+      // A hand-in sent just before the stop still lands (and may claim more): count after it.
+      await Bun.sleep(300);
       if ((await claimsOf(url, w.proc.pid)) > 0) return w;
       w.proc.kill("SIGCONT");
     }

@@ -11,11 +11,17 @@
  * attempt starts (and its deadline runs) that an engine is free for it: `prepare` is the bridge.
  * One spare is kept loading or loaded beyond the engines in use, so the next attempt rarely waits.
  */
-import { wasmMemoryBytes } from "../limits";
+import { MODULE_INITIAL_BYTES, wasmMemoryBytes } from "../limits";
 import { loadEngine, type Engine } from "./engine";
 
 /** Distinct memory caps kept loaded; each costs at least 16 MiB of memory per engine. */
 const MAX_CAPS = 4;
+
+/**
+ * A WASM memory never shrinks: an engine whose attempt grew it beyond this is dropped, not kept,
+ * so what an executor holds between attempts stays small whatever its attempts allocated.
+ */
+const KEPT_MEMORY_BYTES = 2 * MODULE_INITIAL_BYTES;
 
 interface CapEntry {
   memoryMb: number;
@@ -73,6 +79,7 @@ export class EnginePool {
 
   /** Gives a healthy engine back for the next attempt. */
   release(memoryMb: number, engine: Engine): void {
+    if (engine.memory.buffer.byteLength > KEPT_MEMORY_BYTES) return this.discard(memoryMb);
     const entry = this.caps.get(wasmMemoryBytes(memoryMb));
     // A cap evicted while the attempt ran: its engines go with the garbage collector.
     if (entry !== undefined) entry.free.push(engine);
