@@ -64,13 +64,10 @@ export interface Slot {
   answered: boolean;
 }
 
-/**
- * It has started, is not waiting for the thread, and its kill time has come by `at`, or by the
- * time an answer still in the pipe was sent to it: from then on it was not running.
- */
-export const isDue = (job: Job, at: number): boolean =>
-  job.started !== undefined && !job.started.paused && job.started.killAt <= Math.min(at, job.started.answeredAt ?? Infinity);
-
 /** An answer was sent to it before its kill time came, and its executor never took it: it has not overrun. */
 export const answeredInTime = (job: Job): boolean =>
   job.started?.answeredAt !== undefined && job.started.answeredAt < job.started.killAt;
+
+/** It has started, is not waiting for the thread (nor answered in time), and its kill time has come by `at`. */
+export const isDue = (job: Job, at: number): boolean =>
+  job.started !== undefined && !job.started.paused && !answeredInTime(job) && job.started.killAt <= at;
