@@ -197,7 +197,9 @@ export class ExecutorPool {
         const answer = (resultJson: string) => {
           if (slot.killed || slot.held.get(message.id) !== job) return;
           if (--job.callsOut === 0) slot.runnable++;
-          if (job.started !== undefined && !job.started.paused) job.started.answeredAt ??= performance.now();
+          // Only an attempt waiting for the thread stops its own time: one that holds it (its call
+          // not awaited, while it runs on) keeps running, and keeps its kill time.
+          if (job.started !== undefined && !job.started.paused && slot.onThread !== job.id) job.started.answeredAt ??= performance.now();
           this.send(slot, { type: "provider_result", id: message.id, seq: message.seq, resultJson, sentAt: Date.now() });
         };
         // The answers the in-process sandbox gives too: no host, no providers; a host that fails, a 500.

@@ -184,3 +184,12 @@ test("nothing one attempt does is visible to another in the same executor while 
   expect(JSON.parse(p.resultJson!)).toBe(42);
   expect(JSON.parse(r.resultJson!)).toEqual(["undefined", null, 1]);
 });
+
+test("an attempt that holds the thread while its own call is answered is still charged at its deadline: no endless re-run", async () => {
+  const pool = oneExecutor();
+  const { host, calls } = slowHost(20);
+  // The call is not awaited: its answer comes while the attempt itself is stuck in a native loop.
+  const outcome = await pool.run(request("spin", `providers.ghl.getContact(task.id); ${STUCK}`, { timeoutMs: 300 }), host);
+  expect(outcome.error?.code).toBe("TIMEOUT");
+  expect(calls.get("spin")).toBe(1);
+}, 20_000);
