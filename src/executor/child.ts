@@ -37,7 +37,8 @@ function writeLine(line: string): void {
  * quickjs-emscripten's handles), which the collector lets pile up: a task flooding console.warn
  * took an executor from 70 MB to 360 MB, and a run's tree past 1.4 GB. Past this size an
  * executor collects after each attempt, so its memory between attempts stays bounded whatever its
- * tasks did; a normal executor stays far below it, and the check costs ~10 µs.
+ * tasks did (at most twice what it really holds); a normal executor stays far below it, and the
+ * check costs ~10 µs.
  */
 const COLLECT_ABOVE_RSS_BYTES = 256 * 1024 ** 2;
 
@@ -102,6 +103,7 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
   });
 
   const running = new Set<Promise<void>>();
+  let collectAbove = COLLECT_ABOVE_RSS_BYTES;
   for (;;) {
     const job = queue.shift();
     if (!job) {
@@ -129,7 +131,12 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
       deadlines.arm();
       thread.ended(job.id);
       send({ type: "outcome", id: job.id, outcome, alarmFor: deadlines.first });
-      if (process.memoryUsage.rss() > COLLECT_ABOVE_RSS_BYTES) Bun.gc(true);
+      if (process.memoryUsage.rss() > collectAbove) {
+        Bun.gc(true);
+        // Memory that is really held (many attempts in flight) is not collected again and again:
+        // the next collection waits until the executor has doubled, so pauses stay rare.
+        collectAbove = Math.max(COLLECT_ABOVE_RSS_BYTES, 2 * process.memoryUsage.rss());
+      }
     });
     running.add(attempt);
     void attempt.finally(() => running.delete(attempt));
