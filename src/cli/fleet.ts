@@ -18,7 +18,7 @@ export const DEFAULT_WORKER_LEASE_MS = 10_000;
 
 export function fleetAttempts(store: Store, queue: WorkQueue, command: readonly string[], deps: Deps, env: Record<string, string | undefined>): HarnessDeps["attempts"] {
   return (threads, run_id) => {
-    const remote = new RemoteAttempts(queue, run_id, DEFAULT_WORKER_LEASE_MS, deps.clock, deps.logger);
+    const remote = new RemoteAttempts(queue, run_id, DEFAULT_WORKER_LEASE_MS, deps.logger);
     const stop = new AbortController();
     const worker =
       threads > 0

@@ -9,7 +9,7 @@
  * coordinator takes it back, and the attempt ends as AGENT_CRASH, retried as any crash is.
  * Attempts queue in the order the lanes start them, which is the strategy's claim order.
  */
-import { ATTEMPT_ERROR_CODES, BuddyError, type Clock, type Logger } from "../core";
+import { ATTEMPT_ERROR_CODES, BuddyError, type Logger } from "../core";
 import { failedOutcome } from "../sandbox/failed";
 import { VIOLATION_TYPES, type SandboxOutcome, type SandboxRequest } from "../sandbox";
 import type { Harvested, WorkQueue } from "../store";
@@ -44,8 +44,8 @@ export class RemoteAttempts implements AttemptRunner {
   #timer: ReturnType<typeof setInterval> | undefined;
   #harvesting = false;
   #harvestAgain = false;
-  /** The last harvest was quick: the backend answered, and so could the workers. */
-  #healthy = false;
+  /** The queue's outages this coordinator has recovered from. */
+  #outagesSeen = 0;
   #failure: unknown;
   #closed = false;
 
@@ -54,7 +54,6 @@ export class RemoteAttempts implements AttemptRunner {
     private readonly run_id: string,
     /** A worker's claim lives this long without a heartbeat (`--lease-ms`). */
     private readonly leaseMs: number,
-    private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
 
@@ -133,15 +132,18 @@ export class RemoteAttempts implements AttemptRunner {
     try {
       do {
         this.#harvestAgain = false;
-        const reap = this.#healthy;
-        const began = this.clock.now();
-        const got = await this.queue.harvest(this.run_id, reap);
+        // Claims are taken back only while the backend has been reachable since the last
+        // harvest. A slow harvest is no outage: on a busy machine, slow answers must not keep a
+        // silent worker's claims alive for ever.
+        const got = await this.queue.harvest(this.run_id, this.queue.outages() === this.#outagesSeen);
         for (const h of got) this.#settle(h.task_id, h.attempt, () => this.#outcome(h));
-        // A harvest that waited out an outage of the backend: the workers were cut off as long,
-        // and get a whole lease to renew their claims before any is taken back; and what that
-        // harvest removed may have been lost with its answer.
-        this.#healthy = this.clock.now() - began < this.leaseMs / 4;
-        if (!this.#healthy) await this.#recover();
+        // After an outage the workers were cut off as long, and get a whole lease to renew their
+        // claims before any is taken back; and what a harvest removed may have been lost with its answer.
+        const outages = this.queue.outages();
+        if (outages !== this.#outagesSeen) {
+          this.#outagesSeen = outages;
+          await this.#recover();
+        }
       } while (this.#harvestAgain);
     } catch (error) {
       this.#fail(error);

@@ -64,10 +64,16 @@ export interface WorkQueue {
   release(jobs: readonly ClaimedJob[]): Promise<void>;
   /**
    * The coordinator's collection, removing what it returns: jobs with an outcome, and with `reap`
-   * jobs whose lease ran out (taken back: their worker's outcome will be refused). When the answer
-   * is lost with a connection, what it removed is gone: `inQueue` then tells which jobs are left.
+   * jobs whose lease ran out (taken back: their worker's outcome will be refused), unless the
+   * call had to ride out a lost connection. When the answer is lost with a connection, what it
+   * removed is gone: `inQueue` then tells which jobs are left.
    */
   harvest(run_id: string, reap: boolean): Promise<Harvested[]>;
+  /**
+   * How often this process has lost its connection to the backend so far. While it could not
+   * reach the backend, its workers likely could not either: their leases ran out without them.
+   */
+  outages(): number;
   /** Every job of the run still in the queue, whatever its state. */
   inQueue(run_id: string): Promise<JobKey[]>;
   /** Gives every claimed job of the run a fresh lease: after the coordinator itself lost the backend for a while, its workers did too. */

@@ -156,7 +156,8 @@ if (serverBinaries() === undefined) {
       stopped.proc.kill("SIGCONT");
 
       const run = await submitter.done();
-      expect(run.code).toBe(0);
+      // On failure, the diff shows what the submitter said.
+      expect({ code: run.code, stderr: run.code === 0 ? "" : run.stderr }).toEqual({ code: 0, stderr: "" });
       const counts = countsOf(run.records);
       expect(counts.size).toBe(540);
       expect([...counts.values()].every((n) => n === 1)).toBe(true);

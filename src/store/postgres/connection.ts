@@ -31,6 +31,13 @@ const IDLE_IN_TRANSACTION_MS = 5000;
 /** The first wait after a lost connection; each further wait doubles, up to BACKOFF_MAX_MS. */
 const BACKOFF_FIRST_MS = 50;
 const BACKOFF_MAX_MS = 2000;
+/**
+ * A statement the server chose as a deadlock's victim (or a serialization failure) was rolled
+ * back whole, and runs again after CONFLICT_WAIT_MS × its tries; the other side has gone on by
+ * then. The backend is reachable meanwhile: no outage, and no `--backend-timeout`.
+ */
+const CONFLICT_TRIES = 20;
+const CONFLICT_WAIT_MS = 5;
 
 /** The URL as messages name it: without a password, and without query parameters that may hold one. */
 function backendLocation(url: string): string {
@@ -58,6 +65,7 @@ export class PostgresConnection {
    * process's, not each call's, so once it lasts `timeoutMs` every call gives up at once.
    */
   #downSince: number | undefined;
+  #losses = 0;
 
   constructor(url: string, options: PostgresOptions) {
     this.location = backendLocation(url);
@@ -79,18 +87,25 @@ export class PostgresConnection {
 
   /**
    * Runs `fn`, again after a lost connection, until it succeeds or the backend has been
-   * unreachable for `timeoutMs`. `fn` must be safe to run again when a lost connection leaves
-   * unknown whether its transaction committed (apply.ts makes every batch so).
+   * unreachable for `timeoutMs`, and again when the server rolled it back as a deadlock's victim.
+   * `fn` must be safe to run again when a lost connection leaves unknown whether its transaction
+   * committed (apply.ts makes every batch so).
    */
   async attempt<T>(what: string, fn: (sql: SQL) => Promise<T>): Promise<T> {
     let wait = BACKOFF_FIRST_MS;
+    let conflicts = 0;
     for (;;) {
       try {
         const result = await fn(this.sql);
         this.#downSince = undefined;
         return result;
       } catch (error) {
+        if (isConflict(error) && ++conflicts < CONFLICT_TRIES && !this.#closed) {
+          await Bun.sleep(CONFLICT_WAIT_MS * conflicts);
+          continue;
+        }
         if (!isConnectionLoss(error) || this.#closed) throw this.error(what, error);
+        this.#losses++;
         this.#downSince ??= Date.now();
         const down = Date.now() - this.#downSince;
         if (down >= this.timeoutMs) {
@@ -100,6 +115,11 @@ export class PostgresConnection {
         wait = Math.min(wait * 2, BACKOFF_MAX_MS);
       }
     }
+  }
+
+  /** Connections to the backend lost so far, by any call of this process (each retried call counts once per loss). */
+  get losses(): number {
+    return this.#losses;
   }
 
   /** A failure as the STORE error the user sees; a BuddyError passes as is. */
@@ -119,6 +139,11 @@ export class PostgresConnection {
 
 /** Server error classes that mean "not now, try again": shutdown, crash, starting up (57P0x), connection (08). */
 const RETRY_SQLSTATE = /^(57P0[1-3]|08\d\d\d)$/;
+
+/** SQLSTATEs of a transaction rolled back for another's sake: deadlock detected, serialization failure. */
+const CONFLICT_SQLSTATE = new Set(["40P01", "40001"]);
+
+const isConflict = (error: unknown) => typeof error === "object" && error !== null && CONFLICT_SQLSTATE.has((error as { errno?: unknown }).errno as string);
 
 /** The connection went away, or none could be made: the server may come back. */
 function isConnectionLoss(error: unknown): boolean {

@@ -25,8 +25,6 @@ const CLAIMED = "j.run_id, j.task_id, j.attempt, j.token::text AS token, j.reque
  */
 const nextToken = (col: string) => `(mod(${col}, 4611686018427387904) + 1)`;
 
-
-
 /**
  * Provider calls of one process that may hold a connection at once. A call waits on the run's
  * mock state lock, so calls could otherwise take every connection of the pool and keep this
@@ -139,17 +137,26 @@ export class PostgresQueue implements WorkQueue {
     // A job taken back is gone, so its silent worker's outcome, heartbeat and calls are refused.
     // A job in a state no worker writes (no lease, one longer than any worker takes, an unknown
     // state: rows someone wrote by hand) is taken back at once, as nothing would ever end it.
+    // Sent again after a lost connection, it takes nothing back: the workers were cut off too.
+    // Rows someone holds locked (a hand-in or heartbeat under way, a provider call of a paused
+    // worker) are skipped, left to the next harvest: it never waits on a worker, so a worker
+    // paused in a transaction does not stall the run, and no lock order can deadlock it.
+    const losses = this.db.losses;
     const rows = await this.db.attempt("harvest", (sql) =>
       sql.unsafe(
         `WITH lost AS (
-           DELETE FROM jobs WHERE run_id = $1 AND $2::boolean AND state NOT IN ('queued', 'done')
-             AND (state <> 'claimed' OR lease_until IS NULL OR lease_until < ${NOW_MS} OR lease_until > ${NOW_MS} + $3)
-           RETURNING task_id, attempt, 'lost' AS state, NULL::text AS outcome, worker_host, worker_pid, (${NOW_MS} - claimed_at)::float8 AS held_ms),
+           DELETE FROM jobs j USING (
+             SELECT task_id, attempt FROM jobs WHERE run_id = $1 AND $2::boolean AND state NOT IN ('queued', 'done')
+               AND (state <> 'claimed' OR lease_until IS NULL OR lease_until < ${NOW_MS} OR lease_until > ${NOW_MS} + $3)
+             FOR UPDATE SKIP LOCKED) AS x
+           WHERE j.run_id = $1 AND j.task_id = x.task_id AND j.attempt = x.attempt
+           RETURNING j.task_id, j.attempt, 'lost' AS state, NULL::text AS outcome, j.worker_host, j.worker_pid, (${NOW_MS} - j.claimed_at)::float8 AS held_ms),
          done AS (
-           DELETE FROM jobs WHERE run_id = $1 AND state = 'done'
-           RETURNING task_id, attempt, 'done' AS state, outcome, worker_host, worker_pid, 0::float8 AS held_ms)
+           DELETE FROM jobs j USING (SELECT task_id, attempt FROM jobs WHERE run_id = $1 AND state = 'done' FOR UPDATE SKIP LOCKED) AS x
+           WHERE j.run_id = $1 AND j.task_id = x.task_id AND j.attempt = x.attempt
+           RETURNING j.task_id, j.attempt, 'done' AS state, j.outcome, j.worker_host, j.worker_pid, 0::float8 AS held_ms)
          SELECT * FROM lost UNION ALL SELECT * FROM done`,
-        [run_id, reap, LONGEST_LEASE_MS],
+        [run_id, reap && this.db.losses === losses, LONGEST_LEASE_MS],
       ),
     );
     return (rows as { task_id: string; attempt: number; state: string; outcome: string | null; worker_host: string | null; worker_pid: number | null; held_ms: number | null }[]).map(
@@ -158,6 +165,10 @@ export class PostgresQueue implements WorkQueue {
           ? { kind: "done", run_id, task_id: r.task_id, attempt: r.attempt, outcome: r.outcome ?? "null" }
           : { kind: "lost", run_id, task_id: r.task_id, attempt: r.attempt, host: r.worker_host ?? "?", pid: r.worker_pid ?? 0, held_ms: r.held_ms ?? 0 },
     );
+  }
+
+  outages(): number {
+    return this.db.losses;
   }
 
   async inQueue(run_id: string): Promise<JobKey[]> {
@@ -193,13 +204,16 @@ export class PostgresQueue implements WorkQueue {
   async #providerCall<T>(job: ClaimedJob, initial: () => unknown, call: (state: unknown) => Promise<{ answer: T; state: unknown }>): Promise<T> {
     return this.db.attempt("provider call", (sql: SQL) =>
       sql.begin(async (tx) => {
+        // The mock state first, the job's row after: waiting for the state (another worker's
+        // call, perhaps of a paused worker) holds no lock on the job, so this worker's heartbeat
+        // still renews it meanwhile. The job's row is then held only for the call itself.
+        await tx.unsafe("INSERT INTO provider_state (run_id, state) VALUES ($1, $2) ON CONFLICT (run_id) DO NOTHING", [job.run_id, toJson(initial())]);
+        const [row] = await tx.unsafe("SELECT state FROM provider_state WHERE run_id = $1 FOR UPDATE", [job.run_id]);
         const [held] = await tx.unsafe(
           "SELECT 1 AS one FROM jobs WHERE run_id = $1 AND task_id = $2 AND attempt = $3 AND token = $4 AND state = 'claimed' FOR SHARE",
           [job.run_id, job.task_id, job.attempt, job.token],
         );
         if (held === undefined) throw new StaleJob(job);
-        await tx.unsafe("INSERT INTO provider_state (run_id, state) VALUES ($1, $2) ON CONFLICT (run_id) DO NOTHING", [job.run_id, toJson(initial())]);
-        const [row] = await tx.unsafe("SELECT state FROM provider_state WHERE run_id = $1 FOR UPDATE", [job.run_id]);
         const { answer, state } = await call(fromJson((row as { state: string }).state));
         await tx.unsafe("UPDATE provider_state SET state = $2 WHERE run_id = $1", [job.run_id, toJson(state)]);
         return answer;
