@@ -25,7 +25,7 @@ export interface FinishedTask {
 }
 
 /** What a task record keeps of its last attempt's console: `buddy show --attempts` has it all. */
-export const TASK_CONSOLE_LIMIT_CHARS = 4096;
+const TASK_CONSOLE_LIMIT_CHARS = 4096;
 
 /** The first lines of `lines` that fit TASK_CONSOLE_LIMIT_CHARS; a line that does not fit is cut, with "…". */
 export function capConsole(lines: readonly string[]): string[] {
