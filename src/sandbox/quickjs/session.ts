@@ -125,7 +125,6 @@ export class Session {
 
   /** Handles a bridge message; never throws into the guest (that would forward host text). */
   private onBridge(messageHandle: QuickJSHandle, args: QuickJSHandle[]): Built | undefined {
-    countHostCall();
     try {
       if (this.context.typeof(messageHandle) !== "string") return undefined;
       const message = parseMessage(this.context.getString(messageHandle));
@@ -208,7 +207,6 @@ export class Session {
 
   /** Formats a console call's arguments inside the guest and records the line. */
   private console(level: ConsoleLevel, args: QuickJSHandle[]): void {
-    countHostCall();
     try {
       const room = this.log.consoleRoom();
       if (room <= 0) return this.log.dropConsole();
@@ -363,20 +361,6 @@ export class Session {
     this.context.dispose();
     this.runtime.dispose();
   }
-}
-
-/**
- * Each call into the host (a console method, the bridge) leaves about 1.5 KB of garbage in
- * quickjs-emscripten's handles, which the collector let pile up inside one long slice of guest
- * code: 200,000 `console.warn('')` took an executor from 70 MB to 360–660 MB. Asking for a
- * collection every so many calls kept it near 130 MB at the same speed; a normal task makes a few
- * dozen calls and never asks.
- */
-const HOST_CALLS_PER_COLLECTION = 16_384;
-let hostCalls = 0;
-
-function countHostCall(): void {
-  if (++hostCalls % HOST_CALLS_PER_COLLECTION === 0) Bun.gc(false);
 }
 
 /** Lines of `code` as the engine counts them (a line terminator in a string literal aside). */
