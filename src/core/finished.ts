@@ -20,6 +20,28 @@ export interface FinishedTask {
   ended_at: number;
   /** Each attempt's duration in ms, in order, attempts of an earlier process of the run included. */
   attempt_durations_ms: number[];
+  /** A failed task's last attempt's console lines, capped (`capConsole`); absent otherwise. */
+  console?: string[];
+}
+
+/** What a task record keeps of its last attempt's console: `buddy show --attempts` has it all. */
+const TASK_CONSOLE_LIMIT_CHARS = 4096;
+
+/** The first lines of `lines` that fit TASK_CONSOLE_LIMIT_CHARS; a line that does not fit is cut, with "…". */
+export function capConsole(lines: readonly string[]): string[] {
+  const kept: string[] = [];
+  let room = TASK_CONSOLE_LIMIT_CHARS;
+  for (const line of lines) {
+    if (line.length > room) {
+      const cut = line.slice(0, room);
+      // Never half of a surrogate pair.
+      kept.push(`${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`);
+      break;
+    }
+    kept.push(line);
+    room -= line.length;
+  }
+  return kept;
 }
 
 /** What the agent spent on the task: the sum of its attempts' durations (ms). */

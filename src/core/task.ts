@@ -58,6 +58,10 @@ export interface AttemptError {
   violation_type?: string;
   /** PROVIDER_ERROR: the upstream status. */
   status?: number;
+  /** Where in the task's own code it failed (SPEC 3). */
+  location?: { file: string; line: number; column: number };
+  /** The task's own frames, innermost first (SPEC 3). */
+  stack?: string;
   /** PROVIDER_ERROR: the provider asked to wait this long before trying again. */
   retry_after_ms?: number;
   /**

@@ -23,6 +23,8 @@ export function toAttemptError(outcome: SandboxOutcome): AttemptError {
   if (e.violation_type !== undefined) error.violation_type = e.violation_type;
   if (e.status !== undefined) error.status = e.status;
   if (e.retry_after_ms !== undefined) error.retry_after_ms = e.retry_after_ms;
+  if (e.location !== undefined) error.location = e.location;
+  if (e.stack !== undefined) error.stack = e.stack;
   return error;
 }
 

@@ -3,7 +3,8 @@
  * backoff, attempt again while the error is retryable and attempts remain. Every attempt is
  * recorded when it starts and when it ends; the final state goes out through `finish`.
  */
-import { createRng, deriveSeed, type AttemptError, type Clock, type FinishedTask, type RetryPolicy, type Task, type TaskStatus } from "../core";
+import { basename } from "node:path";
+import { capConsole, createRng, deriveSeed, type AttemptError, type Clock, type FinishedTask, type RetryPolicy, type Task, type TaskStatus } from "../core";
 import type { SandboxOutcome, SandboxRequest } from "../sandbox/types";
 import type { StoreWrite } from "../store/types";
 import { simulatedOutcome, toAttemptError, violationRow } from "./outcome";
@@ -75,6 +76,7 @@ export async function runTask(task: Task, agent_id: string, ctx: TaskContext, fi
             memoryMb: task.memory_mb ?? defaults.memory_mb,
             randomSeed: deriveSeed(ctx.seed, "random", task.task_id, attempt),
             uses: task.uses,
+            ...(task.script === undefined ? {} : { filename: basename(task.script) }),
           });
     const ended = ctx.clock.now();
     started_at ??= Math.max(at, Math.round(ended - outcome.durationMs));
@@ -103,7 +105,7 @@ export async function runTask(task: Task, agent_id: string, ctx: TaskContext, fi
       task, agent_id, status, attempts: attempt, result_json, error, started_at: started_at!, ended_at: ended, attempt_durations_ms: durations,
     });
     if (!error) return final("succeeded");
-    if (delay === null) return final("failed");
+    if (delay === null) return { ...final("failed"), console: capConsole(outcome.console) };
     await ctx.clock.sleep(sleptWait(delay, error, ctx), ctx.signal);
   }
 }

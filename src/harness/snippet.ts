@@ -16,6 +16,8 @@ export interface SnippetOptions {
   memory_mb: number;
   /** Seeds Math.random as a run with this seed would for task "snippet", attempt 1 (SNIPPET_SEED unless told). */
   seed: number;
+  /** The file name errors give the code (`--file`'s name). @default "task.js" */
+  filename?: string;
 }
 
 export async function runSnippet(options: SnippetOptions, deps: Deps & { executorCommand: readonly string[] }): Promise<ResultRecord> {
@@ -28,6 +30,7 @@ export async function runSnippet(options: SnippetOptions, deps: Deps & { executo
       timeoutMs: options.timeout_ms,
       memoryMb: options.memory_mb,
       randomSeed: deriveSeed(options.seed, "random", "snippet", 1),
+      ...(options.filename === undefined ? {} : { filename: options.filename }),
     });
     const record: ResultRecord = {
       type: "result",

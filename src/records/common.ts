@@ -28,6 +28,13 @@ export const ErrorSchema = Type.Object(
     retryable: Type.Boolean(),
     violation_type: Type.Optional(Type.String()),
     status: Type.Optional(Type.Integer()),
+    location: Type.Optional(
+      Type.Object(
+        { file: Type.String(), line: Type.Integer({ minimum: 1 }), column: Type.Integer({ minimum: 1 }) },
+        { additionalProperties: false, description: "where in the task's own code: task.js (lines of `code`) or the script's file name" },
+      ),
+    ),
+    stack: Type.Optional(Type.String({ description: "the task's own frames, innermost first; never a host or wrapper frame" })),
   },
   { additionalProperties: false },
 );
@@ -35,12 +42,14 @@ export type ErrorRecord = Static<typeof ErrorSchema>;
 
 /** An attempt's error as records print it (SPEC 3): the retry wait stays internal. */
 export function errorRecord(error: AttemptError): ErrorRecord {
-  const { code, message, retryable, violation_type, status } = error;
+  const { code, message, retryable, violation_type, status, location, stack } = error;
   return {
     code,
     message,
     retryable,
     ...(violation_type === undefined ? {} : { violation_type }),
     ...(status === undefined ? {} : { status }),
+    ...(location === undefined ? {} : { location }),
+    ...(stack === undefined ? {} : { stack }),
   };
 }

@@ -23,6 +23,7 @@ export const TaskRecordSchema = Type.Object(
     started_at: Timestamp,
     ended_at: Timestamp,
     meta: Type.Record(Type.String(), Type.Unknown()),
+    console: Type.Optional(Type.Array(Type.String(), { description: "a failed task's last attempt's console, capped at 4,096 characters" })),
   },
   { $id: "buddy/task", title: "task record", additionalProperties: false },
 );
@@ -45,5 +46,6 @@ export function taskRecord(run_id: string, f: FinishedTask): TaskRecord {
   };
   if (f.result_json !== null) record.result = JSON.parse(f.result_json);
   if (f.error) record.error = errorRecord(f.error);
+  if (f.console !== undefined) record.console = f.console;
   return record;
 }

@@ -16,8 +16,11 @@ function body(task: ReportTask): string[] {
   if (task.status === "failed" || task.status === "rejected") {
     const code = task.error?.code ?? (task.status === "rejected" ? "SAFETY_GATE_REJECTED" : "FAILED");
     const message = task.error?.message ?? task.status;
+    const at = task.error?.location;
     const detail = [
       `${code}: ${message}`,
+      ...(at === undefined ? [] : [`at ${at.file}:${at.line}:${at.column}`]),
+      ...(task.error?.stack === undefined ? [] : [task.error.stack]),
       `status: ${task.status}, attempts: ${task.attempts.length}, agent: ${task.agent_id ?? "none"}`,
       `predicted_success_probability: ${task.predicted_success_probability}`,
       ...(task.error?.violation_type ? [`violation_type: ${task.error.violation_type}`] : []),

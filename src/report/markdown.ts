@@ -1,10 +1,11 @@
 /**
  * The Markdown report (SPEC 9.3), also written as PHASE_21_AUTONOMOUS_EXECUTION.md: Executive
- * Summary, Wave Breakdown, Agent Performance, Anomalies & Alerts, Learning Signals, Calibration,
+ * Summary, Failed Tasks, Wave Breakdown, Agent Performance, Anomalies & Alerts, Learning Signals, Calibration,
  * Recommendations.
  */
 import type { Calibration } from "../feedback";
 import { runAgents } from "./agents";
+import { failedTaskRows, FAILED_TASK_HEAD } from "./failures";
 import { isoOrDash, mdTable, ms, num, pct } from "./format";
 import { runRecommendations } from "./recommendations";
 import type { RunReport } from "./types";
@@ -90,6 +91,11 @@ function alerts(r: RunReport): string[] {
   return out;
 }
 
+function failedSection(r: RunReport): string[] {
+  const rows = failedTaskRows(r);
+  return ["## Failed Tasks", "", rows.length === 0 ? "None." : mdTable([...FAILED_TASK_HEAD], rows.slice(0, TABLE_LIMIT)), ...more(rows.length)];
+}
+
 function signalSection(r: RunReport): string[] {
   const signals = r.waves.flatMap((w) => w.signals);
   const perPhase = [16, 18, 20].map((phase) => `Phase ${phase}: ${signals.filter((s) => s.target_phase === phase).length}`);
@@ -123,6 +129,7 @@ export function markdownReport(r: RunReport): string {
   const sections = [
     [`# Phase 21 Autonomous Execution — ${r.run.run_id}`, "", `Generated ${r.generated_at} by buddy.`],
     executiveSummary(r),
+    failedSection(r),
     waveBreakdown(r),
     agentSection(r),
     alerts(r),

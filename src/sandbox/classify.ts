@@ -20,6 +20,8 @@ export interface ThrownDescription {
   retry_after?: number | string;
   /** Source line of a SyntaxError. */
   lineNumber?: number;
+  /** The engine's stack text (or whatever the task put there): read only through sandbox/frames.ts. */
+  stack?: string;
   /** Some of the fields were accessors (never run) or unreadable (a revoked proxy). */
   accessor?: boolean;
   /** A text field was longer than the cap and was cut. */
@@ -50,7 +52,7 @@ export function parseDescription(text: string): ThrownDescription {
   if (typeof raw !== "object" || raw === null) return {};
   const r = raw as Record<string, unknown>;
   const d: ThrownDescription = {};
-  for (const key of ["primitive", "name", "message", "code"] as const) {
+  for (const key of ["primitive", "name", "message", "code", "stack"] as const) {
     const v = r[key];
     if (typeof v === "string") d[key] = v.slice(0, ERROR_TEXT_LIMIT);
   }

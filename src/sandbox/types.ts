@@ -26,6 +26,8 @@ export interface SandboxRequest {
   randomSeed: number;
   /** Providers the task declared (SPEC 6): only these appear under the `providers` global. */
   uses?: string[];
+  /** The name errors give the code: a `script` task's file name (SPEC 3). @default "task.js" */
+  filename?: string;
 }
 
 /**
@@ -51,10 +53,21 @@ export interface SandboxViolation {
   details: string;
 }
 
+/** A place in the task's own code: its file (`task.js` or the script's name), line and column from 1. */
+export interface ErrorLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
 export interface SandboxFailure {
   code: AttemptErrorCode;
   /** Neutral text: never host error text, paths or stacks. Capped at 1 KiB. */
   message: string;
+  /** Where in the task's code it failed: the innermost of its own frames (sandbox/frames.ts). */
+  location?: ErrorLocation;
+  /** The task's own frames, innermost first, one `    at …` line each; never a host or wrapper frame. */
+  stack?: string;
   /** The thrown value had an own data property `retryable: false`. */
   thrownRetryable?: boolean;
   violation_type?: string;

@@ -4,7 +4,7 @@
  * may arrive as strings (PostgreSQL's bigint); JSON documents are text, read through their
  * schemas (documents.ts).
  */
-import { type AttemptError } from "../core";
+import { capConsole, type AttemptError } from "../core";
 import { fromJson } from "./codec";
 import { parsed, readRunOptions, readSummary, readTaskRow } from "./documents";
 import type { AttemptRow, RunRow, RunStatus, StoredTask } from "./types";
@@ -58,6 +58,8 @@ export interface TaskColumns {
   ended_at: Num | null;
   /** JSON array of the ended attempts' durations in order; selected for finished tasks only. */
   durations: string | null;
+  /** JSON array of the last attempt's console lines; selected for failed tasks only. */
+  last_console: string | null;
 }
 
 export function toStoredTask(r: TaskColumns, run_id: string): StoredTask {
@@ -73,7 +75,14 @@ export function toStoredTask(r: TaskColumns, run_id: string): StoredTask {
     started_at: num(r.started_at ?? 0),
     ended_at: num(r.ended_at ?? 0),
     attempt_durations_ms: r.durations === null ? [] : fromJson<number[]>(r.durations),
+    ...(r.state === "failed" ? { console: capConsole(readConsole(r.last_console, `the console of task ${task.task_id} of run ${run_id}`)) } : {}),
   };
+}
+
+function readConsole(text: string | null, what: string): string[] {
+  if (text === null) return [];
+  const lines = parsed(text, what);
+  return Array.isArray(lines) ? lines.filter((l): l is string => typeof l === "string") : [];
 }
 
 export interface AttemptColumns {

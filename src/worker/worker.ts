@@ -318,7 +318,8 @@ function readRequest(text: string): SandboxRequest | undefined {
     const t = r?.task;
     const ok = r !== null && typeof r === "object" && typeof r.code === "string" && typeof r.inputJson === "string" && within(r.timeoutMs, LIMIT_BOUNDS.timeout_ms) &&
       within(r.memoryMb, LIMIT_BOUNDS.memory_mb) && Number.isInteger(r.randomSeed) && typeof t?.id === "string" && Number.isInteger(t.attempt) && typeof t.agent_id === "string" && Number.isInteger(t.wave) &&
-      (r.uses === undefined || (Array.isArray(r.uses) && r.uses.every((u) => typeof u === "string")));
+      (r.uses === undefined || (Array.isArray(r.uses) && r.uses.every((u) => typeof u === "string"))) &&
+      (r.filename === undefined || typeof r.filename === "string");
     return ok ? (r as SandboxRequest) : undefined;
   } catch {
     return undefined;

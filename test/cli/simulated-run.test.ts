@@ -95,7 +95,7 @@ test("buddy report prints the stored run as Markdown with the sections of SPEC 9
   const run_id = ran.records.at(-1).run_id;
   const md = await buddy(["report", run_id, "--format", "md"], { cwd: dir });
   expect(md.code).toBe(0);
-  for (const section of ["Executive Summary", "Wave Breakdown", "Agent Performance", "Anomalies & Alerts", "Learning Signals", "Calibration", "Recommendations"]) {
+  for (const section of ["Executive Summary", "Failed Tasks", "Wave Breakdown", "Agent Performance", "Anomalies & Alerts", "Learning Signals", "Calibration", "Recommendations"]) {
     expect(md.stdout).toContain(section);
   }
   const json = await buddy(["report", run_id, "--format", "json"], { cwd: dir });

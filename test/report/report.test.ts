@@ -33,10 +33,10 @@ function sample(): RunReport {
 }
 
 describe("markdownReport", () => {
-  test("has the sections of SPEC 9.3, in order", () => {
+  test("has the sections of SPEC 9.3, in order, the failed tasks right after the summary", () => {
     const md = markdownReport(sample());
     const headings = md.split("\n").filter((l) => l.startsWith("## ")).map((l) => l.slice(3));
-    expect(headings).toEqual(["Executive Summary", "Wave Breakdown", "Agent Performance", "Anomalies & Alerts", "Learning Signals", "Calibration", "Recommendations"]);
+    expect(headings).toEqual(["Executive Summary", "Failed Tasks", "Wave Breakdown", "Agent Performance", "Anomalies & Alerts", "Learning Signals", "Calibration", "Recommendations"]);
   });
 
   test("states the run's figures, its anomalies and its alerts", () => {

@@ -117,7 +117,7 @@ describe("results that fail while the task's promise takes them", () => {
   });
 
   test("a rejected promise or thenable that is returned stays TASK_ERROR; a thenable that resolves gives its value", async () => {
-    expect((await run("return Promise.reject(new Error('later'))")).error).toEqual({ code: "TASK_ERROR", message: "Error: later" });
+    expect((await run("return Promise.reject(new Error('later'))")).error).toEqual({ code: "TASK_ERROR", message: "Error: later", location: { file: "task.js", line: 1, column: 32 }, stack: "    at <anonymous> (task.js:1:32)" });
     expect((await run("return { then(resolve, reject) { reject(new Error('no')) } }")).error?.code).toBe("TASK_ERROR");
     expect((await run("const p = Proxy.revocable({}, {}); p.revoke(); await p.proxy")).error?.code).toBe("TASK_ERROR");
     expect(value(await run("return { then(resolve) { resolve(41 + 1) } }"))).toBe(42);

@@ -131,9 +131,9 @@ describe("globals: input, task, console, Math.random", () => {
 describe("errors", () => {
   test("a thrown error is TASK_ERROR described by its own data; retryable:false is reported", async () => {
     const plain = await run("throw new Error('nope')");
-    expect(plain.error).toEqual({ code: "TASK_ERROR", message: "Error: nope" });
+    expect(plain.error).toEqual({ code: "TASK_ERROR", message: "Error: nope", location: { file: "task.js", line: 1, column: 16 }, stack: "    at <anonymous> (task.js:1:16)" });
     const final = await run("throw Object.assign(new RangeError('bad input'), { retryable: false })");
-    expect(final.error).toEqual({ code: "TASK_ERROR", message: "RangeError: bad input", thrownRetryable: false });
+    expect(final.error).toMatchObject({ code: "TASK_ERROR", message: "RangeError: bad input", thrownRetryable: false });
     expect((await run("throw 'just a string'")).error?.message).toBe("just a string");
     const rejected = await run("await Promise.reject(new TypeError('later'))");
     expect(rejected.error?.message).toBe("TypeError: later");

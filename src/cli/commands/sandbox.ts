@@ -1,4 +1,5 @@
 /** `buddy sandbox eval CODE|--file F`: one snippet, run exactly as a task attempt. */
+import { basename } from "node:path";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { AttemptOptionsSchema, parseFlags, SNIPPET_SEED } from "../../config";
@@ -27,7 +28,15 @@ export async function sandboxEvalCommand(args: SandboxArgs): Promise<number> {
   const input = args.input === undefined ? null : parseInput(args.input);
   const code = args.file === undefined ? args.code! : await readCode(inputArg(args.file));
   const record = await runSnippet(
-    { code, input, timeout_ms: limits.timeout_ms, memory_mb: limits.memory_mb, seed: limits.seed ?? SNIPPET_SEED },
+    {
+      code,
+      input,
+      timeout_ms: limits.timeout_ms,
+      memory_mb: limits.memory_mb,
+      seed: limits.seed ?? SNIPPET_SEED,
+      // Errors name the file as a script task's do (stdin has no name: task.js).
+      ...(args.file === undefined || args.file === "-" ? {} : { filename: basename(args.file) }),
+    },
     { ...deps(args), executorCommand: executorCommand() },
   );
   printJson(record);

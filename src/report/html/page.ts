@@ -4,7 +4,8 @@
  * the attempt timeline, and the anomaly and violation tables.
  */
 import { runAgents } from "../agents";
-import { escapeXml as x, isoOrDash, ms, num, pct } from "../format";
+import { failedTaskRows, FAILED_TASK_HEAD } from "../failures";
+import { escapeXml as x, ms, num, pct } from "../format";
 import { runRecommendations } from "../recommendations";
 import type { RunReport } from "../types";
 import { agentLoadBars, attemptTimeline, healthChart, predictedVsObserved, reliabilityDiagram } from "./charts";
@@ -64,8 +65,7 @@ export function htmlReport(r: RunReport): string {
     section("Sandbox violations", table(["Time", "Task", "Attempt", "Violation", "Details", "Code"],
       r.violations.map((v) => [v.timestamp, v.task_id, String(v.attempt), v.violation_type, v.details, v.code_preview]), "None.")),
     section("Safety gates", table(["Task", "Gate", "Decision", "Reason"], gated.map((d) => [d.task_id, d.gate, d.decision, d.reason]), "Every gate passed.")),
-    section("Failed tasks", table(["Task", "Wave", "Agent", "Status", "Error", "Message", "Ended"],
-      r.tasks.filter((t) => t.status === "failed" || t.status === "rejected").map((t) => [t.task_id, String(t.wave), t.agent_id ?? "—", t.status, t.error?.code ?? "—", t.error?.message ?? "", isoOrDash(t.ended_at)]), "None.")),
+    section("Failed tasks", table([...FAILED_TASK_HEAD], failedTaskRows(r), "None.")),
     section("Recommendations", `<ul>${runRecommendations(r).map((rec) => `<li>${x(rec)}</li>`).join("")}</ul>`),
   ];
   return `<!DOCTYPE html>

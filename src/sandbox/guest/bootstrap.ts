@@ -116,6 +116,8 @@ const BOOTSTRAP_TAIL =
 export const bootstrapSource = (suffix: string): string =>
   `let ${markerName(suffix)};${BOOTSTRAP_HEAD}${markerName(suffix)}=function(k){return k===0?K?0:K={}:K&&k===K&&A()};${BOOTSTRAP_TAIL}`;
 
+export const RANDOM_FILENAME = "random.js";
+
 /**
  * `random(seed, imul)` → Math.random: mulberry32, the algorithm of src/core/rng.ts, so a seed
  * gives the same sequence in guest and host. Compiled only when a task reads Math.random.

@@ -24,7 +24,7 @@ export const HELPERS_FILENAME = "helpers.js";
 export const HelperCall = { describe: 0, format: 1 } as const;
 
 /** Own data properties read from a thrown value; the host checks their types (classify.ts). */
-const THROWN_FIELDS = ["name", "message", "code", "retryable", "status", "retry_after", "lineNumber"];
+const THROWN_FIELDS = ["name", "message", "code", "retryable", "status", "retry_after", "lineNumber", "stack"];
 
 const P = Primordial;
 
@@ -58,7 +58,8 @@ function describe(thrown) {
       if (value === ABSENT) continue;
       if (value === ACCESSOR) { d.accessor = true; continue; }
       if (valueType === "string") {
-        if (value.length > TEXT_LIMIT) d.huge = true;
+        // A long stack is only cut (its first frames are the ones shown); a long message says so.
+        if (value.length > TEXT_LIMIT && FIELDS[i] !== "stack") d.huge = true;
         d[FIELDS[i]] = cut(value, TEXT_LIMIT);
       } else if (valueType === "number" || valueType === "boolean") {
         d[FIELDS[i]] = value;

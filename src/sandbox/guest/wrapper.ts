@@ -32,10 +32,11 @@ const STRICT_DIRECTIVE = /^(?:\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*(["'])use strict\
  * before the code sits on line 1, so line numbers in errors stay the task's. Terse because it is
  * parsed on every attempt (~8 characters per µs); `var` (not `let`) for the key.
  */
-export function wrapTask(code: string, suffix: string): string {
+export function wrapTask(code: string, suffix: string): { source: string; headLength: number } {
   const strict = STRICT_DIRECTIVE.test(code) ? '"use strict";' : "";
   const [r, k] = [markerName(suffix), `$k${suffix}`];
   // A throw sets the key to 0, which the marker never takes as a report. The catch parameter
   // needs no suffix: its scope is the catch block, which holds only the wrapper's own code.
-  return `(async function(){${strict}var ${k}=${r}(0);try{${code}\n}catch($e){${k}=0;throw $e}finally{${r}(${k})}})()`;
+  const head = `(async function(){${strict}var ${k}=${r}(0);try{`;
+  return { source: `${head}${code}\n}catch($e){${k}=0;throw $e}finally{${r}(${k})}})()`, headLength: head.length };
 }

@@ -22,6 +22,8 @@ import {
   RESULT_LIMIT_BYTES,
   type SandboxSettings,
 } from "../limits";
+import { taskFrames } from "../frames";
+import { providerHint } from "../provider-hint";
 import { nestingDepth } from "../nesting";
 import { isImportSyntaxError, violationForStaticImport } from "../policy";
 import { utf8Length } from "../text";
@@ -131,7 +133,7 @@ async function evaluate(session: Session, request: SandboxRequest, log: AttemptL
     if (description.name === "SyntaxError" && isImportSyntaxError(description.message ?? "", description.lineNumber, request.code)) {
       log.recordImport(violationForStaticImport());
     }
-    return { error: failureFromCompileError(description) };
+    return { error: located(failureFromCompileError(description), description, session) };
   }
 
   const drained = await session.drain(evaluated.promise);
@@ -239,7 +241,22 @@ function thrownFailure(
   settings: SandboxSettings,
 ): SandboxFailure {
   if (pastDeadline(session, settings)) return timeout(request);
-  return description === undefined ? undescribable() : failureFromThrown(description);
+  if (description === undefined) return undescribable();
+  const failure = located(failureFromThrown(description), description, session);
+  // Only the engine's own TypeError of a call or read on something missing gets a hint.
+  if (failure.code === "TASK_ERROR" && description.name === "TypeError") {
+    const hint = providerHint(request.code, failure.location, request.uses ?? []);
+    if (hint !== undefined) failure.message = cap(`${failure.message}: ${hint}`);
+  }
+  return failure;
+}
+
+/** The failure with where in the task's own code it happened, when the thrown value says. */
+function located(failure: SandboxFailure, description: ThrownDescription, session: Session): SandboxFailure {
+  const { location, stack } = taskFrames(description.stack, session.source);
+  if (location !== undefined) failure.location = location;
+  if (stack !== undefined) failure.stack = stack;
+  return failure;
 }
 
 /** Describes and then disposes a thrown value's handle. */

@@ -7,7 +7,7 @@
  * module that task code may already have filled (sandbox-notes 2.3).
  */
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
-import { Primordial, RANDOM_SOURCE } from "../guest/bootstrap";
+import { Primordial, RANDOM_FILENAME, RANDOM_SOURCE } from "../guest/bootstrap";
 import { CONSOLE_LEVELS, type ConsoleLevel, type LazyGlobal } from "../guest/protocol";
 
 /** What a lazy getter answers: the value (handed over to the engine) or an error to throw. */
@@ -79,7 +79,7 @@ export class LazyGlobals {
 
   private makeRandom(): { value: QuickJSHandle } | { error: QuickJSHandle } {
     const ctx = this.ctx;
-    const factory = ctx.evalCode(RANDOM_SOURCE, "random.js", { type: "global" });
+    const factory = ctx.evalCode(RANDOM_SOURCE, RANDOM_FILENAME, { type: "global" });
     if (factory.error) return { error: factory.error };
     const seed = ctx.newNumber(this.sources.seed);
     const imul = ctx.getProp(this.sources.primordials, Primordial.imul);

@@ -19,7 +19,8 @@ import { HelperCall } from "../guest/helpers";
 import { parseMessage, type ConsoleLevel } from "../guest/protocol";
 import { isDeclaredCall, PROVIDERS_FILENAME, PROVIDERS_SOURCE, providersSpec } from "../guest/providers";
 import { SerialiseRefusal } from "../guest/serialise";
-import { TASK_FILENAME, wrapTask } from "../guest/wrapper";
+import { wrapTask } from "../guest/wrapper";
+import { taskFilename, type TaskSource } from "../frames";
 import { JOB_BATCH, MiB, PROVIDER_ARGS_LIMIT, type SandboxSettings } from "../limits";
 import { violationForImport } from "../policy";
 import { NO_PROVIDERS_HOST } from "../provider-answer";
@@ -71,6 +72,8 @@ export class Session {
   private taskPromise: QuickJSHandle | undefined;
   /** The sandbox's own guest functions, compiled on first use. */
   private readonly own: OwnCode;
+  /** The task's code as evaluated: where its own frames are (sandbox/frames.ts). */
+  source: TaskSource;
 
   /**
    * @param overflowToken the message the engine's own stack overflows carry in this attempt
@@ -88,6 +91,7 @@ export class Session {
   ) {
     this.deadline = started + request.timeoutMs;
     this.uses = request.uses ?? [];
+    this.source = { file: taskFilename(request.filename), headLength: 0, lines: 0 };
     const runtime = (this.runtime = module.newRuntime());
     // No setMemoryLimit: the WASM cap fails a single huge allocation just as fast (its growth is
     // refused at once), and only that failure is a fact the host can see; the runtime limit's
@@ -269,7 +273,9 @@ export class Session {
    * error (or an uncatchable interrupt out of its synchronous start).
    */
   evalTask(code: string): { promise: QuickJSHandle } | { error: QuickJSHandle } {
-    const started = this.context.evalCode(wrapTask(code, this.suffix), TASK_FILENAME, { type: "global" });
+    const { source, headLength } = wrapTask(code, this.suffix);
+    this.source = { file: this.source.file, headLength, lines: lineCount(code) };
+    const started = this.context.evalCode(source, this.source.file, { type: "global" });
     if (started.error) return { error: started.error };
     this.taskPromise = this.scope.manage(started.value);
     this.checkSynchronousReturn();
@@ -355,4 +361,11 @@ export class Session {
     this.context.dispose();
     this.runtime.dispose();
   }
+}
+
+/** Lines of `code` as the engine counts them (a line terminator in a string literal aside). */
+function lineCount(code: string): number {
+  let lines = 1;
+  for (let i = code.indexOf("\n"); i !== -1; i = code.indexOf("\n", i + 1)) lines++;
+  return lines;
 }

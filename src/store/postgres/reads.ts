@@ -14,12 +14,16 @@ import type { AssignmentRow, AttemptRow, LeaseRow, RunRow, StoredTask, Violation
 
 const RUN_COLUMNS = "run_id, created_at, input, input_hash, seed, options, status, started_at, ended_at, task_count, wave_count, summary";
 
-// A finished task's attempt durations are its ended attempts' ones, in the same statement.
+// A finished task's attempt durations are its ended attempts' ones, in the same statement, and
+// a failed task's last console (SPEC 3).
 const TASKS = `SELECT spec, state, agent_id, attempts, result_json, error, started_at, ended_at,
   CASE WHEN state IN ('succeeded', 'failed', 'rejected') THEN
     coalesce((SELECT json_agg(a.duration_ms ORDER BY a.attempt) FROM attempts a
       WHERE a.run_id = t.run_id AND a.task_id = t.task_id AND a.duration_ms IS NOT NULL)::text, '[]')
-  END AS durations
+  END AS durations,
+  CASE WHEN state = 'failed' THEN
+    (SELECT a.console FROM attempts a WHERE a.run_id = t.run_id AND a.task_id = t.task_id ORDER BY a.attempt DESC LIMIT 1)
+  END AS last_console
   FROM tasks t`;
 
 const ATTEMPT_COLUMNS = `a.run_id, a.task_id, a.attempt, a.agent_id, a.state, a.started_at, a.ended_at, a.duration_ms,

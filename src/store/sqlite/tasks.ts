@@ -9,12 +9,16 @@ import type { Write } from "../write";
 
 
 // A finished task's attempt durations are its ended attempts' ones, read through the attempts
-// primary key in the same statement; a pending task skips the lookup.
+// primary key in the same statement; a pending task skips the lookup. So is a failed task's
+// last console (SPEC 3).
 const SELECT = `SELECT spec, state, agent_id, attempts, result_json, error, started_at, ended_at,
   CASE WHEN state IN ('succeeded', 'failed', 'rejected') THEN
     (SELECT json_group_array(a.duration_ms ORDER BY a.attempt) FROM attempts a
      WHERE a.run_id = tasks.run_id AND a.task_id = tasks.task_id AND a.duration_ms IS NOT NULL)
-  END AS durations
+  END AS durations,
+  CASE WHEN state = 'failed' THEN
+    (SELECT a.console FROM attempts a WHERE a.run_id = tasks.run_id AND a.task_id = tasks.task_id ORDER BY a.attempt DESC LIMIT 1)
+  END AS last_console
   FROM tasks`;
 
 export function taskStatements(db: Database) {
