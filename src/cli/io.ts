@@ -12,6 +12,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { BuddyError, EXIT, exitCodeOf, Interruption } from "../core";
 import type { OutputRecord } from "../records";
+import { stderrLine } from "./stderr";
 
 // Past this many waiting bytes the lines go out at once: a simulated wave can finish thousands
 // of tasks without yielding to the event loop, and its lines must not pile up.
@@ -134,7 +135,7 @@ export function stdoutClosedAtStart(): boolean {
 }
 
 export function warn(message: string): void {
-  process.stderr.write(`buddy: ${message}\n`);
+  stderrLine(`buddy: ${message}\n`);
 }
 
 /** One clear message (plus its detail lines) on stderr, and the exit code for it. Never a stack. */
@@ -144,7 +145,7 @@ export function reportError(error: unknown): number {
       if (failureTold) return exitCodeOf(error);
       failureTold = true;
     }
-    for (const line of error.details) process.stderr.write(`${line}\n`);
+    for (const line of error.details) stderrLine(`${line}\n`);
     warn(error.message);
   } else if (error instanceof Interruption) {
     // Already told on stderr when the signal came.

@@ -9,6 +9,7 @@
  * - anything else (read-only commands, `validate`): exit at once with the signal's code.
  */
 import { EXIT_BY_SIGNAL, Interruption, STOP_SIGNALS, type StopSignal } from "../core";
+import { stderrLine } from "./stderr";
 
 type OnStop = (name: StopSignal) => void;
 
@@ -23,7 +24,7 @@ export function quietStops(on: boolean): void {
 }
 
 const tell = (line: string) => {
-  if (!quiet) process.stderr.write(line);
+  if (!quiet) stderrLine(line);
 };
 
 /** Routes every stop signal to the current handler; called once, before any command runs. */

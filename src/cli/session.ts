@@ -20,6 +20,7 @@ export async function runSession(args: GlobalArgs, go: (deps: HarnessDeps) => Pr
   const unlisten = onStdoutFailure(() => interrupt.stop(new Interruption("stdout")));
   const progress = progressLine(args.quiet === true);
   const base = deps(args);
+  let ended: RunResult["summary"] | undefined;
   try {
     const { summary, exitCode } = await go({
       ...base,
@@ -29,8 +30,8 @@ export async function runSession(args: GlobalArgs, go: (deps: HarnessDeps) => Pr
       signal: interrupt.signal,
       env: process.env,
       ...(leaseMs === undefined ? {} : { leasePeriodMs: leaseMs }),
+      onProgress: (p) => progress.update(p),
       emit: (record) => {
-        progress.seen(record);
         try {
           printJson(record);
         } catch {
@@ -38,6 +39,7 @@ export async function runSession(args: GlobalArgs, go: (deps: HarnessDeps) => Pr
         }
       },
     });
+    ended = summary;
     await drainOutput();
     const failure = stdoutFailure();
     if (failure) {
@@ -50,7 +52,7 @@ export async function runSession(args: GlobalArgs, go: (deps: HarnessDeps) => Pr
     }
     return exitCodeAfterOutput(exitCode);
   } finally {
-    progress.done();
+    progress.done(ended);
     unlisten();
     interrupt.dispose();
     await store.close();

@@ -66,6 +66,8 @@ export const EXIT = {
   INTERRUPTED: 130,
   TERMINATED: 143,
 } as const;
+/** The only codes buddy exits with (SPEC 3). */
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /**
  * The exit code of a process stopped by a signal (SPEC 3): 130 for SIGINT, 143 for SIGTERM. Every
@@ -102,13 +104,13 @@ export class Interruption extends Error {
   constructor(readonly by: StopSignal | "stdout") {
     super(by === "stdout" ? "stopped: stdout no longer takes output" : `interrupted by ${by}`);
   }
-  get exitCode(): number {
+  get exitCode(): ExitCode {
     return this.by === "stdout" ? EXIT.TERMINATED : EXIT_BY_SIGNAL[this.by];
   }
 }
 
 /** The exit code of an interrupted run: that of its signal, SIGINT's when it is unknown. */
-export const interruptedExitCode = (signal: AbortSignal | undefined): number =>
+export const interruptedExitCode = (signal: AbortSignal | undefined): ExitCode =>
   signal?.reason instanceof Interruption ? signal.reason.exitCode : EXIT.INTERRUPTED;
 
 const EXIT_BY_CODE: Record<ProcessErrorCode, number> = {

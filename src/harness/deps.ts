@@ -12,6 +12,19 @@ export interface AttemptRunner {
   close(options: { now: boolean }): Promise<void>;
 }
 
+/** Where a run stands, for a progress display: every task counts, those of an earlier process too. */
+export interface RunProgress {
+  run_id: string;
+  tasks: number;
+  /** Tasks in a final state. */
+  finished: number;
+  /** Of those, tasks that failed or were rejected. */
+  failed: number;
+  /** The wave running now (the last one once the run ends); 0 before the first. */
+  wave: number;
+  waves: number;
+}
+
 export interface HarnessDeps extends Deps {
   store: Store;
   /** Hands one output record over to be printed; called only after its state is committed. */
@@ -30,6 +43,8 @@ export interface HarnessDeps extends Deps {
    * @default DEFAULT_LEASE_PERIOD_MS (30 s)
    */
   leasePeriodMs?: number;
+  /** Told where the run stands whenever a task finishes or a wave starts. */
+  onProgress?(progress: RunProgress): void;
 }
 
 export interface RunResult {

@@ -5,11 +5,11 @@
  * covers the whole run.
  */
 import type { RunOptions } from "../config";
-import { EXIT, interruptedExitCode, isFinished, type FinishedTask, type Task } from "../core";
+import { EXIT, interruptedExitCode, isFinished, type ExitCode, type FinishedTask, type Task } from "../core";
 import type { TaskContext } from "../executor";
 import { createAgents, evaluateGates, rejected, type AgentState } from "../manager";
 import { Monitor } from "../monitor";
-import { taskRecord, type RunOutcome, type SummaryRecord, type WaveRecord } from "../records";
+import { FAILED_TASKS_LISTED, taskRecord, type FailedTask, type RunOutcome, type SummaryRecord, type WaveRecord } from "../records";
 import { TaskTally } from "../report";
 import type { RunRow, StoredTask } from "../store";
 import { Committer } from "./committer";
@@ -21,7 +21,7 @@ import { providerHost, runProviders } from "./providers";
 import type { AttemptRunner, HarnessDeps, RunResult } from "./deps";
 import { countFinished, executeWave, type WaveExecution } from "./wave";
 
-export const EXIT_BY_OUTCOME: Record<Exclude<RunOutcome, "interrupted">, number> = { completed: EXIT.OK, failed: EXIT.TASKS_FAILED, halted: EXIT.HALTED };
+export const EXIT_BY_OUTCOME: Record<Exclude<RunOutcome, "interrupted">, ExitCode> = { completed: EXIT.OK, failed: EXIT.TASKS_FAILED, halted: EXIT.HALTED };
 
 /** Executes `run` under its lease `held`, which the caller acquired and releases. */
 export async function executeRun(run: RunRow, deps: HarnessDeps, held: HeldLease, replay = false): Promise<RunResult> {
@@ -44,6 +44,11 @@ class RunExecution {
   #anomalies = 0;
   #signals = 0;
   #halted = false;
+  #haltedBy: FailedTask | null = null;
+  /** The first FAILED_TASKS_LISTED tasks that did not succeed, by wave then input order. */
+  #failedTasks: { failed: FailedTask; task: FinishedTask["task"] }[] = [];
+  /** Tasks of the running wave finished since it started: the tally counts them when it ends. */
+  #live = { wave: 0, finished: 0, failed: 0 };
   #runner: AttemptRunner | undefined;
 
   constructor(run: RunRow, deps: HarnessDeps, held: HeldLease, replay: boolean) {
@@ -88,6 +93,8 @@ class RunExecution {
     const verdict = this.#monitor.observe(storedObservation(record, finished, this.#agents.map((a) => a.agent_id)));
     this.#markFailed(verdict.failed_next_wave);
     this.#count(finished);
+    this.#live.wave = record.wave;
+    this.#progress();
     this.#countWave(record);
     if (this.#replay) {
       for (const f of finished) this.#committer.echo(taskRecord(this.#run.run_id, f));
@@ -99,14 +106,25 @@ class RunExecution {
     const { run_id } = this.#run;
     // Executors take ~150 ms to start and load an engine: they start while the wave is planned.
     if (!this.#options.simulate) this.#runner ??= this.#deps.attempts(this.#options.threads, run_id);
+    // Tasks of this wave an earlier process finished count from the start.
+    const before = stored.filter(isFinished);
+    this.#live = { wave, finished: before.length, failed: before.filter((f) => f.status !== "succeeded").length };
+    this.#progress();
     const result = await executeWave(run_id, this.#options, wave, stored, this.#agents, ctx, this.#committer, {
       replay: this.#replay,
       shouldStop: () => this.#stopping(),
       onFinished: (f) => {
-        if (this.#options.fail_fast && f.status !== "succeeded") this.#halted = true;
+        this.#live.finished++;
+        if (f.status !== "succeeded") this.#live.failed++;
+        this.#progress();
+        if (!this.#options.fail_fast || f.status === "succeeded") return;
+        this.#halted = true;
+        this.#haltedBy ??= failedTask(f);
       },
     });
+    this.#live.finished = this.#live.failed = 0;
     this.#count(result.finished);
+    this.#progress();
     // A wave cut short by a stop has no record yet: it gets one when a resume finishes it.
     if (result.complete) this.#concludeWave(wave, result);
   }
@@ -132,12 +150,16 @@ class RunExecution {
     const interrupted = this.#interrupt.requested();
     const t = this.#tally.totals;
     const status: RunOutcome = interrupted ? "interrupted" : this.#halted ? "halted" : t.succeeded === t.tasks ? "completed" : "failed";
+    const exitCode = status === "interrupted" ? interruptedExitCode(signal) : EXIT_BY_OUTCOME[status];
     const figures = this.#tally.figures(this.#monitor.history.health_scores);
     const summary: SummaryRecord = {
       type: "summary",
       run_id: this.#run.run_id,
       status,
+      exit_code: exitCode,
       totals: figures.totals,
+      failed_tasks: this.#failedTasks.map((f) => f.failed),
+      halted_by: this.#haltedBy,
       success_rate: figures.success_rate,
       health_score: figures.health_score,
       health_status: figures.health_status,
@@ -153,7 +175,19 @@ class RunExecution {
     };
     this.#committer.report({ kind: "run_ended", run_id: this.#run.run_id, status, at: clock.now(), summary }, summary);
     await this.#committer.flush();
-    return { summary, exitCode: status === "interrupted" ? interruptedExitCode(signal) : EXIT_BY_OUTCOME[status] };
+    return { summary, exitCode };
+  }
+
+  #progress(): void {
+    const t = this.#tally.totals;
+    this.#deps.onProgress?.({
+      run_id: this.#run.run_id,
+      tasks: t.tasks,
+      finished: t.tasks - t.pending + this.#live.finished,
+      failed: t.failed + t.rejected + this.#live.failed,
+      wave: this.#live.wave,
+      waves: this.#run.wave_count,
+    });
   }
 
   #stopping(): boolean {
@@ -162,6 +196,12 @@ class RunExecution {
 
   #count(finished: readonly FinishedTask[]): void {
     for (const f of finished) this.#tally.add(f.status, f.attempts, f.task.predicted_success_probability);
+    // Waves are counted in order, so the first tasks listed stay the first whatever comes later.
+    const failing = finished.filter((f) => f.status !== "succeeded");
+    if (failing.length === 0 || this.#failedTasks.length >= FAILED_TASKS_LISTED) return;
+    this.#failedTasks.push(...failing.map((f) => ({ failed: failedTask(f), task: f.task })));
+    this.#failedTasks.sort((a, b) => a.task.wave - b.task.wave || a.task.seq - b.task.seq);
+    this.#failedTasks.length = Math.min(this.#failedTasks.length, FAILED_TASKS_LISTED);
   }
 
   #countWave(record: WaveRecord): void {
@@ -209,4 +249,9 @@ class RunExecution {
       pace: () => committer.pace(),
     };
   }
+}
+
+/** How the summary names a task that did not succeed: its last attempt's error code. */
+function failedTask(f: FinishedTask): FailedTask {
+  return { task_id: f.task.task_id, code: f.error?.code ?? (f.status === "rejected" ? "SAFETY_GATE_REJECTED" : "TASK_ERROR") };
 }

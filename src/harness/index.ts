@@ -1,5 +1,5 @@
 export { startRun, resumeRun } from "./run";
-export { executorAttempts, type AttemptRunner, type HarnessDeps, type RunResult } from "./deps";
+export { executorAttempts, type AttemptRunner, type HarnessDeps, type RunProgress, type RunResult } from "./deps";
 export { RemoteAttempts } from "./remote";
 export { runSnippet } from "./snippet";
 export { loadRunReport } from "./report-data";

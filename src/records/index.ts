@@ -8,7 +8,7 @@ export { Count, ErrorSchema, errorRecord, orNull, Probability, Timestamp } from 
 export { TotalsSchema, type Totals } from "./totals";
 export { TaskRecordSchema, taskRecord } from "./task-record";
 export { TrajectorySchema, WaveRecordSchema, type WaveRecord } from "./wave-record";
-export { SummaryRecordSchema, type RunOutcome, type SummaryRecord } from "./summary-record";
+export { FAILED_TASKS_LISTED, SummaryRecordSchema, type FailedTask, type RunOutcome, type SummaryRecord } from "./summary-record";
 export { RunRecordSchema, type RunRecord } from "./run-record";
 export { AttemptRecordSchema, type AttemptRecord } from "./attempt-record";
 export { ViolationRecordSchema, violationRecord } from "./violation-record";
