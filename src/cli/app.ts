@@ -7,6 +7,7 @@ import pkg from "../../package.json";
 import { RUN_DEFAULTS, SNIPPET_SEED } from "../config";
 import { EXIT } from "../core";
 import { calibrateCommand } from "./commands/calibrate";
+import { EXPORT_STATUSES, exportCommand } from "./commands/export";
 import { REPORT_FORMATS, reportCommand } from "./commands/report";
 import { artifactOptions, runOptions, runCommand } from "./commands/run";
 import { runsCommand, showCommand } from "./commands/inspect";
@@ -104,6 +105,15 @@ function cli(argv: string[]): Argv {
         .option("apply", { type: "string", describe: "a task file to rewrite (the old value is kept as raw_predicted_success_probability)" })
         .example("$0 calibrate RUN_ID --apply next.jsonl > next.calibrated.jsonl", "calibrate the next run's predictions"),
       handle(calibrateCommand),
+    )
+    .command(
+      "export <run_id>",
+      "the run's tasks as an input file (task lines; script paths still resolve), to re-run some of them",
+      (y) => y.positional("run_id", { type: "string", demandOption: true, describe: "a run id, or latest" })
+        .option("status", { type: "string", describe: `only tasks of these statuses, comma-separated: ${EXPORT_STATUSES.join(", ")} (pending: not finished) [default: all]` })
+        .option("output", { type: "string", describe: "write FILE (whole, or not at all) instead of stdout; its scripts are named relative to FILE's directory" })
+        .example("$0 export latest --status failed,rejected | buddy run -", "re-run the tasks of the newest run that did not succeed"),
+      handle(exportCommand),
     )
     .command(
       "schema [name]",

@@ -38,6 +38,11 @@ export interface Task {
   code?: string;
   /** The `script` path as given in the input, kept for reports. */
   script?: string;
+  /**
+   * The absolute path `script` was read from at ingest: `buddy export` names it relative to
+   * wherever its output goes. Absent in runs stored by builds before it.
+   */
+  script_file?: string;
   /** The task's `input` field; `undefined` when absent. */
   input?: unknown;
   uses: Provider[];

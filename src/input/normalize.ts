@@ -43,9 +43,9 @@ function metaOf(line: TaskInput): Record<string, unknown> {
 
 /**
  * `line` must have passed the schema and the cross-field rules. `code` is the task's JavaScript:
- * `line.code`, or the contents of `line.script` read by the caller.
+ * `line.code`, or the contents of `line.script` read by the caller from `scriptFile`.
  */
-export function toTask(line: TaskInput, seq: number, code: string | undefined): Task {
+export function toTask(line: TaskInput, seq: number, code: string | undefined, scriptFile?: string): Task {
   // The rules guarantee one of the two is present.
   const p = (line.predicted_success_probability ?? line.predicted_success_rate) as number;
   const task: Task = {
@@ -60,6 +60,7 @@ export function toTask(line: TaskInput, seq: number, code: string | undefined): 
     meta: metaOf(line),
   };
   if (code !== undefined) task.code = code;
+  if (scriptFile !== undefined) task.script_file = scriptFile;
   // Set only when given, so a Task never carries `key: undefined` (JSON.parse yields no undefined).
   const target = task as unknown as Record<string, unknown>;
   for (const key of PASSED_THROUGH) {

@@ -18,7 +18,8 @@ import { fsReason } from "./source";
 /** Largest script accepted, in bytes (SPEC 5). */
 export const MAX_SCRIPT_BYTES = 1024 * 1024;
 
-export type ScriptRead = { ok: true; code: string } | { ok: false; message: string };
+/** A script read: its text, and the absolute path it was read from (symlinks as written). */
+export type ScriptRead = { ok: true; code: string; file: string } | { ok: false; message: string };
 
 // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever.
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
@@ -73,7 +74,7 @@ export async function readScript(path: string, baseDir: string): Promise<ScriptR
     const bytes = await readAtMost(handle, MAX_SCRIPT_BYTES + 1, info.size);
     if (bytes.length > MAX_SCRIPT_BYTES) return { ok: false, message: `${showPath(full)} is larger than 1 MiB` };
     try {
-      return { ok: true, code: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+      return { ok: true, code: new TextDecoder("utf-8", { fatal: true }).decode(bytes), file: full };
     } catch {
       return { ok: false, message: `${showPath(full)} is not valid UTF-8 text` };
     }

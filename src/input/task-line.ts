@@ -47,8 +47,8 @@ export function lineIngester(options: IngestOptions): LineIngester {
   const firstLineOf = new Map<string, number>();
   let seq = 0;
 
-  const finish = (object: Record<string, unknown>, found: FieldProblem[], code: unknown): Outcome =>
-    found.length > 0 ? found : toTask(object as TaskInput, seq++, code as string | undefined);
+  const finish = (object: Record<string, unknown>, found: FieldProblem[], code: unknown, scriptFile?: string): Outcome =>
+    found.length > 0 ? found : toTask(object as TaskInput, seq++, code as string | undefined, scriptFile);
 
   return (text, line) => {
     const object = parseObject(text);
@@ -68,7 +68,7 @@ export function lineIngester(options: IngestOptions): LineIngester {
     }
     return readScript(script, options.baseDir).then((read) => {
       if (!read.ok) found.push({ field: "script", message: read.message });
-      return finish(object, found, read.ok ? read.code : undefined);
+      return read.ok ? finish(object, found, read.code, read.file) : finish(object, found, undefined);
     });
   };
 }
