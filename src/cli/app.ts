@@ -9,7 +9,7 @@ import { EXIT } from "../core";
 import { calibrateCommand } from "./commands/calibrate";
 import { EXPORT_STATUSES, exportCommand } from "./commands/export";
 import { REPORT_FORMATS, reportCommand } from "./commands/report";
-import { artifactOptions, runOptions, runCommand } from "./commands/run";
+import { artifactOptions, runOptions, runCommand, STRICT_OPTION } from "./commands/run";
 import { runsCommand, showCommand } from "./commands/inspect";
 import { resumeCommand } from "./commands/resume";
 import { sandboxEvalCommand, type SandboxArgs } from "./commands/sandbox";
@@ -65,6 +65,7 @@ function cli(argv: string[]): Argv {
       "validate only; print the problems; exit 0 or 2",
       (y) => y.positional("input", { type: "string", demandOption: true })
         .option("simulate", { type: "boolean", default: false, describe: "tasks without code are allowed" })
+        .option("strict", STRICT_OPTION)
         .example("$0 validate tasks.jsonl", "check a file before running it"),
       handle(validateCommand),
     )

@@ -5,7 +5,7 @@
  * the ingest is rolled back, so bad input changes nothing (SPEC 2.3). The bytes read are hashed
  * on the way and must hash as the prepared source did.
  */
-import { BuddyError, type Provider } from "../core";
+import { BuddyError, type Logger, type Provider } from "../core";
 import { formatProblem, InputHash, readTasks } from "../input";
 import { checkProviderCredentials } from "../providers";
 import type { NewRun, Store } from "../store";
@@ -15,6 +15,9 @@ export interface IngestOptions {
   simulate: boolean;
   live: boolean;
   env: Record<string, string | undefined>;
+  strict: boolean;
+  /** Warnings about the input (an unknown field that looks like a known one) go here. */
+  logger: Logger;
 }
 
 export async function ingest(store: Store, input: PreparedSource, options: IngestOptions, run: Omit<NewRun, "input" | "input_hash">): Promise<void> {
@@ -27,11 +30,13 @@ export async function ingest(store: Store, input: PreparedSource, options: Inges
     const hash = new InputHash();
     const items = readTasks(input.source, {
       simulate: options.simulate,
+      strict: options.strict,
       hash,
       ...(spooled ? { spooled: { chunks: spooled.chunks(), baseDir: spooled.baseDir } } : {}),
     });
     for await (const item of items) {
-      if (item.kind === "problem") problems.push(formatProblem(item.problem));
+      if (item.kind === "warning") options.logger.warn(`warning: ${formatProblem(item.problem)}`);
+      else if (item.kind === "problem") problems.push(formatProblem(item.problem));
       else if (problems.length === 0) {
         await begun.addTask(item.task);
         if (item.task.uses.length > 0) usesProviders.push({ task_id: item.task.task_id, uses: item.task.uses });

@@ -20,6 +20,8 @@ export interface RunInput {
   options: RunOptions;
   /** Files to write when the run ends (`--out`, `--junit`). */
   artifacts?: Artifacts;
+  /** Unknown fields of a task line are problems (`--strict`). */
+  strict?: boolean;
 }
 
 function newRunId(now: number): string {
@@ -46,7 +48,7 @@ export async function startRun(input: RunInput, deps: HarnessDeps): Promise<RunR
     deps.logger.info(`run ${run_id} exists with this input: resuming it`);
     return resumeStored(existing, deps, false, input.artifacts);
   }
-  await ingest(deps.store, source, { simulate: options.simulate, live: options.live, env: deps.env }, {
+  await ingest(deps.store, source, { simulate: options.simulate, live: options.live, env: deps.env, strict: input.strict === true, logger: deps.logger }, {
     run_id,
     created_at: deps.clock.now(),
     seed: options.seed ?? randomSeed(),

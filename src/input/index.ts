@@ -4,7 +4,7 @@
  * `buddy validate`.
  */
 export { TaskInputSchema } from "./schema";
-export { formatProblem, LINE_FIELD } from "./problems";
+export { formatProblem, LINE_FIELD, type FieldProblem } from "./problems";
 export type { InputItem, ReadOptions } from "./item";
 export { readTasks } from "./read";
 export { validateFile } from "./validate";

@@ -4,12 +4,14 @@
  */
 import type { Task } from "../core";
 import type { InputHash } from "./hash";
-import type { Problem } from "./problems";
+import type { FieldProblem, Problem } from "./problems";
 import type { SourceOptions } from "./source";
 
 export type InputItem =
   | { kind: "task"; task: Task; line: number }
-  | { kind: "problem"; problem: Problem };
+  | { kind: "problem"; problem: Problem }
+  /** Worth saying, not stopping for: an unknown field that looks like a known one. */
+  | { kind: "warning"; problem: Problem };
 
 export interface ReadOptions extends SourceOptions {
   /** Accept tasks with neither `code` nor `script` (they are simulated, SPEC 4.5). @default false */
@@ -23,4 +25,11 @@ export interface ReadOptions extends SourceOptions {
   signal?: AbortSignal;
   /** Takes the input hash of exactly the bytes read, by the rule of hash.ts. @default none */
   hash?: InputHash;
+  /** Unknown fields are problems (`--strict`). @default false */
+  strict?: boolean;
+  /**
+   * A problem of a valid task's code that keeps it from ever running (validate compiles it),
+   * reported as a problem of its line instead of the task. @default none
+   */
+  checkCode?: (task: Task) => FieldProblem | undefined;
 }

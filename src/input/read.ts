@@ -52,7 +52,7 @@ async function* capProblems(items: AsyncGenerator<InputItem>, max: number): Asyn
 /** The tasks and problems of one JSONL source, uncapped. */
 async function* readJsonl(source: string, options: ReadOptions): AsyncGenerator<InputItem> {
   const { file, baseDir, chunks } = await openSource(source, options);
-  const ingest = lineIngester({ simulate: options.simulate ?? false, baseDir });
+  const ingest = lineIngester({ simulate: options.simulate ?? false, baseDir, strict: options.strict ?? false });
   let sawContent = false;
   const report = (line: number, found: readonly FieldProblem[]): InputItem[] =>
     found.map(({ field, message }) => ({ kind: "problem", problem: { file, line, field, message } }));
@@ -66,9 +66,13 @@ async function* readJsonl(source: string, options: ReadOptions): AsyncGenerator<
       }
       if ("text" in raw && raw.text.trim() === "") continue; // blank lines (a lone BOM or CR too)
       sawContent = true;
-      const pending = "text" in raw ? ingest(raw.text, raw.line) : [lineProblem(raw.problem)];
+      const warnings: FieldProblem[] = [];
+      const pending = "text" in raw ? ingest(raw.text, raw.line, warnings) : [lineProblem(raw.problem)];
       const outcome = pending instanceof Promise ? await pending : pending;
+      for (const { field, message } of warnings) yield { kind: "warning", problem: { file, line: raw.line, field, message } };
+      const unrunnable = Array.isArray(outcome) ? undefined : options.checkCode?.(outcome);
       if (Array.isArray(outcome)) yield* report(raw.line, outcome);
+      else if (unrunnable !== undefined) yield* report(raw.line, [unrunnable]);
       else yield { kind: "task", task: outcome, line: raw.line };
     }
   }

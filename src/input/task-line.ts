@@ -10,6 +10,7 @@ import { type FieldProblem, LINE_FIELD, schemaProblems, show } from "./problems"
 import { crossFieldProblems } from "./rules";
 import type { TaskInput } from "./schema";
 import { readScript } from "./script";
+import { unknownFieldFindings } from "./unknown-fields";
 
 type Outcome = Task | FieldProblem[];
 
@@ -18,6 +19,8 @@ export interface IngestOptions {
   simulate: boolean;
   /** Directory `script` paths are relative to. */
   baseDir: string;
+  /** Unknown fields are problems, not kept in meta. @default false */
+  strict?: boolean;
 }
 
 function describe(value: unknown): string {
@@ -40,7 +43,7 @@ export function parseObject(text: string): Record<string, unknown> | FieldProble
  * Ingests one line. It returns a Promise only when a script file must be read: an await per
  * line would cost more than the parse itself.
  */
-export type LineIngester = (text: string, line: number) => Outcome | Promise<Outcome>;
+export type LineIngester = (text: string, line: number, warnings: FieldProblem[]) => Outcome | Promise<Outcome>;
 
 /** A LineIngester for the lines of one input, in order. Valid tasks get `seq` 0, 1, 2, … */
 export function lineIngester(options: IngestOptions): LineIngester {
@@ -50,10 +53,12 @@ export function lineIngester(options: IngestOptions): LineIngester {
   const finish = (object: Record<string, unknown>, found: FieldProblem[], code: unknown, scriptFile?: string): Outcome =>
     found.length > 0 ? found : toTask(object as TaskInput, seq++, code as string | undefined, scriptFile);
 
-  return (text, line) => {
+  return (text, line, warnings) => {
     const object = parseObject(text);
     if (Array.isArray(object)) return object;
-    const found = [...schemaProblems(object), ...crossFieldProblems(object, options.simulate)];
+    const unknown = unknownFieldFindings(object, options.strict ?? false);
+    warnings.push(...unknown.warnings);
+    const found = [...schemaProblems(object), ...crossFieldProblems(object, options.simulate), ...unknown.problems];
     const id = object.task_id;
     if (typeof id === "string" && id !== "") {
       // Every well-formed id counts as used, even on a line with other problems: ids must be

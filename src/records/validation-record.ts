@@ -10,6 +10,7 @@ export const ValidationRecordSchema = Type.Object(
     tasks: Count,
     waves: Type.Array(Type.Integer({ minimum: 1 }), { description: "distinct waves of the valid tasks, ascending" }),
     problems: Type.Array(Type.String({ description: "FILE:LINE: field: message" })),
+    warnings: Type.Array(Type.String({ description: "FILE:LINE: field: message, of an unknown field that looks like a known one (kept in meta)" })),
   },
   { $id: "buddy/validation", title: "validation record", additionalProperties: false },
 );

@@ -31,6 +31,7 @@ export type { SandboxOptions } from "./limits";
 export { hasLargeNativeStack } from "./limits";
 export { VIOLATION_TYPES, type ViolationType } from "./policy";
 export { prepareBareCycle, runBareCycle } from "./quickjs/bare";
+export { TaskCompiler } from "./quickjs/compile";
 
 export interface Sandbox {
   /**

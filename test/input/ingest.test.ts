@@ -136,7 +136,7 @@ describe("scripts", () => {
 describe("streaming", () => {
   test("BOM, CRLF and blank lines are accepted (fixtures/ok-bom-crlf.jsonl)", async () => {
     const result = await validateFile(join(FIXTURES, "ok-bom-crlf.jsonl"));
-    expect(result).toEqual({ problems: [], taskCount: 3, waves: [1, 2] });
+    expect(result).toEqual({ problems: [], warnings: [], taskCount: 3, waves: [1, 2] });
     const items = await collect(join(FIXTURES, "ok-bom-crlf.jsonl"));
     expect(items.map((i) => i.kind === "task" && [i.task.task_id, i.line])).toEqual([
       ["bom-1", 1],

@@ -11,7 +11,7 @@ const TREE = join(import.meta.dir, "../../fixtures/phase20");
 async function tasksOf(dir: string): Promise<Task[]> {
   const tasks: Task[] = [];
   for await (const item of readTasks(dir, { simulate: true })) {
-    if (item.kind === "problem") throw new Error(formatProblem(item.problem));
+    if (item.kind !== "task") throw new Error(formatProblem(item.problem));
     tasks.push(item.task);
   }
   return tasks;

@@ -14,7 +14,7 @@ const fixture = (name: string) => join(import.meta.dir, "../../fixtures", name);
 async function tasksOf(file: string): Promise<Task[]> {
   const tasks: Task[] = [];
   for await (const item of readTasks(file)) {
-    if (item.kind === "problem") throw new Error(formatProblem(item.problem));
+    if (item.kind !== "task") throw new Error(formatProblem(item.problem));
     tasks.push(item.task);
   }
   return tasks;

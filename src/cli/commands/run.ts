@@ -32,9 +32,13 @@ export const runOptions = (y: Argv) =>
     .option("mock-error-rate", { type: "number", default: RUN_DEFAULTS.mock_error_rate, describe: "scale the dry-run mocks' error rates (0: no injected errors)" })
     .option("mock-latency-ms", { type: "number", default: RUN_DEFAULTS.mock_latency_ms, describe: "dry run: every mock provider call is answered after this many ms (no effect on a live run)" })
     .option("live", { type: "boolean", default: RUN_DEFAULTS.live, describe: "real provider clients instead of mocks" })
+    .option("strict", STRICT_OPTION)
     .option("out", artifactOptions.out)
     .option("junit", artifactOptions.junit)
     .option("force", artifactOptions.force);
+
+/** `run` and `validate`: unknown fields of a task line are problems instead of meta. */
+export const STRICT_OPTION = { type: "boolean", default: false, describe: "an unknown field of a task line is a problem (exit 2), not kept as meta" } as const;
 
 /** Where a run's files go when it ends; `resume` takes the same. */
 export const artifactOptions = {
@@ -87,7 +91,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   await checkArtifacts(artifacts, options.run_id, { store: storeFiles(storeLocation(args)), input: inputArg(args.input) });
   const source = await exitOnSignalDuring(() => prepareSource(inputArg(args.input)));
   try {
-    return await runSession(args, (deps) => startRun({ source, options, artifacts }, deps));
+    return await runSession(args, (deps) => startRun({ source, options, artifacts, strict: args.strict === true }, deps));
   } finally {
     source.dispose();
   }
