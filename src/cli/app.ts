@@ -19,6 +19,7 @@ import { violationsCommand } from "./commands/violations";
 import { workerCommand } from "./commands/worker";
 import { DEFAULT_WORKER_LEASE_MS } from "./fleet";
 import { STDIN_ARG } from "./context";
+import { numeric, usageMessage } from "./flags";
 import { endOutput, reportError, stdoutClosedAtStart, warn } from "./io";
 import { installStopSignals, quietStops } from "./process-signals";
 
@@ -40,19 +41,19 @@ function cli(argv: string[]): Argv {
     .usage("$0 <command> [options]\n\nRun predicted tasks wave by wave in a QuickJS sandbox; results as JSON lines on stdout.")
     .option("db", { type: "string", global: true, describe: "SQLite database [env BUDDY_DB; default .buddy/buddy.db]" })
     .option("backend", { type: "string", global: true, describe: "PostgreSQL URL of a store shared by many machines, instead of --db [env BUDDY_BACKEND]" })
-    .option("backend-timeout", { type: "number", global: true, default: 60, describe: "seconds the backend may be unreachable before a command gives up (exit 4)" })
+    .option("backend-timeout", { requiresArg: true, global: true, default: 60, describe: "seconds the backend may be unreachable before a command gives up (exit 4)" })
     .option("quiet", { type: "boolean", global: true, default: false, describe: "nothing on stderr but errors" })
     .command(
       "run <input>",
       "validate the input, create a run, execute it, stream results",
-      (y) => runOptions(y.positional("input", { type: "string", demandOption: true, describe: "task file (JSONL) or - for stdin" }))
+      (y) => runOptions(y.positional("input", { type: "string", demandOption: true, describe: "task file (JSONL), Phase 20 directory, or - for stdin" }))
         .example("$0 run fixtures/demo.jsonl --seed 7 | jq -c 'select(.type==\"task\")'", "run the demo and keep the task records"),
       handle(runCommand),
     )
     .command(
       "resume <run_id>",
       "continue an interrupted or crashed run; finished tasks are not run again",
-      (y) => y.positional("run_id", { type: "string", demandOption: true })
+      (y) => y.positional("run_id", { type: "string", demandOption: true, describe: "a run id, or latest" })
         .option("replay", { type: "boolean", default: false, describe: "print the records of tasks that had finished already" })
         .option("out", artifactOptions.out)
         .option("junit", artifactOptions.junit)
@@ -63,7 +64,7 @@ function cli(argv: string[]): Argv {
     .command(
       "validate <input>",
       "validate only; print the problems; exit 0 or 2",
-      (y) => y.positional("input", { type: "string", demandOption: true })
+      (y) => y.positional("input", { type: "string", demandOption: true, describe: "task file (JSONL), Phase 20 directory, or - for stdin" })
         .option("simulate", { type: "boolean", default: false, describe: "tasks without code are allowed" })
         .option("strict", STRICT_OPTION)
         .example("$0 validate tasks.jsonl", "check a file before running it"),
@@ -78,7 +79,7 @@ function cli(argv: string[]): Argv {
     .command(
       "show <run_id>",
       "a run's record, wave records and summary",
-      (y) => y.positional("run_id", { type: "string", demandOption: true })
+      (y) => y.positional("run_id", { type: "string", demandOption: true, describe: "a run id, or latest" })
         .option("tasks", { type: "boolean", default: false, describe: "add each task's state" })
         .option("attempts", { type: "boolean", default: false, describe: "add every attempt, with its console output" })
         .example("$0 show 20261124-211500-abc123 --tasks", "a run with its tasks"),
@@ -87,22 +88,22 @@ function cli(argv: string[]): Argv {
     .command(
       "violations [run_id]",
       "sandbox violations as NDJSON: of one run, or of every run",
-      (y) => y.positional("run_id", { type: "string", describe: "a run id; all runs when omitted" })
+      (y) => y.positional("run_id", { type: "string", describe: "a run id, or latest; all runs when omitted" })
         .example("$0 violations 20261124-211500-abc123 | jq -r .violation_type", "what a run's tasks reached for"),
       handle(violationsCommand),
     )
     .command(
       "report <run_id>",
       "the run report: Markdown, self-contained HTML or JSON",
-      (y) => y.positional("run_id", { type: "string", demandOption: true })
-        .option("format", { choices: Object.keys(REPORT_FORMATS) as (keyof typeof REPORT_FORMATS)[], default: "md" as const })
+      (y) => y.positional("run_id", { type: "string", demandOption: true, describe: "a run id, or latest" })
+        .option("format", { choices: Object.keys(REPORT_FORMATS) as (keyof typeof REPORT_FORMATS)[], default: "md" as const, describe: "md (Markdown), html (one self-contained file) or json" })
         .example("$0 report 20261124-211500-abc123 --format html > report.html", "a report to open in a browser"),
       handle(reportCommand),
     )
     .command(
       "calibrate <run_id>",
       "fit a recalibration of predictions from a run's outcomes; with --apply, print FILE with calibrated probabilities",
-      (y) => y.positional("run_id", { type: "string", demandOption: true })
+      (y) => y.positional("run_id", { type: "string", demandOption: true, describe: "a run id, or latest" })
         .option("apply", { type: "string", describe: "a task file to rewrite (the old value is kept as raw_predicted_success_probability)" })
         .example("$0 calibrate RUN_ID --apply next.jsonl > next.calibrated.jsonl", "calibrate the next run's predictions"),
       handle(calibrateCommand),
@@ -119,7 +120,7 @@ function cli(argv: string[]): Argv {
     .command(
       "schema [name]",
       `the JSON Schema of a record by its type (${Object.keys(SCHEMAS).join(", ")}); without a name, the names`,
-      (y) => y.positional("name", { type: "string" })
+      (y) => y.positional("name", { type: "string", describe: "a record type; omitted: the list of types" })
         .example("$0 schema", "the record types, one per line")
         .example("$0 schema task", "the schema of the `task` record")
         .example("$0 schema input", "the schema of an input task line"),
@@ -129,8 +130,8 @@ function cli(argv: string[]): Argv {
       "worker",
       "scale-out worker: claim attempts of runs on a shared backend and run them here",
       (y) => y.option("run", { type: "string", describe: "only this run's attempts [default: any run's]" })
-        .option("threads", { type: "number", describe: "executor processes [default: CPU count]" })
-        .option("lease-ms", { type: "number", default: DEFAULT_WORKER_LEASE_MS, describe: "a claim not renewed for this long is taken back and its attempt runs elsewhere" })
+        .option("threads", numeric("executor processes, 1 to 256 [default: CPU count]"))
+        .option("lease-ms", { requiresArg: true, default: DEFAULT_WORKER_LEASE_MS, describe: "a claim not renewed for this long is taken back and its attempt runs elsewhere" })
         .option("exit-when-idle", { type: "boolean", default: false, describe: "exit 0 once no attempt is queued and no run is being coordinated" })
         .example("$0 worker --backend postgres://buddy@db.internal/buddy", "work on every run of the fleet until stopped (SIGTERM)"),
       handle(workerCommand),
@@ -143,9 +144,9 @@ function cli(argv: string[]): Argv {
           (e) => e.positional("code", { type: "string", describe: "the body of an async function" })
             .option("file", { type: "string", describe: "read the code from a file" })
             .option("input", { type: "string", describe: "JSON given to the code as `input`" })
-            .option("timeout-ms", { type: "number", default: RUN_DEFAULTS.timeout_ms })
-            .option("memory-mb", { type: "number", default: RUN_DEFAULTS.memory_mb })
-            .option("seed", { type: "number", default: SNIPPET_SEED })
+            .option("timeout-ms", numeric("CPU deadline of the attempt", RUN_DEFAULTS.timeout_ms))
+            .option("memory-mb", numeric("memory cap of the attempt", RUN_DEFAULTS.memory_mb))
+            .option("seed", numeric("seed of the snippet's random choices (Math.random, crypto)", SNIPPET_SEED))
             .example("$0 sandbox eval 'return input.a + 1' --input '{\"a\":41}'", "prints a result record with result 42"),
           handle((args: SandboxArgs) => sandboxEvalCommand(args)),
         )
@@ -158,11 +159,12 @@ function cli(argv: string[]): Argv {
     .version(pkg.version)
     .help()
     .alias("h", "help")
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    // Unwrapped: an example cut mid-command cannot be copied; a terminal wraps long lines itself.
+    .wrap(null)
     .fail((message, error) => {
-      if (error) throw error;
-      warn(message);
-      warn("see buddy --help");
+      // yargs' own validation errors (a flag without its value) are usage errors too.
+      if (error && error.name !== "YError") throw error;
+      warn(usageMessage(message ?? error.message));
       process.exit(EXIT.INPUT);
     });
 }

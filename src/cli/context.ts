@@ -1,5 +1,6 @@
 /** What commands share: where the store is, how to start an executor, the real clock. */
 import { resolve } from "node:path";
+import { flagError } from "../config";
 import { BuddyError, noSuchRun, systemClock, type Deps, type Logger } from "../core";
 import { EXECUTOR_ARG } from "../executor";
 import { isPostgresUrl, openStore, type Store } from "../store";
@@ -8,7 +9,7 @@ import { warn } from "./io";
 export interface GlobalArgs {
   db?: string;
   backend?: string;
-  "backend-timeout"?: number;
+  "backend-timeout"?: unknown;
   quiet?: boolean;
 }
 
@@ -38,7 +39,7 @@ export const storeLocation = (args: GlobalArgs): string => backendUrl(args) ?? d
 /** `--backend-timeout` seconds: how long the backend may be unreachable before a command gives up (SPEC 11). */
 function backendTimeoutMs(args: GlobalArgs): number {
   const seconds = args["backend-timeout"] ?? 60;
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new BuddyError("USAGE", `--backend-timeout must be a number of seconds > 0, got ${seconds}`);
+  if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0) throw flagError("--backend-timeout", "a number of seconds > 0", seconds);
   return Math.round(seconds * 1000);
 }
 

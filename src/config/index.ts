@@ -5,9 +5,11 @@
 import { z } from "zod";
 import { BuddyError, RETRY_STRATEGIES, STRATEGY_NAMES } from "../core";
 import { LIMIT_BOUNDS, RUN_DEFAULTS } from "./defaults";
+import { expectationOf, flagName, flagProblem } from "./flag-errors";
 
 export { LIMIT_BOUNDS, RUN_DEFAULTS, SNIPPET_SEED } from "./defaults";
 export { STRATEGY_NAMES, type StrategyName } from "../core";
+export { flagError, rangeExpectation } from "./flag-errors";
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 const bounded = (b: { minimum: number; maximum: number }) => int(b.minimum, b.maximum);
@@ -46,9 +48,9 @@ export const RunOptionsSchema = z.object({
   /** Name of the run; a new id when absent. */
   run_id: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "letters, digits, '.', '_' or '-' (at most 128)")
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "must be letters, digits, '.', '_' or '-' (at most 128, a letter or digit first)")
     // Wherever a RUN_ID is taken, `latest` names the newest run (SPEC 1): a run of that name could not be named.
-    .refine((id) => id !== "latest", "'latest' is reserved: it names the newest run wherever a RUN_ID is taken")
+    .refine((id) => id !== "latest", "must not be 'latest': that names the newest run wherever a RUN_ID is taken")
     .optional(),
   /** Scales the dry-run mocks' error rates; 0 turns injected errors off. */
   mock_error_rate: z.number().min(0).max(100).default(RUN_DEFAULTS.mock_error_rate),
@@ -71,15 +73,22 @@ export function parseRunOptions(raw: Record<string, unknown>): RunOptions {
   return parseFlags(RunOptionsSchema, raw);
 }
 
-/** Raw flag values checked by `schema`, or a USAGE error naming each bad flag. */
-export function parseFlags<T extends z.ZodTypeAny>(schema: T, raw: Record<string, unknown>): z.infer<T> {
+/**
+ * Raw flag values checked by `schema`, or a USAGE error naming each bad flag in buddy's words
+ * (flag-errors.ts): what it must be, and what it got.
+ */
+export function parseFlags<T extends z.ZodObject>(schema: T, raw: Record<string, unknown>): z.infer<T> {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => {
-    const flag = issue.path.length > 0 ? `--${String(issue.path[0]).replaceAll("_", "-")}` : "options";
-    return `${flag}: ${issue.message}`;
+    const key = issue.path[0];
+    if (key === undefined) return `options: ${issue.message}`;
+    const field = schema.shape[key as string] as z.ZodType | undefined;
+    const expectation = field === undefined ? undefined : expectationOf(field);
+    return expectation === undefined ? `${flagName(key)} ${issue.message}` : flagProblem(flagName(key), expectation, raw[key as string]);
   });
-  // One problem is the message itself; more are listed above a count, each printed once.
-  if (lines.length <= 1) throw new BuddyError("USAGE", lines[0] ?? "invalid options");
-  throw new BuddyError("USAGE", `${lines.length} invalid options`, { details: lines });
+  // Each bad flag once: zod may report a value twice (too small and not an integer).
+  const unique = [...new Set(lines)];
+  if (unique.length === 1) throw new BuddyError("USAGE", unique[0]!);
+  throw new BuddyError("USAGE", `${unique.length} invalid options`, { details: unique });
 }

@@ -6,6 +6,20 @@
 import type { AttemptErrorCode } from "./errors";
 
 export type Risk = "LOW" | "MEDIUM" | "HIGH";
+
+/**
+ * SPEC 2.1 and 4.3: the lowest p of each risk band. A task without `risk_assessment` gets the
+ * band its p falls in, and the risk gate passes LOW and MEDIUM from the same floors, so a risk
+ * derived from p can never fail the gate for that same p. HIGH has no floor: it runs on approval.
+ */
+export const RISK_FLOORS = { LOW: 0.85, MEDIUM: 0.7 } as const satisfies Partial<Record<Risk, number>>;
+
+/** The band p falls in: p ≥ 0.85 LOW, ≥ 0.70 MEDIUM, else HIGH. */
+export function deriveRisk(p: number): Risk {
+  if (p >= RISK_FLOORS.LOW) return "LOW";
+  if (p >= RISK_FLOORS.MEDIUM) return "MEDIUM";
+  return "HIGH";
+}
 export const PROVIDERS = ["mployer", "ghl", "msgraph"] as const;
 export type Provider = (typeof PROVIDERS)[number];
 export const RETRY_STRATEGIES = ["exponential", "linear", "none"] as const;

@@ -2,7 +2,7 @@
  * After a wave (SPEC 4.1): the monitor's verdict and the feedback loop's signals over its
  * observation, and the `wave` record that carries them (SPEC 3, 7, 8).
  */
-import { iso, type WaveObservation } from "../core";
+import { forPeople, iso, type WaveObservation } from "../core";
 import { calibrationMetrics, predictionPairs, waveSignals, type Signal } from "../feedback";
 import type { Monitor, WaveVerdict } from "../monitor";
 import type { WaveRecord } from "../records";
@@ -15,11 +15,13 @@ export interface WaveConclusion {
 }
 
 export function concludeWave(obs: WaveObservation, monitor: Monitor, generatedAt: number): WaveConclusion {
-  const verdict = monitor.observe(obs);
-  const signals = waveSignals(obs, { generated_at: iso(generatedAt) });
+  // The monitor keeps its own figures unrounded; what is stored and printed is rounded for people.
+  const observed = monitor.observe(obs);
+  const verdict: WaveVerdict = { ...observed, anomalies: observed.anomalies.map(forPeople) };
+  const signals = waveSignals(obs, { generated_at: iso(generatedAt) }).map(forPeople);
   const tally = new TaskTally(obs.tasks.length);
   for (const t of obs.tasks) tally.add(t.status, t.attempts, t.task.predicted_success_probability);
-  const record: WaveRecord = {
+  const record: WaveRecord = forPeople({
     type: "wave",
     run_id: obs.run_id,
     wave: obs.wave,
@@ -40,6 +42,6 @@ export function concludeWave(obs: WaveObservation, monitor: Monitor, generatedAt
     duration_ms: obs.ended_at - obs.started_at,
     started_at: iso(obs.started_at),
     ended_at: iso(obs.ended_at),
-  };
+  });
   return { record, verdict, signals };
 }

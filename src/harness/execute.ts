@@ -5,7 +5,7 @@
  * covers the whole run.
  */
 import type { RunOptions } from "../config";
-import { EXIT, interruptedExitCode, isFinished, type ExitCode, type FinishedTask, type Task } from "../core";
+import { EXIT, forPeople, interruptedExitCode, isFinished, type ExitCode, type FinishedTask, type Task } from "../core";
 import type { TaskContext } from "../executor";
 import { createAgents, evaluateGates, rejected, type AgentState } from "../manager";
 import { Monitor } from "../monitor";
@@ -152,7 +152,7 @@ class RunExecution {
     const status: RunOutcome = interrupted ? "interrupted" : this.#halted ? "halted" : t.succeeded === t.tasks ? "completed" : "failed";
     const exitCode = status === "interrupted" ? interruptedExitCode(signal) : EXIT_BY_OUTCOME[status];
     const figures = this.#tally.figures(this.#monitor.history.health_scores);
-    const summary: SummaryRecord = {
+    const summary: SummaryRecord = forPeople({
       type: "summary",
       run_id: this.#run.run_id,
       status,
@@ -172,7 +172,7 @@ class RunExecution {
       seed: this.#run.seed,
       duration_ms: clock.now() - started,
       db: store.location,
-    };
+    });
     this.#committer.report({ kind: "run_ended", run_id: this.#run.run_id, status, at: clock.now(), summary }, summary);
     await this.#committer.flush();
     return { summary, exitCode };

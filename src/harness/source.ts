@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { BuddyError } from "../core";
 import { hashInput, InputHash, type ByteStream } from "../input";
 import { runawayCut } from "../input/lines";
-import { fsReason, isStreamPath, scriptBaseDir } from "../input/source";
+import { isStreamPath, scriptBaseDir, unreadableInput } from "../input/source";
 
 export interface PreparedSource {
   /** What the user gave: a path, or "-". */
@@ -96,11 +96,11 @@ async function spooled(source: string, bytes: AsyncIterable<Uint8Array>): Promis
 export async function prepareSource(source: string, stdin?: ByteStream): Promise<PreparedSource> {
   if (source === "-") return spooled(source, stdin ?? Bun.stdin.stream());
   const info = await stat(source).catch((cause: unknown) => {
-    throw new BuddyError("INPUT", `input ${source} ${fsReason(cause)}`, { cause });
+    throw unreadableInput(source, cause);
   });
   if (isStreamPath(source) || (!info.isFile() && !info.isDirectory())) return spooled(source, createReadStream(source, { highWaterMark: 64 * 1024 }));
   const hash = await hashInput(source).catch((cause: unknown) => {
-    throw new BuddyError("INPUT", `input ${source} ${fsReason(cause)}`, { cause });
+    throw unreadableInput(source, cause);
   });
   return { source, hash, dispose: () => {} };
 }

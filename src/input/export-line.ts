@@ -5,8 +5,7 @@
  * derives is left out, since ingest derives it again; unknown fields come back verbatim.
  */
 import { relative, sep } from "node:path";
-import { BuddyError, type Task } from "../core";
-import { deriveRisk } from "./normalize";
+import { BuddyError, deriveRisk, type Task } from "../core";
 
 /** Where a `script` of the exported file is found: relative to `dir`, as ingest will read it. */
 export interface ScriptPlace {

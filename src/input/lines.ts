@@ -69,7 +69,7 @@ export async function* splitLines(chunks: AsyncIterable<Uint8Array>): AsyncGener
     parts = [];
     size = 0;
     tooLong = false;
-    if (over) return { line, problem: "is longer than 1 MiB; skipped" };
+    if (over) return { line, problem: "is longer than 1 MiB" };
     try {
       return { line, text: decoder.decode(bytes) };
     } catch {

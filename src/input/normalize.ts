@@ -2,7 +2,7 @@
  * Turns a valid input line into the in-memory Task: defaults applied, the alias folded into
  * `predicted_success_probability`, risk derived when absent, unknown fields moved to `meta`.
  */
-import type { Risk, Task } from "../core";
+import { deriveRisk, type Task } from "../core";
 import { KNOWN_FIELDS, TASK_DEFAULTS, type TaskInput } from "./schema";
 
 /** Optional input fields that reach the Task unchanged. */
@@ -17,13 +17,6 @@ const PASSED_THROUGH = [
   "retry",
   "approved",
 ] as const satisfies readonly (keyof Task & keyof TaskInput)[];
-
-/** SPEC 2.1: p ≥ 0.85 LOW, ≥ 0.70 MEDIUM, else HIGH. */
-export function deriveRisk(p: number): Risk {
-  if (p >= 0.85) return "LOW";
-  if (p >= 0.7) return "MEDIUM";
-  return "HIGH";
-}
 
 /** Fields the schema does not know. Runs once per task, so it avoids per-line temporary arrays. */
 function metaOf(line: TaskInput): Record<string, unknown> {

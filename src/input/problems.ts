@@ -12,10 +12,11 @@ export interface Problem {
   /** The input file as given, or `<stdin>`. */
   file: string;
   /**
-   * 1-based line number. "contains no tasks" uses line 1 (editors jump there); the
-   * "more problems were omitted" notice uses the line where reading stopped.
+   * 1-based line number; none for a problem of the file as a whole ("contains no tasks", a
+   * Phase 20 directory), which is said without a line it would not be about. The "more problems
+   * were omitted" notice uses the line where reading stopped.
    */
-  line: number;
+  line?: number;
   /** Input field name (`retry.jitter`, `uses[1]`), or LINE_FIELD / FILE_FIELD. */
   field: string;
   message: string;
@@ -49,7 +50,7 @@ const escapeControls = (text: string) =>
  * problem becomes text.
  */
 export function formatProblem(p: Problem): string {
-  return escapeControls(`${p.file}:${p.line}: ${p.field}: ${p.message}`);
+  return escapeControls(p.line === undefined ? `${p.file}: ${p.message}` : `${p.file}:${p.line}: ${p.field}: ${p.message}`);
 }
 
 /** The user's value as they would write it (JSON, controls escaped), cut to `max` characters. */

@@ -54,8 +54,8 @@ async function* readJsonl(source: string, options: ReadOptions): AsyncGenerator<
   const { file, baseDir, chunks } = await openSource(source, options);
   const ingest = lineIngester({ simulate: options.simulate ?? false, baseDir, strict: options.strict ?? false });
   let sawContent = false;
-  const report = (line: number, found: readonly FieldProblem[]): InputItem[] =>
-    found.map(({ field, message }) => ({ kind: "problem", problem: { file, line, field, message } }));
+  const report = (line: number | undefined, found: readonly FieldProblem[]): InputItem[] =>
+    found.map(({ field, message }) => ({ kind: "problem", problem: line === undefined ? { file, field, message } : { file, line, field, message } }));
 
   for await (const batch of splitLines(chunks)) {
     options.signal?.throwIfAborted();
@@ -76,5 +76,5 @@ async function* readJsonl(source: string, options: ReadOptions): AsyncGenerator<
       else yield { kind: "task", task: outcome, line: raw.line };
     }
   }
-  if (!sawContent) yield* report(1, [{ field: FILE_FIELD, message: "contains no tasks" }]);
+  if (!sawContent) yield* report(undefined, [{ field: FILE_FIELD, message: "contains no tasks" }]);
 }

@@ -88,6 +88,9 @@ async function* hashed(chunks: AsyncIterable<Uint8Array>, hash: ByteSink): Async
   }
 }
 
+/** An input path that cannot be read, said the same by `run` and `validate`. */
+export const unreadableInput = (source: string, cause: unknown) => new BuddyError("INPUT", `input ${source} ${fsReason(cause)}`, { cause });
+
 async function openBytes(source: string, options: SourceOptions): Promise<OpenedSource> {
   const file = source === "-" ? STDIN_NAME : source;
   if (options.spooled) return { file, baseDir: options.spooled.baseDir, chunks: guarded(options.spooled.chunks, file) };
@@ -96,7 +99,7 @@ async function openBytes(source: string, options: SourceOptions): Promise<Opened
     return { file, baseDir: await scriptBaseDir(source, false, options.stdinBaseDir), chunks: guarded(stream, file) };
   }
   const info = await stat(source).catch((cause: unknown) => {
-    throw new BuddyError("INPUT", `input file ${source} ${fsReason(cause)}`, { cause });
+    throw unreadableInput(source, cause);
   });
   if (info.isDirectory()) {
     // readTasks sends Phase 20 trees (SPEC 2.2) elsewhere; a directory here was given as a file.

@@ -36,7 +36,7 @@ function commonPrefix(a: string, b: string): number {
 }
 
 /** The known field `name` most likely stands for, if any. */
-export function lookalike(name: string): string | undefined {
+function lookalike(name: string): string | undefined {
   const n = norm(name);
   if (n.length < 3) return undefined;
   let best: { field: string; score: number } | undefined;

@@ -3,7 +3,7 @@
  * decision; in live mode a failed gate rejects the task, in dry run (the default) it is recorded
  * as would_reject and the task runs anyway, so a dry run shows what live mode would refuse.
  */
-import { PROVIDERS, type GateDecision, type GateName, type Risk, type Task } from "../core";
+import { PROVIDERS, RISK_FLOORS, type GateDecision, type GateName, type Task } from "../core";
 
 export interface GateOptions {
   /** Lowest predicted probability allowed to run (`--min-confidence`). @default 0.1 (run option) */
@@ -13,9 +13,6 @@ export interface GateOptions {
   /** 1-based attempt the decisions are recorded for. */
   attempt: number;
 }
-
-/** SPEC 4.3: the lowest probability each risk level may run with. HIGH also needs approval. */
-const RISK_FLOORS: Record<Risk, number> = { LOW: 0.5, MEDIUM: 0.75, HIGH: 0.9 };
 
 type Check = { ok: boolean; reason: string };
 
@@ -42,22 +39,29 @@ export function referencedProviders(code: string): string[] {
 
 const fmt = (p: number) => String(Math.round(p * 1000) / 1000);
 
+/**
+ * `approved: true` is a person's decision that the task may run (SPEC 4.3): it passes the gates
+ * that judge p, whatever p is. The capability gate is about what the code reaches, and no
+ * approval of the task changes that.
+ */
+const APPROVED: Check = { ok: true, reason: "approved: true (a person's approval overrides p)" };
+
 function minConfidence(task: Task, min: number): Check {
   const p = task.predicted_success_probability;
-  return p >= min
-    ? { ok: true, reason: `p ${fmt(p)} ≥ min confidence ${fmt(min)}` }
-    : { ok: false, reason: `p ${fmt(p)} is below min confidence ${fmt(min)}` };
+  if (p >= min) return { ok: true, reason: `p ${fmt(p)} ≥ min confidence ${fmt(min)}` };
+  if (task.approved === true) return APPROVED;
+  return { ok: false, reason: `p ${fmt(p)} is below min confidence ${fmt(min)}` };
 }
 
 function risk(task: Task): Check {
   const p = task.predicted_success_probability;
   const level = task.risk_assessment;
+  if (task.approved === true) return { ok: true, reason: `${level} risk, ${APPROVED.reason}` };
+  if (level === "HIGH") return { ok: false, reason: `HIGH risk runs only with a person's approval (approved: true); p ${fmt(p)}` };
   const floor = RISK_FLOORS[level];
-  if (p < floor) return { ok: false, reason: `${level} risk needs p ≥ ${floor}, got ${fmt(p)}` };
-  if (level === "HIGH" && task.approved !== true) {
-    return { ok: false, reason: "HIGH risk needs explicit approval (approved: true)" };
-  }
-  return { ok: true, reason: `${level} risk with p ${fmt(p)} ≥ ${floor}${level === "HIGH" ? ", approved" : ""}` };
+  // Only an explicit risk_assessment can be below its floor: a derived one is p's own band.
+  if (p < floor) return { ok: false, reason: `${level} risk needs p ≥ ${floor} (its band's floor), got ${fmt(p)}` };
+  return { ok: true, reason: `${level} risk with p ${fmt(p)} ≥ ${floor}` };
 }
 
 function capability(task: Task): Check {

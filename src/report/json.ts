@@ -3,7 +3,7 @@
  * derives from it. A wave's observed tasks are listed by their fields, not as the whole task
  * (code and input are in the input file; results under `tasks`).
  */
-import { durationMs, type FinishedTask } from "../core";
+import { durationMs, forPeople, type FinishedTask } from "../core";
 import { errorRecord } from "../records";
 import { runAgents } from "./agents";
 import { runRecommendations } from "./recommendations";
@@ -36,6 +36,6 @@ export function jsonReport(r: RunReport): string {
     const agents = w.observation.agents.map((a) => ({ ...a, busy_ms: Math.round(a.busy_ms) }));
     return { ...w, observation: { ...w.observation, agents, tasks: w.observation.tasks.map(observedTask) } };
   });
-  const report = { type: "report", ...r, waves, agents: runAgents(r), recommendations: runRecommendations(r) };
+  const report = forPeople({ type: "report", ...r, waves, agents: runAgents(r), recommendations: runRecommendations(r) });
   return `${JSON.stringify(report)}\n`;
 }

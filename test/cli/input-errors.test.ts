@@ -30,12 +30,26 @@ test("buddy validate prints the same problems and exits 2; a good file exits 0",
 });
 
 test("every broken fixture is refused with exit 2 and a FILE:LINE: field: message line", async () => {
-  const names = ["both-code-and-script", "no-code", "missing-script", "unknown-provider", "empty", "not-object", "bad-types"];
+  const names = ["both-code-and-script", "no-code", "missing-script", "unknown-provider", "not-object", "bad-types"];
   for (const name of names) {
     const ran = await buddy(["validate", fixture(`invalid/${name}.jsonl`)]);
     expect({ name, code: ran.code }).toEqual({ name, code: 2 });
     expect(problemLines(ran.stderr).length).toBeGreaterThan(0);
   }
+});
+
+test("a problem of the whole file has no line number: FILE: message", async () => {
+  const file = fixture("invalid/empty.jsonl");
+  const ran = await buddy(["validate", file]);
+  expect(ran.code).toBe(2);
+  expect(ran.stderr.split("\n")[0]).toBe(`${file}: contains no tasks`);
+});
+
+test("a missing input file is the same message in run and validate", async () => {
+  const [ran, checked] = await Promise.all([buddy(["run", "/nonexistent/tasks.jsonl"]), buddy(["validate", "/nonexistent/tasks.jsonl"])]);
+  expect([ran.code, checked.code]).toEqual([2, 2]);
+  expect(ran.stderr).toBe(checked.stderr);
+  expect(ran.stderr).toContain("input /nonexistent/tasks.jsonl not found");
 });
 
 test("usage errors exit 2 with a message, not a stack", async () => {

@@ -140,9 +140,9 @@ describe("stream sources", () => {
     expect(err).toContain("<stdin>:1: (file): has a line longer than 64 MiB without a line end");
   }, 30_000);
 
-  test("a line over 1 MiB is skipped and reading goes on to the next line", async () => {
+  test("a line over 1 MiB is a problem and reading goes on to the next line", async () => {
     const long = `{"task_id":"big","predicted_success_probability":0.9,"pad":"${"x".repeat(2 * 1024 * 1024)}"}`;
-    await refused(`${long}\n${line({ task_id: "after" })}\n`, ["1: (line): is longer than 1 MiB; skipped", "2: code: is missing (no code or script); such tasks only run with --simulate"]);
+    await refused(`${long}\n${line({ task_id: "after" })}\n`, ["1: (line): is longer than 1 MiB", "2: code: is missing (no code or script); such tasks only run with --simulate"]);
   });
 });
 

@@ -72,7 +72,7 @@ describe("sources read once are spooled, like -", () => {
     const dir = tempDir();
     const ran = await buddy(["run", "/dev/null"], { cwd: dir });
     expect(ran.code).toBe(2);
-    expect(ran.stderr).toContain("/dev/null:1: (file): contains no tasks\n");
+    expect(ran.stderr).toContain("/dev/null: contains no tasks\n");
     expect((await buddy(["runs"], { cwd: dir })).stdout).toBe("");
   });
 

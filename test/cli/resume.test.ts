@@ -126,7 +126,7 @@ test("a database locked by another process for longer than the busy timeout: one
     holder.close();
   }
   expect((await buddy(["runs", "--db", db])).records).toEqual([]);
-});
+}, 30_000); // the run waits out the 5 s busy timeout before it gives up
 
 test("resume of a run the store does not know: exit 2 naming it, and no store is created", async () => {
   const dir = tempDir();

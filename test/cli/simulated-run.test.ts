@@ -118,7 +118,9 @@ test("buddy calibrate fits the run's outcomes and rewrites a task file, keeping 
   const applied = await buddy(["calibrate", "cal", "--apply", fixture("demo.jsonl")], { cwd: dir });
   expect(applied.records.length).toBe(30);
   expect(applied.records.every((t) => typeof t.raw_predicted_success_probability === "number" && t.predicted_success_probability >= 0 && t.predicted_success_probability <= 1)).toBe(true);
-  expect((await buddy(["validate", "-"], { stdin: applied.stdout })).code).toBe(0);
+  // demo.jsonl holds a task with a syntax error on purpose: the only problem validate finds.
+  const checked = await buddy(["validate", "-"], { stdin: applied.stdout });
+  expect(checked.records[0].problems).toEqual(["<stdin>:19: code: does not compile: SyntaxError: expecting ',' (at task.js:1:53)"]);
   expect((await buddy(["calibrate", "cal", "--apply", fixture("invalid/four-problems.jsonl")], { cwd: dir })).code).toBe(2);
   // A Phase 20 tree is input, but has no task lines of its own to rewrite: a usage error, not a crash.
   const tree = await buddy(["calibrate", "cal", "--apply", fixture("phase20")], { cwd: dir });

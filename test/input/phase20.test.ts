@@ -72,7 +72,7 @@ describe("the fixture tree (3 waves × 4 agents)", () => {
   });
 
   test("without --simulate one problem says how to run it", async () => {
-    expect(await problemsOf(TREE, false)).toEqual([":1: code: Phase 20 tasks carry predictions but no code; run them with --simulate"]);
+    expect(await problemsOf(TREE, false)).toEqual([": its tasks carry predictions but no code: run them with --simulate"]);
   });
 });
 
@@ -154,10 +154,10 @@ describe("broken trees", () => {
       "wave_3/agent_0/predicted_tasks.jsonl": [],
     });
     expect(await problemsOf(root)).toEqual([
-      "/wave_0:1: (file): waves are numbered from 1 to 1000000; skipped",
-      "/wave_1:1: (file): has no agent_<i> directories",
-      "/wave_2/agent_0/predicted_tasks.jsonl:1: (file): not found (every agent directory has one, even if empty)",
-      ":1: (file): contains no tasks",
+      "/wave_0: waves are numbered from 1 to 1000000",
+      "/wave_1: has no agent_<i> directories",
+      "/wave_2/agent_0/predicted_tasks.jsonl: not found (every agent directory has one, even if empty)",
+      ": contains no tasks",
     ]);
   });
 

@@ -48,7 +48,7 @@ describe("fixtures/invalid", () => {
       "unknown-provider.jsonl",
       ':2: uses[1]: unknown provider "salesforce"; expected one of mployer, ghl, msgraph',
     ],
-    ["empty.jsonl", ":1: (file): contains no tasks"],
+    ["empty.jsonl", ": contains no tasks"],
   ])("%s", async (name, expected) => {
     expect((await fixtureProblems(name)).lines).toEqual([expected]);
   });
@@ -136,7 +136,7 @@ describe("problems on stdin", () => {
     const long = `{"task_id":"big","pad":"${"x".repeat(1024 * 1024)}"}`;
     const lines = [long, task({ task_id: "after" })].join("\n");
     const { problems, taskCount } = await validateFile("-", { stdin: stdinOf(lines) });
-    expect(problems.map(formatProblem)).toEqual(["<stdin>:1: (line): is longer than 1 MiB; skipped"]);
+    expect(problems.map(formatProblem)).toEqual(["<stdin>:1: (line): is longer than 1 MiB"]);
     expect(taskCount).toBe(1);
   });
 
@@ -145,7 +145,7 @@ describe("problems on stdin", () => {
     const line = head.replace('"pad":""', `"pad":"${"x".repeat(1024 * 1024 - head.length)}"`);
     expect(Buffer.byteLength(line)).toBe(1024 * 1024);
     expect(await problemsOf(`${line}\r\n`)).toEqual([]);
-    expect(await problemsOf(` ${line}\n`)).toEqual(["<stdin>:1: (line): is longer than 1 MiB; skipped"]);
+    expect(await problemsOf(` ${line}\n`)).toEqual(["<stdin>:1: (line): is longer than 1 MiB"]);
   });
 
   test("bytes that are not UTF-8 are a problem of their line", async () => {
@@ -154,7 +154,7 @@ describe("problems on stdin", () => {
   });
 
   test("a file of blank lines and a BOM has no tasks", async () => {
-    expect(await problemsOf("\uFEFF\n  \r\n\n")).toEqual(["<stdin>:1: (file): contains no tasks"]);
+    expect(await problemsOf("\uFEFF\n  \r\n\n")).toEqual(["<stdin>: contains no tasks"]);
   });
 });
 
@@ -193,13 +193,13 @@ describe("the source itself", () => {
     const error = await validateFile(missing).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BuddyError);
     expect((error as BuddyError).code).toBe("INPUT");
-    expect((error as BuddyError).message).toBe(`input file ${missing} not found`);
+    expect((error as BuddyError).message).toBe(`input ${missing} not found`);
   });
 
   test("a directory is read as a Phase 20 tree, and one without waves says what it expected", async () => {
     const { problems } = await validateFile(join(FIXTURES, "invalid"), { simulate: true });
     expect(problems.map(formatProblem)).toEqual([
-      `${join(FIXTURES, "invalid")}:1: (file): contains no Phase 20 waves (expected wave_<w>/agent_<i>/predicted_tasks.jsonl)`,
+      `${join(FIXTURES, "invalid")}: contains no Phase 20 waves (expected wave_<w>/agent_<i>/predicted_tasks.jsonl)`,
     ]);
   });
 

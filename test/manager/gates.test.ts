@@ -1,6 +1,6 @@
 /** Safety gates (SPEC 4.3): each rule, and live rejection versus dry-run would_reject. */
 import { describe, expect, test } from "bun:test";
-import type { Task } from "../../src/core";
+import { deriveRisk, type Task } from "../../src/core";
 import { evaluateGates, referencedProviders, rejected, type GateOptions } from "../../src/manager";
 
 function task(over: Partial<Task> = {}): Task {
@@ -29,17 +29,34 @@ describe("evaluateGates", () => {
   });
 
   test.each([
-    ["LOW", 0.5, undefined, "pass"],
-    ["LOW", 0.49, undefined, "reject"],
-    ["MEDIUM", 0.75, undefined, "pass"],
-    ["MEDIUM", 0.74, undefined, "reject"],
-    ["HIGH", 0.9, true, "pass"],
+    ["LOW", 0.85, undefined, "pass"],
+    ["LOW", 0.84, undefined, "reject"],
+    ["MEDIUM", 0.7, undefined, "pass"],
+    ["MEDIUM", 0.69, undefined, "reject"],
+    ["LOW", 0.5, true, "pass"],
+    ["HIGH", 0.5, true, "pass"],
+    ["HIGH", 0.01, true, "pass"],
     ["HIGH", 0.95, undefined, "reject"],
     ["HIGH", 0.95, false, "reject"],
-    ["HIGH", 0.89, true, "reject"],
   ] as const)("risk %s with p %d and approved %p: %s", (risk, p, approved, expected) => {
     const t = task({ risk_assessment: risk, predicted_success_probability: p, ...(approved === undefined ? {} : { approved }) });
     expect(decision(t, "risk").decision).toBe(expected);
+  });
+
+  test("a risk derived from p never fails the risk gate for that p", () => {
+    for (let i = 0; i <= 1000; i++) {
+      const p = i / 1000;
+      const derived = deriveRisk(p);
+      if (derived === "HIGH") continue; // HIGH runs on approval, whatever p
+      expect({ p, decision: decision(task({ risk_assessment: derived, predicted_success_probability: p }), "risk").decision }).toEqual({ p, decision: "pass" });
+    }
+  });
+
+  test("approval passes the gates that judge p, whatever p, and not the capability gate", () => {
+    const t = task({ risk_assessment: "HIGH", predicted_success_probability: 0.05, approved: true, code: "providers.ghl.x()" });
+    const ds = evaluateGates(t, live);
+    expect(ds.map((d) => [d.gate, d.decision])).toEqual([["structure", "pass"], ["min_confidence", "pass"], ["risk", "pass"], ["capability", "reject"]]);
+    expect(ds[1]!.reason).toContain("approved: true");
   });
 
   test("HIGH risk without approval says approval is what is missing", () => {

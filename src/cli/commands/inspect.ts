@@ -1,4 +1,5 @@
 /** `buddy runs` and `buddy show RUN_ID`: what the store knows, as NDJSON. */
+import { flagError, rangeExpectation } from "../../config";
 import { BuddyError, EXIT, isFinished, iso } from "../../core";
 import { errorRecord, taskRecord, type AttemptRecord, type RunRecord } from "../../records";
 import type { AttemptRow, RunRow } from "../../store";
@@ -43,7 +44,7 @@ function attemptRecord(a: AttemptRow): AttemptRecord {
 export async function runsCommand(args: GlobalArgs & { limit: string }): Promise<number> {
   // Checked before the store opens: a bad flag is the user's to fix (exit 2), not a store error.
   const limit = /^\s*\d+\s*$/.test(String(args.limit)) ? Number(args.limit) : NaN;
-  if (!Number.isSafeInteger(limit) || limit < 1) throw new BuddyError("USAGE", `--limit must be an integer ≥ 1, got ${JSON.stringify(String(args.limit))}`);
+  if (!Number.isSafeInteger(limit) || limit < 1) throw flagError("--limit", rangeExpectation(true, 1, Infinity), String(args.limit));
   const store = await openReadOnlyDb(args);
   try {
     for (const run of await store.listRuns(limit)) printJson(runRecord(run));

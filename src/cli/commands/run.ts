@@ -8,29 +8,30 @@ import { isLiveMode } from "../../providers";
 import { storeFiles } from "../../store";
 import { backendUrl, inputArg, storeLocation, type GlobalArgs } from "../context";
 import { runSession } from "../session";
+import { numeric } from "../flags";
 import { exitOnSignalDuring } from "../process-signals";
 
 export const runOptions = (y: Argv) =>
   y
-    .option("agents", { type: "number", default: RUN_DEFAULTS.agents, describe: "agents (logical worker lanes)" })
-    .option("strategy", { choices: STRATEGY_NAMES, default: RUN_DEFAULTS.strategy, describe: "assignment strategy" })
-    .option("concurrency", { type: "number", default: RUN_DEFAULTS.concurrency, describe: "tasks in flight per agent" })
-    .option("threads", { type: "number", describe: "executor processes [default: CPU count]; with --backend, 0 leaves every attempt to workers" })
+    .option("agents", numeric("agents (logical worker lanes agent_0 … agent_{N-1}), 1 to 10000", RUN_DEFAULTS.agents))
+    .option("strategy", { choices: STRATEGY_NAMES, default: RUN_DEFAULTS.strategy, describe: "how tasks are assigned to agents (SPEC 4.2)" })
+    .option("concurrency", numeric("tasks in flight per agent", RUN_DEFAULTS.concurrency))
+    .option("threads", numeric("executor processes [default: CPU count]; with --backend, 0 leaves every attempt to workers"))
     .option("retry", { choices: RETRY_STRATEGIES, default: RUN_DEFAULTS.retry, describe: "backoff between attempts" })
-    .option("max-retries", { type: "number", default: RUN_DEFAULTS.max_retries })
-    .option("base-delay-ms", { type: "number", default: RUN_DEFAULTS.base_delay_ms })
-    .option("max-delay-ms", { type: "number", default: RUN_DEFAULTS.max_delay_ms })
-    .option("jitter", { type: "number", default: RUN_DEFAULTS.jitter, describe: "± fraction of each delay, from the seeded RNG" })
-    .option("timeout-ms", { type: "number", default: RUN_DEFAULTS.timeout_ms, describe: "CPU deadline per attempt" })
-    .option("memory-mb", { type: "number", default: RUN_DEFAULTS.memory_mb, describe: "memory cap per attempt" })
-    .option("seed", { type: "number", describe: "seed of every random choice [default: random, recorded]" })
+    .option("max-retries", numeric("attempts after the first for a task that fails with a retryable error (0 to 100)", RUN_DEFAULTS.max_retries))
+    .option("base-delay-ms", numeric("the first retry's delay; later ones grow as the retry strategy says", RUN_DEFAULTS.base_delay_ms))
+    .option("max-delay-ms", numeric("no retry delay is longer than this", RUN_DEFAULTS.max_delay_ms))
+    .option("jitter", numeric("± fraction of each delay (0 to 1), from the seeded RNG", RUN_DEFAULTS.jitter))
+    .option("timeout-ms", numeric("CPU deadline per attempt (a task's timeout_ms overrides it)", RUN_DEFAULTS.timeout_ms))
+    .option("memory-mb", numeric("memory cap per attempt (a task's memory_mb overrides it)", RUN_DEFAULTS.memory_mb))
+    .option("seed", numeric("seed of every random choice, 0 to 4294967295 [default: random, recorded]"))
     .option("simulate", { type: "boolean", default: RUN_DEFAULTS.simulate, describe: "tasks without code succeed with their predicted probability" })
-    .option("time-scale", { type: "number", default: RUN_DEFAULTS.time_scale, describe: "simulated tasks take predicted_execution_time × this many seconds; a dry run sleeps the retry waits its mocks cause × this" })
+    .option("time-scale", { requiresArg: true, default: RUN_DEFAULTS.time_scale, describe: "simulated tasks take predicted_execution_time × this many seconds; a dry run sleeps the retry waits its mocks cause × this" })
     .option("fail-fast", { type: "boolean", default: RUN_DEFAULTS.fail_fast, describe: "stop after the first failed task (exit 3)" })
-    .option("min-confidence", { type: "number", default: RUN_DEFAULTS.min_confidence })
-    .option("run-id", { type: "string", describe: "name of the run" })
-    .option("mock-error-rate", { type: "number", default: RUN_DEFAULTS.mock_error_rate, describe: "scale the dry-run mocks' error rates (0: no injected errors)" })
-    .option("mock-latency-ms", { type: "number", default: RUN_DEFAULTS.mock_latency_ms, describe: "dry run: every mock provider call is answered after this many ms (no effect on a live run)" })
+    .option("min-confidence", numeric("safety gate: a task predicted below this is rejected in a live run, recorded as would_reject in a dry run", RUN_DEFAULTS.min_confidence))
+    .option("run-id", { type: "string", describe: "name of the run [default: a new id]; an existing run of that name and input is resumed" })
+    .option("mock-error-rate", { requiresArg: true, default: RUN_DEFAULTS.mock_error_rate, describe: "scale the dry-run mocks' error rates (0: no injected errors)" })
+    .option("mock-latency-ms", { requiresArg: true, default: RUN_DEFAULTS.mock_latency_ms, describe: "dry run: every mock provider call is answered after this many ms (no effect on a live run)" })
     .option("live", { type: "boolean", default: RUN_DEFAULTS.live, describe: "real provider clients instead of mocks" })
     .option("strict", STRICT_OPTION)
     .option("out", artifactOptions.out)

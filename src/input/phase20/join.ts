@@ -3,8 +3,7 @@
  * the per-agent rows, the task's probability their mean, the wave from the directory and the
  * priority from the schedule.
  */
-import type { Task } from "../../core";
-import { deriveRisk } from "../normalize";
+import { deriveRisk, type Task } from "../../core";
 import { TASK_DEFAULTS } from "../schema";
 import type { PredictionRow, ScheduleRow } from "./rows";
 

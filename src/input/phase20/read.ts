@@ -46,8 +46,8 @@ async function* rowsOf<T>(
 }
 
 const exists = (path: string) => stat(path).then((s) => s.isFile(), () => false);
-const problemItems = (file: string, line: number, found: readonly FieldProblem[]): InputItem[] =>
-  found.map(({ field, message }) => ({ kind: "problem", problem: { file, line, field, message } }));
+const problemItems = (file: string, line: number | undefined, found: readonly FieldProblem[]): InputItem[] =>
+  found.map(({ field, message }) => ({ kind: "problem", problem: line === undefined ? { file, field, message } : { file, line, field, message } }));
 
 interface WaveRows {
   /** Prediction rows grouped by task_id, in order of first appearance. */
@@ -63,7 +63,7 @@ async function* readWave(wave: WaveDir, options: ReadOptions & { root: string })
     const place: RowPlace = { wave: wave.wave, agent_id: agent.agent_id };
     const predictions = join(agent.dir, PREDICTIONS_FILE);
     if (!(await exists(predictions))) {
-      yield* problemItems(predictions, 1, [{ field: FILE_FIELD, message: "not found (every agent directory has one, even if empty)" }]);
+      yield* problemItems(predictions, undefined, [{ field: FILE_FIELD, message: "not found (every agent directory has one, even if empty)" }]);
       continue;
     }
     const lineOf = new Map<string, number>();
@@ -96,7 +96,7 @@ async function* readWave(wave: WaveDir, options: ReadOptions & { root: string })
 
 export async function* readPhase20Tree(root: string, options: ReadOptions = {}): AsyncGenerator<InputItem> {
   if (!options.simulate) {
-    const problem: Problem = { file: root, line: 1, field: "code", message: "Phase 20 tasks carry predictions but no code; run them with --simulate" };
+    const problem: Problem = { file: root, field: FILE_FIELD, message: "its tasks carry predictions but no code: run them with --simulate" };
     yield { kind: "problem", problem };
   }
   const { waves, problems } = await discoverTree(root);
@@ -128,6 +128,6 @@ export async function* readPhase20Tree(root: string, options: ReadOptions = {}):
     }
   }
   if (!any && waves.length > 0) {
-    yield { kind: "problem", problem: { file: root, line: 1, field: FILE_FIELD, message: "contains no tasks" } };
+    yield { kind: "problem", problem: { file: root, field: FILE_FIELD, message: "contains no tasks" } };
   }
 }

@@ -41,7 +41,7 @@ async function numbered(dir: string, prefix: string, problems: Problem[]): Promi
   return found.filter((d) => {
     const first = seen.get(d.n);
     if (first === undefined) return seen.set(d.n, d.name), true;
-    problems.push({ file: d.path, line: 1, field: FILE_FIELD, message: `is ${prefix} ${d.n} again (${first}/ came first); skipped` });
+    problems.push({ file: d.path, field: FILE_FIELD, message: `is ${prefix} ${d.n} again (${first}/ came first)` });
     return false;
   });
 }
@@ -51,17 +51,17 @@ export async function discoverTree(root: string): Promise<{ waves: WaveDir[]; pr
   const waves: WaveDir[] = [];
   for (const w of await numbered(root, "wave", problems)) {
     if (w.n < 1 || w.n > MAX_WAVE) {
-      problems.push({ file: w.path, line: 1, field: FILE_FIELD, message: `waves are numbered from 1 to ${MAX_WAVE}; skipped` });
+      problems.push({ file: w.path, field: FILE_FIELD, message: `waves are numbered from 1 to ${MAX_WAVE}` });
       continue;
     }
     const agents: AgentDir[] = [];
     for (const a of await numbered(w.path, "agent", problems)) {
       // A bound, so that an id is always `agent_` and digits (2^70 would print as 1.18e+21).
-      if (a.n > MAX_PHASE20_AGENT) problems.push({ file: a.path, line: 1, field: FILE_FIELD, message: `agents are numbered from 0 to ${MAX_PHASE20_AGENT}; skipped` });
+      if (a.n > MAX_PHASE20_AGENT) problems.push({ file: a.path, field: FILE_FIELD, message: `agents are numbered from 0 to ${MAX_PHASE20_AGENT}` });
       else agents.push({ agent_id: `agent_${a.n}`, dir: a.path });
     }
     if (agents.length === 0) {
-      problems.push({ file: w.path, line: 1, field: FILE_FIELD, message: "has no agent_<i> directories" });
+      problems.push({ file: w.path, field: FILE_FIELD, message: "has no agent_<i> directories" });
       continue;
     }
     waves.push({ wave: w.n, dir: w.path, agents });
@@ -69,7 +69,6 @@ export async function discoverTree(root: string): Promise<{ waves: WaveDir[]; pr
   if (waves.length === 0 && problems.length === 0) {
     problems.push({
       file: root,
-      line: 1,
       field: FILE_FIELD,
       message: `contains no Phase 20 waves (expected wave_<w>/agent_<i>/${PREDICTIONS_FILE})`,
     });
