@@ -6,3 +6,4 @@ export * from "./finished";
 export * from "./plan";
 export * from "./gate";
 export * from "./observation";
+export * from "./text";
