@@ -21,6 +21,7 @@ import { DEFAULT_WORKER_LEASE_MS } from "./fleet";
 import { STDIN_ARG } from "./context";
 import { numeric, usageMessage } from "./flags";
 import { endOutput, reportError, stdoutClosedAtStart, warn } from "./io";
+import { FORMAT_OPTION } from "./table";
 import { installStopSignals, quietStops } from "./process-signals";
 
 type Handler = (args: any) => number | Promise<number>;
@@ -72,24 +73,31 @@ function cli(argv: string[]): Argv {
     )
     .command(
       "runs",
-      "list runs, newest first",
-      (y) => y.option("limit", { type: "string", default: "50", describe: "at most this many runs (an integer ≥ 1)" }).example("$0 runs | jq -r .run_id", "the ids of recent runs"),
+      "list runs, newest first (NDJSON, or --format table)",
+      (y) => y.option("limit", { type: "string", default: "50", describe: "at most this many runs (an integer ≥ 1)" })
+        .option("format", FORMAT_OPTION)
+        .example("$0 runs | jq -r .run_id", "the ids of recent runs")
+        .example("$0 runs --format table", "recent runs as a table to read"),
       handle(runsCommand),
     )
     .command(
       "show <run_id>",
-      "a run's record, wave records and summary",
+      "a run's record, wave records and summary; --tasks, --attempts add tasks and attempts",
       (y) => y.positional("run_id", { type: "string", demandOption: true, describe: "a run id, or latest" })
         .option("tasks", { type: "boolean", default: false, describe: "add each task's state" })
         .option("attempts", { type: "boolean", default: false, describe: "add every attempt, with its console output" })
-        .example("$0 show 20261124-211500-abc123 --tasks", "a run with its tasks"),
+        .option("format", FORMAT_OPTION)
+        .example("$0 show 20261124-211500-abc123 --tasks", "a run with its tasks")
+        .example("$0 show latest --tasks --format table", "the newest run's summary, waves and tasks as tables"),
       handle(showCommand),
     )
     .command(
       "violations [run_id]",
-      "sandbox violations as NDJSON: of one run, or of every run",
+      "sandbox violations (NDJSON, or --format table): of one run, or of every run",
       (y) => y.positional("run_id", { type: "string", describe: "a run id, or latest; all runs when omitted" })
-        .example("$0 violations 20261124-211500-abc123 | jq -r .violation_type", "what a run's tasks reached for"),
+        .option("format", FORMAT_OPTION)
+        .example("$0 violations 20261124-211500-abc123 | jq -r .violation_type", "what a run's tasks reached for")
+        .example("$0 violations --format table", "every run's violations as a table"),
       handle(violationsCommand),
     )
     .command(

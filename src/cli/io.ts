@@ -1,5 +1,6 @@
 /**
- * stdout carries JSON only, one object per line; everything for people goes to stderr. Lines are
+ * stdout carries JSON only, one object per line (or, when asked for with `--format table`,
+ * tables for people: table.ts); everything else for people goes to stderr. Lines are
  * gathered and handed to stdout once per turn of the event loop (or once 1 MiB is waiting), so a
  * stream of thousands of records costs a few syscalls, yet every line appears promptly.
  *

@@ -6,6 +6,7 @@
  */
 import type { RunProgress } from "../harness";
 import type { SummaryRecord } from "../records";
+import { paintFor, painter, type Paint } from "./colour";
 import { drawStatus, endStatus, stderrLine } from "./stderr";
 
 /** Redraws at most this often, and at least this often for the clock. */
@@ -22,7 +23,7 @@ const SILENT: ProgressLine = { update: () => {}, done: () => {} };
 
 export function progressLine(quiet: boolean): ProgressLine {
   if (quiet || !process.stderr.isTTY) return SILENT;
-  const paint = painter(noColor(process.env));
+  const paint = paintFor(process.stderr);
   const startedAt = Date.now();
   let last: RunProgress | undefined;
   /** Tasks already final when this process started: they say nothing about its speed. */
@@ -48,17 +49,6 @@ export function progressLine(quiet: boolean): ProgressLine {
       if (summary !== undefined) stderrLine(`buddy: ${endLine(summary, paint)}\n`);
     },
   };
-}
-
-/** no-color.org: NO_COLOR set to anything but the empty string turns colour off. */
-const noColor = (env: Record<string, string | undefined>) => (env.NO_COLOR ?? "") !== "";
-
-type Paint = (colour: "red" | "green" | "yellow", text: string) => string;
-
-const SGR = { red: 31, green: 32, yellow: 33 } as const;
-
-export function painter(plain: boolean): Paint {
-  return plain ? (_, text) => text : (colour, text) => `\x1b[${SGR[colour]}m${text}\x1b[0m`;
 }
 
 /** `1:05`, `12:00:09`: elapsed and remaining times as a clock shows them. */

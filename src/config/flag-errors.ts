@@ -4,12 +4,13 @@
  * disagree; commands that check a flag by hand use the same sentence.
  */
 import { z } from "zod";
-import { BuddyError } from "../core";
+import { BuddyError, escapeControls } from "../core";
 
 /** How a value the user typed is shown back: numbers as typed, anything else quoted. */
 function shownValue(value: unknown): string {
   if (typeof value === "number") return Number.isNaN(value) ? "something that is not a number" : String(value);
-  if (typeof value === "string") return JSON.stringify(value);
+  // A value typed in can hold terminal escapes; it is shown back inert.
+  if (typeof value === "string") return escapeControls(JSON.stringify(value));
   if (Array.isArray(value)) return `${value.length} values (give it once)`;
   if (value === true) return "no value";
   return JSON.stringify(value) ?? String(value);

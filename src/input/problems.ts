@@ -6,6 +6,7 @@
 import type { TSchema } from "@sinclair/typebox";
 import type { TypeCheck } from "@sinclair/typebox/compiler";
 import { type ValueError, ValueErrorType } from "@sinclair/typebox/errors";
+import { escapeControls } from "../core";
 import { TaskInputChecker } from "./schema";
 
 export interface Problem {
@@ -32,17 +33,6 @@ export interface FieldProblem {
 export const LINE_FIELD = "(line)";
 /** Field of problems about the file as a whole (empty, too many problems). */
 export const FILE_FIELD = "(file)";
-
-/**
- * Characters that a terminal acts on or that reorder what it shows: C0 and C1 controls (ESC, CR,
- * LF, CSI), DEL, the line and paragraph separators and the bidirectional overrides. JSON.stringify
- * escapes only the C0 ones, so a problem line could otherwise be forged or recoloured by input text.
- */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** `text` with every UNSAFE character written as `\uXXXX`, so it prints as one inert line. */
-const escapeControls = (text: string) =>
-  text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
 /**
  * `FILE:LINE: field: message`, the format of SPEC 2.3. Field names and messages may carry input

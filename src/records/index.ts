@@ -6,12 +6,12 @@
  */
 export { Count, ErrorSchema, errorRecord, orNull, Probability, Timestamp } from "./common";
 export { TotalsSchema, type Totals } from "./totals";
-export { TaskRecordSchema, taskRecord } from "./task-record";
+export { TaskRecordSchema, taskRecord, type TaskRecord } from "./task-record";
 export { TrajectorySchema, WaveRecordSchema, type WaveRecord } from "./wave-record";
 export { FAILED_TASKS_LISTED, SummaryRecordSchema, type FailedTask, type RunOutcome, type SummaryRecord } from "./summary-record";
 export { RunRecordSchema, type RunRecord } from "./run-record";
 export { AttemptRecordSchema, type AttemptRecord } from "./attempt-record";
-export { ViolationRecordSchema, violationRecord } from "./violation-record";
+export { ViolationRecordSchema, violationRecord, type ViolationRecord } from "./violation-record";
 export { ResultRecordSchema, type ResultRecord } from "./result-record";
 export { ValidationRecordSchema, type ValidationRecord } from "./validation-record";
 export { CalibrationRecordSchema, type CalibrationRecord } from "./calibration-record";

@@ -6,7 +6,8 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { clock, endLine, painter, statusText } from "../../src/cli/progress";
+import { painter } from "../../src/cli/colour";
+import { clock, endLine, statusText } from "../../src/cli/progress";
 import { BUDDY, buddy, fixture, tempDir } from "./helpers";
 
 const MIXED = fixture("summary/mixed.jsonl");
