@@ -193,7 +193,6 @@ if (serverBinaries() === undefined) {
       // The paused worker came back with outcomes of attempts taken from it: refused, and the
       // stored attempt is the crash the coordinator recorded, never the late outcome.
       const late = stopped.records.filter((r) => r.type === "worker_attempt" && r.counted === false);
-      if (late.length === 0) console.error("LATE0 pid", stopped.proc.pid, "\nSUBMITTER:", run.stderr.split("\n").filter((l) => l.includes(String(stopped.proc.pid))).join("\n"), "\nSTOPPED:", stopped.stderr(), JSON.stringify(stopped.records));
       expect(late.length).toBeGreaterThan(0);
       for (const r of late) {
         const kept = attempts.find((a) => a.task_id === r.task_id && a.attempt === r.attempt);
