@@ -109,11 +109,14 @@ function cli(argv: string[]): Argv {
       handle(reportCommand),
     )
     .command(
-      "calibrate <run_id>",
-      "fit a recalibration of predictions from a run's outcomes; with --apply, print FILE with calibrated probabilities",
-      (y) => y.positional("run_id", { type: "string", demandOption: true, describe: "a run id, or latest" })
-        .option("apply", { type: "string", describe: "a task file to rewrite (the old value is kept as raw_predicted_success_probability)" })
-        .example("$0 calibrate RUN_ID --apply next.jsonl > next.calibrated.jsonl", "calibrate the next run's predictions"),
+      "calibrate <run_ids..>",
+      "fit a recalibration of predictions from the outcomes of one or more runs (at least 20 tasks that ran); with --apply, print FILE with calibrated probabilities",
+      // default: undefined, or --help shows the "[default: []]" yargs gives a variadic positional.
+      (y) => y.positional("run_ids", { type: "string", demandOption: true, default: undefined, describe: "run ids (or latest) whose outcomes are pooled" })
+        .option("apply", { type: "string", describe: "a task file (or - for stdin) to print with calibrated probabilities (the old value kept as raw_predicted_success_probability)" })
+        .option("output", { type: "string", describe: "with --apply: write FILE (whole, or not at all) instead of stdout, its scripts named relative to FILE's directory, and print the fit" })
+        .example("$0 calibrate latest", "the fit, and its cross-validated Brier and ECE, raw vs calibrated")
+        .example("$0 calibrate RUN_A RUN_B --apply next.jsonl --output next.calibrated.jsonl", "calibrate the next run's predictions from two runs' outcomes"),
       handle(calibrateCommand),
     )
     .command(

@@ -4,8 +4,11 @@
  * `buddy calibrate`). Everything here is a pure function of WaveObservations.
  */
 export { calibrationMetrics, CALIBRATION_BINS, type PredictionPair } from "./calibration";
-export { isotonicFit, applyIsotonic, type IsotonicFit } from "./isotonic";
-export { predictionPairs, ranTasks } from "./pairs";
+export { isotonicFit, applyIsotonic } from "./isotonic";
+export { assignFolds, outOfFoldPairs } from "./cross-validation";
+export { recalibrate, MIN_CALIBRATION_PAIRS, SHRINKAGE_PAIRS, type KeyedPair } from "./recalibration";
+export { IsotonicFitSchema, CrossValidationSchema, type IsotonicFit } from "./recalibration-schema";
+export { predictionPairs, keyedPairs, ranTasks } from "./pairs";
 export { waveLoad, type WaveLoad } from "./load";
 export { agentPerformance } from "./agent-performance";
 export { waveSignals, signalConfidence, signalsForPhase } from "./signals";

@@ -4,5 +4,6 @@ export { RemoteAttempts } from "./remote";
 export { runSnippet } from "./snippet";
 export { loadRunReport } from "./report-data";
 export { checkArtifacts, type Artifacts } from "./artifacts";
-export { fitRecalibration, applyCalibration } from "./recalibration";
+export { fitRecalibration } from "./recalibration";
+export { applyCalibration, prepareTaskFile } from "./apply-calibration";
 export { prepareSource } from "./source";

@@ -1,51 +1,37 @@
 /**
- * `buddy calibrate` (SPEC 7): an isotonic fit (pool-adjacent-violators) of a run's predicted
- * probabilities against what happened, and the same fit applied to a task file, closing the
- * loop for the next run.
+ * `buddy calibrate RUN…` (SPEC 7): the (prediction, outcome) pairs of one or more runs pooled and
+ * fitted (src/feedback/recalibration.ts), or a refusal that says why when there are too few.
  */
-import { stat } from "node:fs/promises";
-import { BuddyError, outcomeOf, ran } from "../core";
-import { applyIsotonic, calibrationMetrics, isotonicFit, type IsotonicFit, type PredictionPair } from "../feedback";
-import { formatProblem, validateFile } from "../input";
+import { BuddyError } from "../core";
+import { keyedPairs, MIN_CALIBRATION_PAIRS, recalibrate, SHRINKAGE_PAIRS, type KeyedPair } from "../feedback";
 import type { CalibrationRecord } from "../records";
 import type { Store } from "../store";
 
-/**
- * The isotonic fit of a run's predictions to its outcomes (what `buddy calibrate` prints), with
- * the calibration metrics of the predictions as they were (`before`) and through the fit
- * (`after`: in-sample, how well the fit describes this run).
- */
-export async function fitRecalibration(store: Store, run_id: string): Promise<CalibrationRecord> {
-  const pairs: PredictionPair[] = (await store.tasks(run_id))
-    .filter(ran)
-    .map((t) => ({ p: t.task.predicted_success_probability, outcome: outcomeOf(t) }));
-  if (pairs.length === 0) throw new BuddyError("USAGE", `run ${run_id} has no finished tasks to calibrate from`);
-  const fit = isotonicFit(pairs);
+/** `run_ids` must name runs of the store; the same run given twice counts once. */
+export async function fitRecalibration(store: Store, run_ids: readonly string[]): Promise<CalibrationRecord> {
+  const runs: Array<{ run_id: string; pairs: KeyedPair[] }> = [];
+  for (const run_id of new Set(run_ids)) runs.push({ run_id, pairs: keyedPairs(run_id, await store.tasks(run_id)) });
+  const pairs = runs.flatMap((r) => r.pairs);
+  if (pairs.length < MIN_CALIBRATION_PAIRS) throw tooFewPairs(runs.map((r) => ({ run_id: r.run_id, pairs: r.pairs.length })));
+  const { fit, pooled_rate, cross_validated } = recalibrate(pairs);
   return {
     type: "calibration",
-    run_id,
+    runs: runs.map((r) => ({ run_id: r.run_id, pairs: r.pairs.length })),
+    pairs: pairs.length,
+    pooled_rate,
+    shrinkage: SHRINKAGE_PAIRS,
     fit,
-    before: calibrationMetrics(pairs),
-    after: calibrationMetrics(pairs.map((x) => ({ p: applyIsotonic(fit, x.p), outcome: x.outcome }))),
+    cross_validated,
   };
 }
 
-/**
- * Yields FILE's task lines with calibrated probabilities; the old value is kept as
- * `raw_predicted_success_probability`. The file is validated first: a bad file changes nothing.
- */
-export async function* applyCalibration(fit: IsotonicFit, file: string): AsyncGenerator<string> {
-  // A Phase 20 tree validates as input, but it has no task lines of its own to rewrite.
-  if ((await stat(file).catch(() => undefined))?.isDirectory()) {
-    throw new BuddyError("USAGE", `--apply takes a task file (JSON lines); ${file} is a directory`);
-  }
-  const { problems } = await validateFile(file, { simulate: true });
-  if (problems.length > 0) throw new BuddyError("INPUT", `${problems.length} problem(s) in ${file}`, { details: problems.map(formatProblem) });
-  for (const line of (await Bun.file(file).text()).replace(/^\uFEFF/, "").split(/\r?\n/)) {
-    if (line.trim() === "") continue;
-    const task = JSON.parse(line) as Record<string, unknown>;
-    const key = "predicted_success_probability" in task ? "predicted_success_probability" : "predicted_success_rate";
-    const raw = task[key] as number;
-    yield JSON.stringify({ ...task, [key]: applyIsotonic(fit, raw), raw_predicted_success_probability: raw });
-  }
+function tooFewPairs(runs: ReadonlyArray<{ run_id: string; pairs: number }>): BuddyError {
+  const total = runs.reduce((s, r) => s + r.pairs, 0);
+  const from = runs.length === 1 ? `run ${runs[0]!.run_id} has` : `runs ${runs.map((r) => `${r.run_id} (${r.pairs})`).join(", ")} have`;
+  return new BuddyError(
+    "USAGE",
+    `not enough outcomes to calibrate from: ${from} ${total} (prediction, outcome) pair(s), and a fit needs at least ${MIN_CALIBRATION_PAIRS} ` +
+      "(a pair is a task that succeeded or failed; rejected and unfinished tasks say nothing about their prediction). " +
+      "Pool more runs: buddy calibrate RUN RUN …",
+  );
 }

@@ -4,8 +4,8 @@
  * build's defaults must not change a re-run); a risk level equal to the one its probability
  * derives is left out, since ingest derives it again; unknown fields come back verbatim.
  */
-import { relative, sep } from "node:path";
-import { BuddyError, deriveRisk, type Task } from "../core";
+import { deriveRisk, type Task } from "../core";
+import { scriptPathIn } from "./script-place";
 
 /** Where a `script` of the exported file is found: relative to `dir`, as ingest will read it. */
 export interface ScriptPlace {
@@ -42,12 +42,5 @@ function source(task: Task, place: ScriptPlace): { code?: string; script?: strin
     place.onInlined(task.task_id);
     return task.code === undefined ? {} : { code: task.code };
   }
-  const path = relative(place.dir, task.script_file);
-  if (path === "" || path === ".." || path.startsWith(`..${sep}`)) {
-    throw new BuddyError(
-      "USAGE",
-      `task ${task.task_id}'s script ${task.script_file} is outside ${place.dir}, where the exported file's scripts must be (SPEC 5): export from a directory that holds it, or with --output FILE in one`,
-    );
-  }
-  return { script: path };
+  return { script: scriptPathIn(place.dir, task.script_file, task.task_id, "export from a directory that holds it, or with --output FILE in one") };
 }

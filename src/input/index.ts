@@ -4,9 +4,11 @@
  * `buddy validate`.
  */
 export { TaskInputSchema } from "./schema";
-export { formatProblem, LINE_FIELD, type FieldProblem } from "./problems";
+export { formatProblem, LINE_FIELD, type FieldProblem, type Problem } from "./problems";
 export type { InputItem, ReadOptions } from "./item";
 export { readTasks } from "./read";
 export { validateFile } from "./validate";
+export { relocatedLines, type RelocateOptions } from "./relocate";
+export { scriptPathIn } from "./script-place";
 export type { ByteStream } from "./source";
 export { hashInput, InputHash } from "./hash";

@@ -76,6 +76,9 @@ export const TaskInputSchema = Type.Object(
     predicted_success_rate: Type.Optional(
       probability("Alias of predicted_success_probability; if both are given they must agree."),
     ),
+    raw_predicted_success_probability: Type.Optional(
+      probability("The prediction before `buddy calibrate --apply` calibrated it; kept in `meta`, not used."),
+    ),
     predicted_execution_time: Type.Optional(
       Type.Number({
         minimum: 0,
@@ -132,5 +135,11 @@ export type TaskInput = Static<typeof TaskInputSchema>;
 /** Compiled once: the fast path for the (usual) valid line is one generated function call. */
 export const TaskInputChecker = TypeCompiler.Compile(TaskInputSchema);
 
-/** Input fields the schema knows; every other field goes to `meta`. */
-export const KNOWN_FIELDS: ReadonlySet<string> = new Set(Object.keys(TaskInputSchema.properties));
+/**
+ * Fields the schema documents that still go to `meta` like unknown ones: buddy writes them into
+ * task files for people (and results echo them), but nothing in a run reads them.
+ */
+export const META_FIELDS: ReadonlySet<string> = new Set(["raw_predicted_success_probability"]);
+
+/** Input fields the schema knows and a task uses; every other field goes to `meta`. */
+export const KNOWN_FIELDS: ReadonlySet<string> = new Set(Object.keys(TaskInputSchema.properties).filter((f) => !META_FIELDS.has(f)));

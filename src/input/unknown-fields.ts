@@ -5,7 +5,7 @@
  * unknown field is a problem.
  */
 import { show, type FieldProblem } from "./problems";
-import { KNOWN_FIELDS } from "./schema";
+import { KNOWN_FIELDS, META_FIELDS } from "./schema";
 
 /** Case, `_` and `-` aside: `maxRetries`, `max-retries` and `max_retries` are the same name. */
 const norm = (name: string) => name.toLowerCase().replace(/[_-]/g, "");
@@ -57,7 +57,7 @@ export function unknownFieldFindings(object: Record<string, unknown>, strict: bo
   const warnings: FieldProblem[] = [];
   const problems: FieldProblem[] = [];
   for (const key of Object.keys(object)) {
-    if (KNOWN_FIELDS.has(key)) continue;
+    if (KNOWN_FIELDS.has(key) || META_FIELDS.has(key)) continue;
     const like = lookalike(key);
     const hint = like === undefined ? "" : `: did you mean ${show(like)}?`;
     if (strict) problems.push({ field: key, message: `unknown field (--strict)${hint}` });

@@ -17,7 +17,7 @@ const MIXED = [
   { task_id: "throws", predicted_success_probability: 0.8, max_retries: 1, retry: { base_delay_ms: 1 }, code: "throw new Error('boom')" },
   { task_id: "escapes", wave: 2, predicted_success_probability: 0.95, code: "return require('fs')" },
   { task_id: "unsure", wave: 2, predicted_success_probability: 0.05, code: "return 1" },
-  { task_id: "ok-2", wave: 2, predicted_success_probability: 0.7, risk_assessment: "LOW", code: "return 'x'.repeat(3)", extra: { kept: true } },
+  { task_id: "ok-2", wave: 2, predicted_success_probability: 0.7, risk_assessment: "MEDIUM", code: "return 'x'.repeat(3)", extra: { kept: true } },
 ];
 
 let dir: string;

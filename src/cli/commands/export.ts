@@ -5,13 +5,13 @@
  * the working directory for stdout (where `buddy run -` reads them), FILE's directory with
  * --output. FILE is written whole or not at all.
  */
-import { realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { BuddyError, EXIT, isFinished } from "../../core";
 import { exportLine } from "../../input/export-line";
 import type { StoredTask } from "../../store";
 import { openReadOnlyDb, runIdOf, type GlobalArgs } from "../context";
 import { printLine, warn } from "../io";
+import { scriptDir, writeWhole } from "../output-file";
 
 /** What --status takes: a final status, or `pending` for a task not finished (never run, or cut off). */
 export const EXPORT_STATUSES = ["succeeded", "failed", "rejected", "pending"] as const;
@@ -28,16 +28,6 @@ function statuses(text: string | undefined): Set<ExportStatus> {
     throw new BuddyError("USAGE", `--status takes a comma-separated list of ${EXPORT_STATUSES.join(", ")}; got ${JSON.stringify(text)}`);
   }
   return new Set(given as ExportStatus[]);
-}
-
-/** The real directory scripts will be read from, as ingest resolves it (symlinks followed). */
-function scriptDir(output: string | undefined): string {
-  const dir = output === undefined ? process.cwd() : dirname(resolve(output));
-  try {
-    return realpathSync(dir);
-  } catch {
-    throw new BuddyError("USAGE", `--output ${output}: its directory ${dir} does not exist`);
-  }
 }
 
 export async function exportCommand(args: GlobalArgs & { run_id: string; status?: string; output?: string }): Promise<number> {
@@ -68,16 +58,4 @@ export async function exportCommand(args: GlobalArgs & { run_id: string; status?
   }
   if (args.output !== undefined) writeWhole(resolve(args.output), lines);
   return EXIT.OK;
-}
-
-/** Written beside FILE, then renamed over it: a reader never sees half a file. */
-function writeWhole(file: string, lines: string[]): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temp, lines.length === 0 ? "" : lines.join("\n") + "\n", { flag: "wx" });
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw new BuddyError("USAGE", `--output ${file} could not be written: ${(error as Error).message}`);
-  }
 }
