@@ -137,6 +137,7 @@ export function runReport(observations: readonly WaveObservation[], over: Partia
     generated_at: "2026-01-01T00:00:00.000Z",
     run: { run_id: "run-1", status: "failed", input: "tasks.jsonl", seed: 7, options: parseRunOptions({ strategy: "round_robin", agents: 4, threads: 1 }), created_at: clock, started_at: clock, ended_at: clock + 60_000 },
     waves,
+    cut_off_waves: [],
     tasks: observations.flatMap((o) => o.tasks.map((t) => reportTask(t))),
     violations: [],
     ...over,

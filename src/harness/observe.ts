@@ -51,3 +51,43 @@ export function storedObservation(record: WaveRecord, finished: readonly Finishe
     ended_at: Date.parse(record.ended_at),
   });
 }
+
+/** What one attempt of a wave tells about it: which agent spent how long, and when. */
+interface AttemptSpan {
+  agent_id: string;
+  started_at: number;
+  ended_at: number | null;
+  duration_ms: number | null;
+}
+
+export interface CutOffFacts {
+  run_id: string;
+  wave: number;
+  strategy: StrategyName;
+  /** Every agent of the run, and whether it was marked failed when the wave was planned. */
+  agents: { agent_id: string; failed: boolean }[];
+  finished: readonly FinishedTask[];
+  /** Every attempt of the wave's tasks, those of tasks left unfinished too. */
+  attempts: readonly AttemptSpan[];
+}
+
+/**
+ * A wave the run stopped in, which has no record to read back: what ran of it. Busy time counts
+ * every attempt that ended, so an agent whose task was cut short still shows the time it spent;
+ * the span runs from the first start to the last end among its attempts and finished tasks.
+ */
+export function cutOffObservation(facts: CutOffFacts): Omit<WaveObservation, "plan" | "steals"> {
+  const busy = new Map<string, number>();
+  for (const a of facts.attempts) busy.set(a.agent_id, (busy.get(a.agent_id) ?? 0) + (a.duration_ms ?? 0));
+  const starts = [...facts.attempts.map((a) => a.started_at), ...facts.finished.map((f) => f.started_at)];
+  const ends = [...facts.attempts.map((a) => a.ended_at ?? a.started_at), ...facts.finished.map((f) => f.ended_at)];
+  return {
+    run_id: facts.run_id,
+    wave: facts.wave,
+    strategy: facts.strategy,
+    agents: facts.agents.map((a) => ({ agent_id: a.agent_id, failed: a.failed, busy_ms: busy.get(a.agent_id) ?? 0 })),
+    tasks: [...facts.finished],
+    started_at: Math.min(...starts),
+    ended_at: Math.max(...ends),
+  };
+}

@@ -2,13 +2,14 @@
  * A run's RunReport (src/report) read back from the store, so `buddy report`, `--out` and
  * `--junit` all describe exactly what was committed, whether the run just ended or ran last week.
  */
-import { durationMs, isFinished, iso, type GateDecision } from "../core";
+import { durationMs, isFinished, iso, type GateDecision, type StrategyName } from "../core";
 import { withEveryPrediction } from "../feedback";
 import { createAgents } from "../manager";
-import { buildRunReport, type ReportAttempt, type ReportTask, type ReportWave, type RunReport } from "../report";
+import { buildRunReport, type CutOffWave, type ReportAttempt, type ReportTask, type ReportWave, type RunReport } from "../report";
 import { errorRecord } from "../records";
+import type { WaveRecord } from "../records";
 import type { AttemptRow, Store, StoredTask } from "../store";
-import { storedObservation } from "./observe";
+import { cutOffObservation, storedObservation } from "./observe";
 
 const groupBy = <T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> => {
   const groups = new Map<K, T[]>();
@@ -57,6 +58,38 @@ function reportTask(t: StoredTask, attempts: AttemptRow[], gates: GateDecision[]
   };
 }
 
+/** What the store holds of a run, as the cut-off waves are read from it. */
+interface StoredRun {
+  run_id: string;
+  strategy: StrategyName;
+  stored: readonly StoredTask[];
+  attempts: ReadonlyMap<string, AttemptRow[]>;
+  /** The concluded waves' records, ascending. */
+  records: readonly WaveRecord[];
+  agentIds: readonly string[];
+}
+
+/**
+ * The waves the run stopped in: a wave without a record of which a task finished or an attempt
+ * started. Its agents are marked failed as the last wave concluded before it left them.
+ */
+function cutOffWaves(run: StoredRun): CutOffWave[] {
+  const { run_id, strategy, stored, attempts, records, agentIds } = run;
+  const concluded = new Set(records.map((r) => r.wave));
+  const out: CutOffWave[] = [];
+  for (const [wave, tasks] of [...groupBy(stored, (t) => t.task.wave)].sort(([a], [b]) => a - b)) {
+    if (concluded.has(wave)) continue;
+    const finished = tasks.filter(isFinished);
+    const spans = tasks.flatMap((t) => attempts.get(t.task.task_id) ?? []);
+    if (finished.length === 0 && spans.length === 0) continue;
+    const before = records.filter((r) => r.wave < wave).at(-1);
+    const failed = new Set(before?.failed_next_wave ?? []);
+    const agents = agentIds.map((agent_id) => ({ agent_id, failed: failed.has(agent_id) }));
+    out.push({ wave, observation: cutOffObservation({ run_id, wave, strategy, agents, finished, attempts: spans }) });
+  }
+  return out;
+}
+
 export async function loadRunReport(store: Store, run_id: string, now: number): Promise<RunReport> {
   const run = (await store.getRun(run_id))!;
   const stored = await store.tasks(run_id);
@@ -67,7 +100,8 @@ export async function loadRunReport(store: Store, run_id: string, now: number): 
   const violations = await store.violations(run_id);
   const finishedByWave = groupBy(stored.filter(isFinished), (t) => t.task.wave);
   const agentIds = createAgents(run.options.agents).map((a) => a.agent_id);
-  const waves: ReportWave[] = (await store.waveRecords(run_id)).map(({ wave, record }) => {
+  const records = await store.waveRecords(run_id);
+  const waves: ReportWave[] = records.map(({ wave, record }) => {
     const observation = storedObservation(record, finishedByWave.get(wave) ?? [], agentIds);
     return {
       wave,
@@ -86,6 +120,7 @@ export async function loadRunReport(store: Store, run_id: string, now: number): 
     generated_at: iso(now),
     run: { run_id, status: run.status, input: run.input, seed: run.seed, options: run.options, created_at: run.created_at, started_at: run.started_at, ended_at: run.ended_at },
     waves,
+    cut_off_waves: cutOffWaves({ run_id, strategy: run.options.strategy, stored, attempts, records: records.map((r) => r.record), agentIds }),
     tasks: stored.map((t) => reportTask(t, attempts.get(t.task.task_id) ?? [], gates.get(t.task.task_id) ?? [])),
     violations: violations.map((v) => ({ ...v, timestamp: iso(v.timestamp) })),
   });

@@ -31,8 +31,8 @@ export type WaveHealth = Static<typeof WaveHealthSchema>;
 /** SPEC 8 weights; they sum to 1, so the score is a percentage. */
 const HEALTH_WEIGHTS: Readonly<HealthMetrics> = { success_rate: 0.4, availability: 0.2, accuracy: 0.2, load_balance: 0.2 };
 
-/** Lowest score of each status, best first (SPEC 8). */
-const HEALTH_STATUS_FLOORS: ReadonlyArray<readonly [HealthStatus, number]> = [
+/** Lowest score of each status, best first (SPEC 8); the HTML report's health legend reads them. */
+export const HEALTH_STATUS_FLOORS: ReadonlyArray<readonly [HealthStatus, number]> = [
   ["EXCELLENT", 90],
   ["GOOD", 70],
   ["FAIR", 50],

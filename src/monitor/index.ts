@@ -6,6 +6,7 @@ export {
   waveHealth,
   healthStatus,
   HEALTH_STATUSES,
+  HEALTH_STATUS_FLOORS,
   HealthMetricsSchema,
   WaveHealthSchema,
   type HealthStatus,

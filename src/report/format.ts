@@ -13,7 +13,12 @@ export const ms = (x: number | null | undefined) => (x === null || x === undefin
 /** A Markdown table cell: pipes escaped and line breaks folded, so one value stays one cell. */
 const mdCell = (text: string) => text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 
-export function mdTable(head: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+/** What a table or chart with nothing to show says instead. */
+export const NO_DATA = "No data.";
+
+/** A Markdown table, or `empty` when there are no rows: headers over nothing read as a fault. */
+export function mdTable(head: readonly string[], rows: ReadonlyArray<readonly string[]>, empty = NO_DATA): string {
+  if (rows.length === 0) return empty;
   const line = (cells: readonly string[]) => `| ${cells.map(mdCell).join(" | ")} |`;
   return [line(head), `|${head.map(() => "---").join("|")}|`, ...rows.map(line)].join("\n");
 }

@@ -4,37 +4,48 @@
  * Recommendations.
  */
 import type { Calibration } from "../feedback";
-import { runAgents } from "./agents";
+import { AGENT_HEAD, agentRows } from "./agents";
+import { ANOMALY_HEAD, anomalyRows, VIOLATION_HEAD, violationRows } from "./alerts";
 import { failedTaskRows, FAILED_TASK_HEAD } from "./failures";
-import { isoOrDash, mdTable, ms, num, pct } from "./format";
+import { isoOrDash, mdTable, ms, num } from "./format";
+import { GATE_COUNT_HEAD, gateCountRows, gateDecisionRows } from "./gates";
 import { runRecommendations } from "./recommendations";
 import type { RunReport } from "./types";
+import { cutOffNote, WAVE_HEAD, waveCountText, waveLabel, waveRows, waveViews } from "./waves";
 
-/** Rows shown in the violation and gate tables before "… and N more". */
+/** Rows shown in the violation and failed-task tables before "… and N more". */
 const TABLE_LIMIT = 50;
 
-function more(count: number): string[] {
-  return count > TABLE_LIMIT ? ["", `… and ${count - TABLE_LIMIT} more (see the JSON report).`] : [];
+/** A table of at most TABLE_LIMIT rows, the rest counted under it. */
+function limited(head: readonly string[], rows: ReadonlyArray<readonly string[]>, empty: string): string[] {
+  const more = rows.length > TABLE_LIMIT ? ["", `… and ${rows.length - TABLE_LIMIT} more (see the JSON report).`] : [];
+  return [mdTable(head, rows.slice(0, TABLE_LIMIT), empty), ...more];
 }
 
 function executiveSummary(r: RunReport): string[] {
   const s = r.summary;
   const t = s.totals;
   const o = r.run.options;
+  const over = s.waves.concluded < s.waves.total ? ` over the ${s.waves.concluded} concluded wave(s)` : "";
+  // Health is a wave's verdict: without a concluded wave there is none to give.
+  const health = s.health_score === null
+    ? "No wave concluded, so there is no health score."
+    : `Health ${num(s.health_score, 1)} (${s.health_status})${over}, trajectory ${s.confidence_trajectory}.`;
+  const note = cutOffNote(r);
   return [
     "## Executive Summary",
     "",
-    `Run \`${r.run.run_id}\` ${r.run.status}: ${t.succeeded} of ${t.tasks} tasks succeeded (${pct(s.success_rate)}), ` +
-      `health ${num(s.health_score, 1)} (${s.health_status ?? "—"}), trajectory ${s.confidence_trajectory}.`,
+    `Run \`${r.run.run_id}\` ${r.run.status}: ${s.headline}. ${health}`,
+    ...(note === undefined ? [] : ["", note]),
     "",
     mdTable(["", ""], [
       ["Input", r.run.input],
       ["Strategy / agents", `${String(o.strategy ?? "—")} / ${String(o.agents ?? "—")}`],
       ["Mode", `${o.live === true ? "live" : "dry run"}${o.simulate === true ? ", simulate" : ""}`],
       ["Seed", String(r.run.seed)],
-      ["Tasks", `${t.tasks}: ${t.succeeded} succeeded, ${t.failed} failed, ${t.rejected} rejected${t.pending > 0 ? `, ${t.pending} unfinished` : ""}`],
+      ["Tasks", `${t.tasks}: ${t.succeeded} succeeded, ${t.failed} failed, ${t.rejected} rejected${t.pending > 0 ? `, ${t.pending} not run` : ""}`],
       ["Attempts / retries", `${t.attempts} / ${t.retries}`],
-      ["Waves", String(r.waves.length)],
+      ["Waves", waveCountText(s.waves)],
       ["Brier / ECE", `${num(s.calibration.brier, 3)} / ${num(s.calibration.ece, 3)}`],
       ["Anomalies", `${s.anomalies.total} (${s.anomalies.by_severity.HIGH} high, ${s.anomalies.by_severity.MEDIUM} medium, ${s.anomalies.by_severity.LOW} low)`],
       ["Learning signals", String(s.signals)],
@@ -45,56 +56,29 @@ function executiveSummary(r: RunReport): string[] {
   ];
 }
 
-function waveBreakdown(r: RunReport): string[] {
-  const rows = r.waves.map((w) => {
-    const tasks = w.observation.tasks;
-    const count = (status: string) => String(tasks.filter((t) => t.status === status).length);
-    const coordination = w.signals.find((s) => s.signal_type === "multi_agent_coordination");
-    const ratio = coordination?.signal_type === "multi_agent_coordination" ? coordination.content.makespan_ratio : null;
-    return [String(w.wave), String(tasks.length), count("succeeded"), count("failed"), count("rejected"),
-      pct(w.health.metrics.success_rate), num(w.calibration.mean_predicted), num(w.health.health_score, 1), w.health.health_status,
-      num(w.health.metrics.load_balance), num(ratio), String(w.observation.steals), String(w.anomalies.length)];
-  });
-  return ["## Wave Breakdown", "", rows.length === 0 ? "No wave ran." : mdTable(
-    ["Wave", "Tasks", "Succeeded", "Failed", "Rejected", "Success", "Predicted", "Health", "Status", "Load balance", "Makespan ÷ ideal", "Steals", "Anomalies"],
-    rows,
-  )];
-}
+const waveBreakdown = (r: RunReport): string[] => ["## Wave Breakdown", "", mdTable([...WAVE_HEAD], waveRows(r), "No wave ran.")];
 
-function agentSection(r: RunReport): string[] {
-  const rows = runAgents(r).map((a) => [a.agent_id, String(a.tasks), String(a.succeeded), String(a.failed), pct(a.success_rate),
-    num(a.mean_predicted), String(a.retries), ms(a.mean_latency_ms), ms(a.p95_latency_ms), ms(a.busy_ms), String(a.waves_sat_out)]);
-  return ["## Agent Performance", "", rows.length === 0 ? "No agent ran a task." : mdTable(
-    ["Agent", "Tasks", "Succeeded", "Failed", "Success", "Predicted", "Retries", "Mean latency", "p95 latency", "Busy", "Waves sat out"],
-    rows,
-  )];
+const agentSection = (r: RunReport): string[] => ["## Agent Performance", "", mdTable([...AGENT_HEAD], agentRows(r), "No agent ran a task.")];
+
+/** Gates as counts only: the decisions one by one are in the HTML report's details and the JSON. */
+function gateSection(r: RunReport): string[] {
+  const withheld = gateDecisionRows(r).length;
+  const pointer = withheld === 0 ? [] : ["", `${withheld} decision(s) did not pass; each is listed in the HTML report and in the JSON report's \`tasks[].gate_decisions\`.`];
+  return ["### Safety gates", "", "Tasks per gate and decision (each task counted once, by its first attempt).", "",
+    mdTable([...GATE_COUNT_HEAD], gateCountRows(r), "No gate decided on any task."), ...pointer];
 }
 
 function alerts(r: RunReport): string[] {
-  const anomalies = r.waves.flatMap((w) => w.anomalies);
-  const gated = r.tasks.flatMap((t) => t.gate_decisions.filter((d) => d.decision !== "pass" && d.attempt === 1));
-  const out = ["## Anomalies & Alerts", ""];
-  out.push(anomalies.length === 0 ? "No anomalies." : mdTable(
-    ["Wave", "Severity", "Type", "Description", "Agents", "Recommendation"],
-    anomalies.map((a) => [String(a.wave), a.severity, a.anomaly_type, a.description, a.affected_agents.join(", ") || "—", a.recommendation]),
-  ));
-  out.push("", "### Safety gates", "");
-  out.push(gated.length === 0 ? "Every gate passed." : mdTable(
-    ["Task", "Gate", "Decision", "Reason"],
-    gated.slice(0, TABLE_LIMIT).map((d) => [d.task_id, d.gate, d.decision, d.reason]),
-  ), ...more(gated.length));
-  out.push("", "### Sandbox violations", "");
-  out.push(r.violations.length === 0 ? "None." : mdTable(
-    ["Time", "Task", "Attempt", "Violation", "Details"],
-    r.violations.slice(0, TABLE_LIMIT).map((v) => [v.timestamp, v.task_id, String(v.attempt), v.violation_type, v.details]),
-  ), ...more(r.violations.length));
-  return out;
+  return [
+    "## Anomalies & Alerts", "",
+    mdTable([...ANOMALY_HEAD], anomalyRows(r), "No anomalies."), "",
+    ...gateSection(r), "",
+    "### Sandbox violations", "",
+    ...limited([...VIOLATION_HEAD], violationRows(r), "None."),
+  ];
 }
 
-function failedSection(r: RunReport): string[] {
-  const rows = failedTaskRows(r);
-  return ["## Failed Tasks", "", rows.length === 0 ? "None." : mdTable([...FAILED_TASK_HEAD], rows.slice(0, TABLE_LIMIT)), ...more(rows.length)];
-}
+const failedSection = (r: RunReport): string[] => ["## Failed Tasks", "", ...limited([...FAILED_TASK_HEAD], failedTaskRows(r), "None.")];
 
 function signalSection(r: RunReport): string[] {
   const signals = r.waves.flatMap((w) => w.signals);
@@ -118,10 +102,11 @@ function calibrationSection(r: RunReport): string[] {
     "Bias is mean predicted − observed rate (positive: predictions run high). ECE over 10 equal bins.",
     "",
     mdTable(["Scope", "n", "Predicted", "Observed", "Bias", "MAE", "Brier", "Log loss", "ECE"],
-      [calibrationRow("run", c), ...r.waves.map((w) => calibrationRow(`wave ${w.wave}`, w.calibration))]),
+      [calibrationRow("run", c), ...waveViews(r).map((v) => calibrationRow(waveLabel(v), v.calibration))]),
     "",
+    // Empty bins say nothing; with no bin filled the table says "No data." as the diagram does.
     mdTable(["Bin", "n", "Mean predicted", "Observed rate"],
-      c.bins.map((b) => [`${b.lower.toFixed(1)}–${b.upper.toFixed(1)}`, String(b.n), num(b.mean_predicted, 3), num(b.observed_rate, 3)])),
+      c.bins.filter((b) => b.n > 0).map((b) => [`${b.lower.toFixed(1)}–${b.upper.toFixed(1)}`, String(b.n), num(b.mean_predicted, 3), num(b.observed_rate, 3)])),
   ];
 }
 

@@ -3,11 +3,22 @@
  * signal recommendations, each said once.
  */
 import type { Severity } from "../monitor";
+import { wouldRejectTasks } from "./gates";
 import type { RunReport } from "./types";
 
 const RANK: Record<Severity, number> = { HIGH: 0, MEDIUM: 1, LOW: 2 };
 /** Signal advice that only says "all is well" is left out of the closing list. */
 const ROUTINE = /^(keep |agents performed as predicted|load was well balanced|risk levels and priorities matched|predictions are calibrated|no task ran)/;
+
+/** How to finish what the run left: a stopped run resumes; a halted one is final, its rest runs anew. */
+function notRun(report: RunReport): string[] {
+  const { pending } = report.summary.totals;
+  const { run_id, status } = report.run;
+  if (pending === 0 || status === "running") return [];
+  return status === "halted"
+    ? [`${pending} task(s) not run after --fail-fast halted the run: \`buddy export ${run_id} --status pending | buddy run -\` runs them`]
+    : [`${pending} task(s) not run: \`buddy resume ${run_id}\` finishes the run`];
+}
 
 export function runRecommendations(report: RunReport): string[] {
   const anomalies = report.waves
@@ -18,13 +29,13 @@ export function runRecommendations(report: RunReport): string[] {
   const advice = (last?.signals ?? []).flatMap((s) =>
     s.recommendations.filter((r) => !ROUTINE.test(r)).map((r) => `Phase ${s.target_phase} (${s.signal_type}): ${r}`),
   );
-  const { would_reject } = report.summary.gates;
-  const gates = would_reject > 0
-    ? [`${would_reject} gate decision(s) would reject in live mode: review those tasks before running with --live`]
+  const wouldReject = wouldRejectTasks(report);
+  const gates = wouldReject > 0
+    ? [`${wouldReject} task(s) would be rejected by a safety gate in live mode: review them before running with --live`]
     : [];
   const violations = report.summary.violations > 0
     ? [`${report.summary.violations} sandbox violation(s): the code of those tasks tries to reach beyond the sandbox`]
     : [];
-  const all = [...anomalies, ...violations, ...gates, ...advice];
+  const all = [...notRun(report), ...anomalies, ...violations, ...gates, ...advice];
   return all.length > 0 ? [...new Set(all)] : ["No action needed: the run met its predictions without anomalies."];
 }

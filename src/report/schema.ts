@@ -78,7 +78,9 @@ export const ViolationEntrySchema = Type.Object(
 
 export const ReportSummarySchema = Type.Object(
   {
+    headline: Type.String({ description: "the tasks in one sentence, as the Markdown and HTML reports lead with it: rates over finished tasks, the not-run ones counted apart" }),
     totals: TotalsSchema,
+    finished: Type.Integer({ minimum: 0, description: "succeeded + failed + rejected: what success_rate is over (totals.pending did not run)" }),
     success_rate: orNull(Probability),
     health_score: orNull(Type.Number({ minimum: 0, maximum: 100 })),
     health_status: Type.Union([...HEALTH_STATUSES.map((h) => Type.Literal(h)), Type.Null()]),
@@ -89,6 +91,10 @@ export const ReportSummarySchema = Type.Object(
       by_type: Type.Record(Type.String(), Count),
       by_severity: Type.Record(Type.String(), Count),
     }),
+    waves: Type.Object(
+      { total: Count, concluded: Count, cut_off: Type.Integer({ minimum: 0, description: "waves the run stopped in (see cut_off_waves)" }), not_run: Count },
+      { additionalProperties: false },
+    ),
     signals: Count,
     steals: Count,
     violations: Count,
@@ -120,20 +126,21 @@ const ObservedTaskSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** What ran of a wave: the part of an observation a cut-off wave has too. */
+const observed = {
+  run_id: Type.String(),
+  wave: Type.Integer({ minimum: 1 }),
+  strategy: literals(STRATEGY_NAMES),
+  agents: Type.Array(Type.Object({ agent_id: Type.String(), busy_ms: Count, failed: Type.Boolean() })),
+  tasks: Type.Array(ObservedTaskSchema),
+  started_at: Ms,
+  ended_at: Ms,
+};
+
 const ReportWaveSchema = Type.Object(
   {
     wave: Type.Integer({ minimum: 1 }),
-    observation: Type.Object({
-      run_id: Type.String(),
-      wave: Type.Integer({ minimum: 1 }),
-      strategy: literals(STRATEGY_NAMES),
-      agents: Type.Array(Type.Object({ agent_id: Type.String(), busy_ms: Count, failed: Type.Boolean() })),
-      tasks: Type.Array(ObservedTaskSchema),
-      steals: Count,
-      plan: CoordinationPlanSchema,
-      started_at: Ms,
-      ended_at: Ms,
-    }),
+    observation: Type.Object({ ...observed, steals: Count, plan: CoordinationPlanSchema }),
     plan: CoordinationPlanSchema,
     assignments: Type.Array(
       Type.Object({
@@ -155,6 +162,25 @@ const ReportWaveSchema = Type.Object(
     failed_next_wave: Type.Array(Type.String()),
   },
   { additionalProperties: false },
+);
+
+const CutOffWaveSchema = Type.Object(
+  {
+    wave: Type.Integer({ minimum: 1 }),
+    totals: TotalsSchema,
+    success_rate: orNull(Probability),
+    calibration: CalibrationSchema,
+    observation: Type.Object(observed, { description: "its finished tasks; busy time over every attempt that ended, unfinished tasks' too" }),
+  },
+  {
+    additionalProperties: false,
+    description: "a wave the run stopped in: no health, plan, anomalies or signals; rates over its finished tasks, totals.pending not run",
+  },
+);
+
+const GateCountSchema = Type.Object(
+  { gate: literals(GATES), pass: Count, would_reject: Count, reject: Count },
+  { additionalProperties: false, description: "tasks per decision of one gate, each task counted once by its first attempt" },
 );
 
 const RunOptionsShape = Type.Object(
@@ -185,10 +211,12 @@ export const ReportRecordSchema = Type.Object(
       { additionalProperties: false },
     ),
     summary: ReportSummarySchema,
-    waves: Type.Array(ReportWaveSchema),
+    waves: Type.Array(ReportWaveSchema, { description: "concluded waves" }),
+    cut_off_waves: Type.Array(CutOffWaveSchema),
     tasks: Type.Array(ReportTaskSchema),
     violations: Type.Array(ViolationEntrySchema),
     agents: Type.Array(Type.Intersect([AgentPerformanceSchema, Type.Object({ waves_sat_out: Count })])),
+    gate_counts: Type.Array(GateCountSchema),
     recommendations: Type.Array(Type.String()),
   },
   { $id: "buddy/report", title: "JSON report", additionalProperties: false },

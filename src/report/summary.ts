@@ -1,13 +1,27 @@
 /** The run-level summary of a RunReport, derived from its waves and tasks. */
-import { isFinished } from "../core";
 import { ANOMALY_TYPES, type AnomalyType, type Severity } from "../monitor";
-import { TaskTally } from "./tally";
+import type { Totals } from "../records";
+import { pct } from "./format";
+import { tallyTasks } from "./tally";
 import type { ReportSummary, RunReport } from "./types";
+import { waveCounts } from "./waves";
+
+/**
+ * The tasks in one sentence: the rate over the tasks that finished and the rest counted apart,
+ * so an interrupted run reads "93 of 99 finished tasks succeeded (93.9 %), 201 not run" and never
+ * "93 of 300 tasks succeeded (93.9 %)".
+ */
+function headline(t: Totals, successRate: number | null): string {
+  const finished = t.tasks - t.pending;
+  if (t.tasks === 0) return "the run has no tasks";
+  if (finished === 0) return `no task finished, ${t.pending} not run`;
+  const succeeded = `${t.succeeded} of ${finished} ${t.pending > 0 ? "finished " : ""}tasks succeeded (${pct(successRate)})`;
+  return t.pending > 0 ? `${succeeded}, ${t.pending} not run` : succeeded;
+}
 
 function summarize(parts: Omit<RunReport, "summary">): ReportSummary {
   const { waves, tasks, run } = parts;
-  const tally = new TaskTally(tasks.length);
-  for (const t of tasks) if (isFinished(t)) tally.add(t.status, t.attempts.length, t.predicted_success_probability);
+  const tally = tallyTasks(tasks);
   const figures = tally.figures(waves.map((w) => w.health.health_score));
   const anomalies = waves.flatMap((w) => w.anomalies);
   const by_type = Object.fromEntries(ANOMALY_TYPES.map((type) => [type, 0])) as Record<AnomalyType, number>;
@@ -18,7 +32,10 @@ function summarize(parts: Omit<RunReport, "summary">): ReportSummary {
   }
   const decisions = tasks.flatMap((t) => t.gate_decisions);
   return {
+    headline: headline(figures.totals, figures.success_rate),
     ...figures,
+    finished: tally.finished,
+    waves: waveCounts(parts),
     anomalies: { total: anomalies.length, by_type, by_severity },
     signals: waves.reduce((s, w) => s + w.signals.length, 0),
     steals: waves.reduce((s, w) => s + w.observation.steals, 0),

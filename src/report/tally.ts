@@ -4,7 +4,7 @@
  * Counts are accumulated task by task, so a run of a million tasks keeps counters and one
  * (prediction, outcome) pair per task that ran, not its tasks.
  */
-import { outcomeOf, ran, type TaskStatus } from "../core";
+import { isFinished, outcomeOf, ran, type TaskStatus } from "../core";
 import { calibrationMetrics, type Calibration, type PredictionPair } from "../feedback";
 import { confidenceTrajectory, healthStatus, type HealthStatus, type Trajectory } from "../monitor";
 import type { Totals } from "../records";
@@ -59,4 +59,11 @@ export class TaskTally {
       calibration: calibrationMetrics(this.#pairs),
     };
   }
+}
+
+/** The tally of a report's tasks (a run's or one wave's): those not finished count as pending. */
+export function tallyTasks(tasks: ReadonlyArray<{ status: string; attempts: readonly unknown[]; predicted_success_probability: number }>): TaskTally {
+  const tally = new TaskTally(tasks.length);
+  for (const t of tasks) if (isFinished(t)) tally.add(t.status, t.attempts.length, t.predicted_success_probability);
+  return tally;
 }

@@ -39,6 +39,20 @@ export interface ReportWave {
   failed_next_wave: string[];
 }
 
+/**
+ * A wave the run stopped in (a stop signal, --fail-fast, a crash): tasks of it ran, but the wave
+ * never concluded, so it has no health, plan, anomalies or signals. The reports still show it,
+ * marked cut off, so that what ran is never missing from them.
+ */
+export interface CutOffWave {
+  wave: number;
+  /**
+   * Its finished tasks, and each agent's busy time over every attempt of the wave that ended
+   * (those of tasks left unfinished too: the agent spent that time).
+   */
+  observation: Omit<WaveObservation, "plan" | "steals">;
+}
+
 export type ReportAttempt = Static<typeof ReportAttemptSchema>;
 export type ReportTask = Static<typeof ReportTaskSchema>;
 /** SPEC 5's violation record, as written to sandbox_violation_log.jsonl. */
@@ -50,7 +64,10 @@ export interface RunReport {
   generated_at: string;
   run: ReportRun;
   summary: ReportSummary;
+  /** Concluded waves, ascending. */
   waves: ReportWave[];
+  /** Waves the run stopped in, ascending; a wave no task of which ran is in neither list. */
+  cut_off_waves: CutOffWave[];
   tasks: ReportTask[];
   violations: ViolationEntry[];
 }

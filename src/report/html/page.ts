@@ -1,40 +1,61 @@
 /**
  * The HTML report (SPEC 9.3): one self-contained file — inline CSS and SVG, no script, no
  * network — with health per wave, predicted vs observed, the reliability diagram, agent load,
- * the attempt timeline, and the anomaly and violation tables.
+ * the attempt timeline, and the anomaly and violation tables. The failed tasks come right after
+ * the summary; the gate decisions one by one only on demand, under their counts.
  */
-import { runAgents } from "../agents";
+import { AGENT_HEAD, agentRows } from "../agents";
+import { ANOMALY_HEAD, anomalyRows, VIOLATION_HEAD, violationRows } from "../alerts";
 import { failedTaskRows, FAILED_TASK_HEAD } from "../failures";
-import { escapeXml as x, ms, num, pct } from "../format";
+import { escapeXml as x, NO_DATA, num, pct } from "../format";
+import { GATE_COUNT_HEAD, gateCountRows, GATE_DECISION_HEAD, gateDecisionRows } from "../gates";
 import { runRecommendations } from "../recommendations";
 import type { RunReport } from "../types";
+import { cutOffNote, WAVE_HEAD, waveCountText, waveRows } from "../waves";
 import { agentLoadBars, attemptTimeline, healthChart, predictedVsObserved, reliabilityDiagram } from "./charts";
 
-const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
+/**
+ * Nothing makes the page scroll sideways: text wraps anywhere (a task id or a stack has no spaces
+ * to break at), charts shrink to the page, and a table wider than the page scrolls in its own
+ * box (a last resort: the widest, the wave table, fits 1024 px). In tables only a cell holding
+ * such a long token (class "long") breaks anywhere: were every cell to, the table would squeeze
+ * its short columns to a letter a line to make room for the longest message.
+ */
+const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px;overflow-wrap:anywhere}
 h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd}
-table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:8px 0;font-size:13px;max-width:100%}
+.table{overflow-x:auto}th,td{border:1px solid #ddd;padding:4px 5px;text-align:left;vertical-align:top;overflow-wrap:break-word}td.long{overflow-wrap:anywhere;word-break:break-word}
 th{background:#f5f5f5}.cards{display:flex;flex-wrap:wrap;gap:12px}.card{border:1px solid #ddd;border-radius:6px;padding:8px 14px;min-width:120px}
-.card b{display:block;font-size:20px}.charts{display:flex;flex-wrap:wrap;gap:24px}`;
+.card b{display:block;font-size:20px}.charts{display:flex;flex-wrap:wrap;gap:24px}svg{max-width:100%;height:auto}
+.headline{font-size:16px}summary{cursor:pointer;margin:8px 0}`;
 
 /** Rows shown in each table before "… and N more". */
 const TABLE_LIMIT = 200;
 
-function table(head: readonly string[], rows: ReadonlyArray<readonly string[]>, empty: string): string {
+/** Longer than an ISO 8601 time: a run of text this long without a space breaks anywhere. */
+const LONG_TOKEN = /\S{30,}/;
+
+function table(head: readonly string[], rows: ReadonlyArray<readonly string[]>, empty = NO_DATA): string {
   if (rows.length === 0) return `<p>${x(empty)}</p>`;
-  const cells = (r: readonly string[], tag: string) => `<tr>${r.map((c) => `<${tag}>${x(c)}</${tag}>`).join("")}</tr>`;
+  const cell = (tag: string, c: string) => `<${tag}${tag === "td" && LONG_TOKEN.test(c) ? ' class="long"' : ""}>${x(c)}</${tag}>`;
+  const cells = (r: readonly string[], tag: string) => `<tr>${r.map((c) => cell(tag, c)).join("")}</tr>`;
   const shown = rows.slice(0, TABLE_LIMIT).map((r) => cells(r, "td"));
   const more = rows.length > TABLE_LIMIT ? `<p>… and ${rows.length - TABLE_LIMIT} more (see the JSON report).</p>` : "";
-  return `<table><thead>${cells(head, "th")}</thead><tbody>${shown.join("")}</tbody></table>${more}`;
+  return `<div class="table"><table><thead>${cells(head, "th")}</thead><tbody>${shown.join("")}</tbody></table></div>${more}`;
 }
+
+const paragraph = (text: string, cls?: string) => `<p${cls ? ` class="${cls}"` : ""}>${x(text)}</p>`;
 
 function cards(r: RunReport): string {
   const s = r.summary;
   const card = (label: string, value: string) => `<div class="card">${x(label)}<b>${x(value)}</b></div>`;
   return `<div class="cards">${[
     card("Status", r.run.status),
-    card("Tasks", `${s.totals.succeeded}/${s.totals.tasks} ok`),
+    card("Succeeded", `${s.totals.succeeded} of ${s.finished} finished`),
+    ...(s.totals.pending > 0 ? [card("Not run", String(s.totals.pending))] : []),
     card("Success rate", pct(s.success_rate)),
-    card("Health", `${num(s.health_score, 1)} ${s.health_status ?? ""}`),
+    card("Health", `${num(s.health_score, 1)} ${s.health_status ?? ""}`.trim()),
+    card("Waves", waveCountText(s.waves)),
     card("Trajectory", s.confidence_trajectory),
     card("Brier", num(s.calibration.brier, 3)),
     card("Anomalies", String(s.anomalies.total)),
@@ -42,30 +63,42 @@ function cards(r: RunReport): string {
   ].join("")}</div>`;
 }
 
+/** Counts per gate and decision; each decision that did not pass behind a <details>. */
+function gates(r: RunReport): string {
+  const counts = gateCountRows(r);
+  if (counts.length === 0) return paragraph("No gate decided on any task.");
+  const decisions = gateDecisionRows(r);
+  const details = decisions.length === 0
+    ? paragraph("Every gate passed every task.")
+    : `<details><summary>${x(`${decisions.length} decision(s) that did not pass, task by task`)}</summary>${table([...GATE_DECISION_HEAD], decisions)}</details>`;
+  return [paragraph("Tasks per gate and decision (each task counted once, by its first attempt)."),
+    table([...GATE_COUNT_HEAD], counts), details].join("\n");
+}
+
+function calibration(r: RunReport): string {
+  const c = r.summary.calibration;
+  return paragraph(`n ${c.n} · bias ${num(c.bias, 3)} · MAE ${num(c.mae, 3)} · Brier ${num(c.brier, 3)} · log loss ${num(c.log_loss, 3)} · ECE ${num(c.ece, 3)}`);
+}
+
 export function htmlReport(r: RunReport): string {
   const o = r.run.options;
-  const anomalies = r.waves.flatMap((w) => w.anomalies);
-  const gated = r.tasks.flatMap((t) => t.gate_decisions.filter((d) => d.decision !== "pass" && d.attempt === 1));
+  const note = cutOffNote(r);
   const section = (title: string, ...parts: string[]) => `<h2>${x(title)}</h2>\n${parts.join("\n")}`;
   const body = [
     `<h1>buddy run ${x(r.run.run_id)}</h1>`,
-    `<p>${x(`${r.run.input} · ${String(o.strategy ?? "")} · ${String(o.agents ?? "")} agents · seed ${r.run.seed} · ${o.live === true ? "live" : "dry run"} · generated ${r.generated_at}`)}</p>`,
+    paragraph(`${r.run.input} · ${String(o.strategy ?? "")} · ${String(o.agents ?? "")} agents · seed ${r.run.seed} · ${o.live === true ? "live" : "dry run"} · generated ${r.generated_at}`),
+    paragraph(`Run ${r.run.run_id} ${r.run.status}: ${r.summary.headline}.`, "headline"),
+    ...(note === undefined ? [] : [paragraph(note)]),
     cards(r),
-    section("Health and predictions", `<div class="charts">${healthChart(r)}${predictedVsObserved(r)}</div>`),
-    section("Waves", table(["Wave", "Tasks", "Success", "Predicted", "Health", "Status", "Load balance", "Steals", "Anomalies"],
-      r.waves.map((w) => [String(w.wave), String(w.observation.tasks.length), pct(w.health.metrics.success_rate), num(w.calibration.mean_predicted),
-        num(w.health.health_score, 1), w.health.health_status, num(w.health.metrics.load_balance), String(w.observation.steals), String(w.anomalies.length)]), "No wave ran.")),
-    section("Calibration", `<div class="charts">${reliabilityDiagram(r.summary.calibration.bins)}</div>`,
-      `<p>${x(`n ${r.summary.calibration.n} · bias ${num(r.summary.calibration.bias, 3)} · MAE ${num(r.summary.calibration.mae, 3)} · Brier ${num(r.summary.calibration.brier, 3)} · log loss ${num(r.summary.calibration.log_loss, 3)} · ECE ${num(r.summary.calibration.ece, 3)}`)}</p>`),
-    section("Agents", agentLoadBars(r), table(["Agent", "Tasks", "Success", "Predicted", "Retries", "Mean latency", "p95 latency", "Waves sat out"],
-      runAgents(r).map((a) => [a.agent_id, String(a.tasks), pct(a.success_rate), num(a.mean_predicted), String(a.retries), ms(a.mean_latency_ms), ms(a.p95_latency_ms), String(a.waves_sat_out)]), "No agent ran a task.")),
-    section("Attempt timeline", attemptTimeline(r)),
-    section("Anomalies", table(["Wave", "Severity", "Type", "Description", "Agents", "Recommendation"],
-      anomalies.map((a) => [String(a.wave), a.severity, a.anomaly_type, a.description, a.affected_agents.join(", "), a.recommendation]), "No anomalies.")),
-    section("Sandbox violations", table(["Time", "Task", "Attempt", "Violation", "Details", "Code"],
-      r.violations.map((v) => [v.timestamp, v.task_id, String(v.attempt), v.violation_type, v.details, v.code_preview]), "None.")),
-    section("Safety gates", table(["Task", "Gate", "Decision", "Reason"], gated.map((d) => [d.task_id, d.gate, d.decision, d.reason]), "Every gate passed.")),
     section("Failed tasks", table([...FAILED_TASK_HEAD], failedTaskRows(r), "None.")),
+    section("Health and predictions", `<div class="charts">${healthChart(r)}${predictedVsObserved(r)}</div>`),
+    section("Waves", table([...WAVE_HEAD], waveRows(r), "No wave ran.")),
+    section("Calibration", `<div class="charts">${reliabilityDiagram(r.summary.calibration.bins)}</div>`, calibration(r)),
+    section("Agents", agentLoadBars(r), table([...AGENT_HEAD], agentRows(r), "No agent ran a task.")),
+    section("Attempt timeline", attemptTimeline(r)),
+    section("Anomalies", table([...ANOMALY_HEAD], anomalyRows(r), "No anomalies.")),
+    section("Sandbox violations", table([...VIOLATION_HEAD], violationRows(r), "None.")),
+    section("Safety gates", gates(r)),
     section("Recommendations", `<ul>${runRecommendations(r).map((rec) => `<li>${x(rec)}</li>`).join("")}</ul>`),
   ];
   return `<!DOCTYPE html>

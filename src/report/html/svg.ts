@@ -39,8 +39,15 @@ export function text(px: number, py: number, content: string, anchor: "start" | 
   return `<text x="${n(px)}" y="${n(py)}" text-anchor="${anchor}" font-size="${size}" fill="${COLORS.axis}">${x(content)}</text>`;
 }
 
-export function circle(cx: number, cy: number, r: number, fill: string, tooltip: string): string {
-  return `<circle cx="${n(cx)}" cy="${n(cy)}" r="${n(r)}" fill="${fill}" fill-opacity="0.8"><title>${x(tooltip)}</title></circle>`;
+/** An axis title: under the x axis, or turned to read upwards beside the y axis. */
+export function axisTitle(px: number, py: number, content: string, vertical = false): string {
+  const turn = vertical ? ` transform="rotate(-90 ${n(px)} ${n(py)})"` : "";
+  return `<text x="${n(px)}" y="${n(py)}" text-anchor="middle" font-size="11" font-weight="600" fill="${COLORS.axis}"${turn}>${x(content)}</text>`;
+}
+
+export function circle(cx: number, cy: number, r: number, fill: string, tooltip?: string): string {
+  const shape = `<circle cx="${n(cx)}" cy="${n(cy)}" r="${n(r)}" fill="${fill}" fill-opacity="0.8"`;
+  return tooltip === undefined ? `${shape}/>` : `${shape}><title>${x(tooltip)}</title></circle>`;
 }
 
 export interface Plot {
@@ -61,6 +68,50 @@ export function yAxis(p: Plot, max: number, ticks: number, format: (v: number) =
   return out;
 }
 
-export function legend(px: number, py: number, items: ReadonlyArray<readonly [string, string]>): string[] {
-  return items.flatMap(([label, color], i) => [rect(px + i * 110, py - 9, 10, 10, color), text(px + i * 110 + 14, py, label, "start")]);
+/** How a legend entry is drawn: a filled square (bars), a dot (points) or a dashed line. */
+type Swatch = "box" | "dot" | "dash";
+
+export interface LegendItem {
+  label: string;
+  color: string;
+  swatch?: Swatch;
+}
+
+const LEGEND_ROW = 16;
+
+function swatch(px: number, py: number, item: LegendItem): string {
+  if (item.swatch === "dot") return circle(px + 5, py - 4, 4, item.color);
+  if (item.swatch === "dash") return line(px, py - 4, px + 14, py - 4, item.color, true);
+  return rect(px, py - 9, 10, 10, item.color);
+}
+
+/**
+ * Legend entries from (px, py) across `width`, wrapping to more rows as needed; `height` is what
+ * the rows take, so the chart can make room for them.
+ */
+export function legend(px: number, py: number, width: number, items: readonly LegendItem[]): { parts: string[]; height: number } {
+  const parts: string[] = [];
+  let col = 0;
+  let row = 0;
+  for (const item of items) {
+    // At most about 7 px a character at font size 11 (capitals), plus the swatch and a gap.
+    const w = 30 + 7 * item.label.length;
+    if (col > 0 && col + w > width) {
+      col = 0;
+      row++;
+    }
+    const y = py + row * LEGEND_ROW;
+    parts.push(swatch(px + col, y, item), text(px + col + 18, y, item.label, "start"));
+    col += w;
+  }
+  return { parts, height: items.length === 0 ? 0 : (row + 1) * LEGEND_ROW };
+}
+
+/** A chart with nothing to draw keeps its place and says so, rather than showing bare axes. */
+export function noData(width: number, height: number, label: string): string {
+  return svg(width, height, label, [
+    `<rect x="0.5" y="0.5" width="${width - 1}" height="${height - 1}" fill="none" stroke="${COLORS.grid}"/>`,
+    text(width / 2, 18, label),
+    text(width / 2, height / 2 + 4, "no data", "middle", 13),
+  ]);
 }

@@ -34,7 +34,7 @@ export function task(seq: number, overrides: Partial<Task> = {}): Task {
     priority: 2,
     predicted_success_probability: 0.8,
     predicted_execution_time: 1,
-    risk_assessment: "LOW",
+    risk_assessment: "MEDIUM", // p 0.8 is in the MEDIUM band (SPEC 4.3)
     code: "return input.n * 2",
     input: { n: seq },
     uses: [],
