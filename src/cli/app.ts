@@ -6,8 +6,10 @@ import yargs, { type Argv } from "yargs";
 import pkg from "../../package.json";
 import { RUN_DEFAULTS, SNIPPET_SEED } from "../config";
 import { EXIT } from "../core";
+import { METRICS_FORMATS } from "../report";
 import { calibrateCommand } from "./commands/calibrate";
 import { EXPORT_STATUSES, exportCommand } from "./commands/export";
+import { metricsCommand } from "./commands/metrics";
 import { REPORT_FORMATS, reportCommand } from "./commands/report";
 import { artifactOptions, runOptions, runCommand, STRICT_OPTION } from "./commands/run";
 import { runsCommand, showCommand } from "./commands/inspect";
@@ -107,6 +109,17 @@ function cli(argv: string[]): Argv {
         .option("apply", { type: "string", describe: "a task file to rewrite (the old value is kept as raw_predicted_success_probability)" })
         .example("$0 calibrate RUN_ID --apply next.jsonl > next.calibrated.jsonl", "calibrate the next run's predictions"),
       handle(calibrateCommand),
+    )
+    .command(
+      "metrics <run_id>",
+      "the run's metrics in the OpenMetrics text format, for Prometheus; with --textfile, a file for node_exporter's textfile collector",
+      (y) => y.positional("run_id", { type: "string", demandOption: true, describe: "a run id, or latest" })
+        .option("textfile", { type: "string", describe: "write DIR/buddy_<run_id>.prom (whole, or not at all) instead of stdout, and print nothing; DIR must exist" })
+        .option("format", { choices: METRICS_FORMATS, describe: "openmetrics (OpenMetrics 1.0) or prometheus (the Prometheus text format, which node_exporter, the Pushgateway and promtool read) [default: openmetrics on stdout, prometheus with --textfile]" })
+        .example("$0 metrics latest", "the newest run's metrics")
+        .example("$0 metrics latest --textfile /var/lib/prometheus/node-exporter", "the file node_exporter serves to Prometheus")
+        .example("$0 metrics latest --format prometheus | promtool check metrics", "lint them"),
+      handle(metricsCommand),
     )
     .command(
       "export <run_id>",

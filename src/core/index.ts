@@ -7,3 +7,4 @@ export * from "./plan";
 export * from "./gate";
 export * from "./observation";
 export * from "./figures";
+export * from "./group";

@@ -3,6 +3,6 @@ export { executorAttempts, type AttemptRunner, type HarnessDeps, type RunProgres
 export { RemoteAttempts } from "./remote";
 export { runSnippet } from "./snippet";
 export { loadRunReport } from "./report-data";
-export { checkArtifacts, type Artifacts } from "./artifacts";
+export { checkArtifacts, checkWritableDirectory, type Artifacts } from "./artifacts";
 export { fitRecalibration, applyCalibration } from "./recalibration";
 export { prepareSource } from "./source";
