@@ -8,6 +8,7 @@ import { RUN_DEFAULTS, SNIPPET_SEED } from "../config";
 import { EXIT } from "../core";
 import { calibrateCommand } from "./commands/calibrate";
 import { EXPORT_STATUSES, exportCommand } from "./commands/export";
+import { metricsCommand } from "./commands/metrics";
 import { REPORT_FORMATS, reportCommand } from "./commands/report";
 import { artifactOptions, runOptions, runCommand, STRICT_OPTION } from "./commands/run";
 import { runsCommand, showCommand } from "./commands/inspect";
@@ -118,6 +119,16 @@ function cli(argv: string[]): Argv {
         .example("$0 calibrate latest", "the fit, and its cross-validated Brier and ECE, raw vs calibrated")
         .example("$0 calibrate RUN_A RUN_B --apply next.jsonl --output next.calibrated.jsonl", "calibrate the next run's predictions from two runs' outcomes"),
       handle(calibrateCommand),
+    )
+    .command(
+      "metrics <run_id>",
+      "the run's metrics in the OpenMetrics text format, for Prometheus; with --textfile, a file for node_exporter's textfile collector",
+      (y) => y.positional("run_id", { type: "string", demandOption: true, describe: "a run id, or latest" })
+        .option("textfile", { type: "string", describe: "write DIR/buddy_<run_id>.prom (whole, or not at all) instead of stdout, and print nothing; DIR must exist" })
+        .example("$0 metrics latest", "the newest run's metrics")
+        .example("$0 metrics latest --textfile /var/lib/prometheus/node-exporter", "the file node_exporter serves to Prometheus")
+        .example("$0 metrics latest | promtool check metrics", "lint them (exit 0)"),
+      handle(metricsCommand),
     )
     .command(
       "export <run_id>",

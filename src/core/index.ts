@@ -8,3 +8,4 @@ export * from "./gate";
 export * from "./observation";
 export * from "./figures";
 export * from "./text";
+export * from "./group";

@@ -61,8 +61,9 @@ async function guardedFiles(guarded: Guarded | undefined): Promise<Identity[]> {
 const usage = (flag: string, path: string, why: string) => new BuddyError("USAGE", `${flag} ${path}: ${why}`);
 
 const writable = (path: string) => access(path, constants.W_OK | constants.X_OK).then(() => true, () => false);
+/** What is at `path`; undefined when nothing is, also when a directory on the way is a file (ENOTDIR). */
 const statOf = (path: string) => stat(path).catch((error: NodeJS.ErrnoException) => {
-  if (error.code === "ENOENT") return undefined;
+  if (error.code === "ENOENT" || error.code === "ENOTDIR") return undefined;
   throw error;
 });
 
@@ -73,6 +74,14 @@ async function checkParent(flag: string, path: string): Promise<void> {
   if (!info) throw usage(flag, path, `its directory ${parent} does not exist`);
   if (!info.isDirectory()) throw usage(flag, path, `${parent} is not a directory`);
   if (!(await writable(parent))) throw usage(flag, path, `its directory ${parent} is not writable`);
+}
+
+/** An existing directory buddy can create files in, or a USAGE error naming what it is not. */
+export async function checkWritableDirectory(flag: string, dir: string): Promise<void> {
+  const info = await statOf(dir);
+  if (!info) throw usage(flag, dir, "no such directory");
+  if (!info.isDirectory()) throw usage(flag, dir, "is not a directory");
+  if (!(await writable(dir))) throw usage(flag, dir, "is not writable");
 }
 
 /** The run that last wrote `dir`, by its summary file; undefined when there is none. */
@@ -88,8 +97,7 @@ async function writerOf(dir: string): Promise<string | undefined> {
 async function checkOut(dir: string, force: boolean, run_id: string | undefined, guarded: Identity[]): Promise<void> {
   const info = await statOf(dir);
   if (!info) return checkParent("--out", dir);
-  if (!info.isDirectory()) throw usage("--out", dir, "is not a directory");
-  if (!(await writable(dir))) throw usage("--out", dir, "is not writable");
+  await checkWritableDirectory("--out", dir);
   const entries = await readdir(dir);
   const ownRun = run_id !== undefined && (await writerOf(dir)) === run_id; // this run's own files, rewritten
   if (entries.length > 0 && !force && !ownRun) {

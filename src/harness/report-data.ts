@@ -2,7 +2,7 @@
  * A run's RunReport (src/report) read back from the store, so `buddy report`, `--out` and
  * `--junit` all describe exactly what was committed, whether the run just ended or ran last week.
  */
-import { durationMs, isFinished, iso, type GateDecision, type StrategyName } from "../core";
+import { durationMs, groupBy, isFinished, iso, type GateDecision, type StrategyName } from "../core";
 import { withEveryPrediction } from "../feedback";
 import { createAgents } from "../manager";
 import { buildRunReport, type CutOffWave, type ReportAttempt, type ReportTask, type ReportWave, type RunReport } from "../report";
@@ -10,16 +10,6 @@ import { errorRecord } from "../records";
 import type { WaveRecord } from "../records";
 import type { AttemptRow, Store, StoredTask } from "../store";
 import { cutOffObservation, storedObservation } from "./observe";
-
-const groupBy = <T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> => {
-  const groups = new Map<K, T[]>();
-  for (const item of items) {
-    const list = groups.get(key(item)) ?? [];
-    list.push(item);
-    groups.set(key(item), list);
-  }
-  return groups;
-};
 
 function reportAttempt(a: AttemptRow): ReportAttempt {
   return {

@@ -19,15 +19,15 @@ async function asNobody(args: string[], cwd: string): Promise<Ran> {
 }
 
 /** The commands that only read, for a run id (and `violations` of every run). */
-const readers = (run: string) => [["runs"], ["show", run, "--tasks", "--attempts"], ["report", run, "--format", "json"], ["violations", run], ["violations"], ["calibrate", run]];
+const readers = (run: string) => [["runs"], ["show", run, "--tasks", "--attempts"], ["report", run, "--format", "json"], ["violations", run], ["violations"], ["calibrate", run], ["metrics", run], ["export", run]];
 
-test("without a store, runs and violations print nothing and exit 0; show, report, calibrate say no such run (exit 2); nothing is created", async () => {
+test("without a store, runs and violations print nothing and exit 0; show, report, calibrate, metrics say no such run (exit 2); nothing is created", async () => {
   const dir = tempDir();
   for (const args of [["runs"], ["violations"]]) {
     const ran = await buddy(args, { cwd: dir });
     expect({ args, code: ran.code, stdout: ran.stdout, stderr: ran.stderr }).toEqual({ args, code: 0, stdout: "", stderr: "" });
   }
-  for (const args of [["show", "r1"], ["report", "r1"], ["calibrate", "r1"], ["violations", "r1"], ["show", "latest"]]) {
+  for (const args of [["show", "r1"], ["report", "r1"], ["calibrate", "r1"], ["violations", "r1"], ["metrics", "r1"], ["show", "latest"], ["metrics", "latest"]]) {
     const ran = await buddy(args, { cwd: dir });
     expect({ args, code: ran.code, stdout: ran.stdout }).toEqual({ args, code: 2, stdout: "" });
     const db = join(dir, ".buddy/buddy.db");
