@@ -5,7 +5,7 @@
 import yargs, { type Argv } from "yargs";
 import pkg from "../../package.json";
 import { RUN_DEFAULTS, SNIPPET_SEED } from "../config";
-import { EXIT } from "../core";
+import { BuddyError, EXIT } from "../core";
 import { calibrateCommand } from "./commands/calibrate";
 import { EXPORT_STATUSES, exportCommand } from "./commands/export";
 import { metricsCommand } from "./commands/metrics";
@@ -20,7 +20,7 @@ import { violationsCommand } from "./commands/violations";
 import { workerCommand } from "./commands/worker";
 import { DEFAULT_WORKER_LEASE_MS } from "./fleet";
 import { STDIN_ARG } from "./context";
-import { numeric, usageMessage } from "./flags";
+import { checkFlagShapes, numeric, usageMessage, type DeclaredOptions } from "./flags";
 import { endOutput, reportError, stdoutClosedAtStart, warn } from "./io";
 import { FORMAT_OPTION } from "./table";
 import { installStopSignals, quietStops } from "./process-signals";
@@ -38,7 +38,10 @@ const handle = (fn: Handler) => async (args: any) => {
 };
 
 function cli(argv: string[]): Argv {
-  return yargs(argv)
+  const parser = yargs(argv);
+  // Runs once the command is known, so getOptions() holds that command's options too.
+  return parser
+    .middleware((args) => checkFlagShapes(argv, args, (parser as unknown as { getOptions(): DeclaredOptions }).getOptions()))
     .scriptName("buddy")
     .usage("$0 <command> [options]\n\nRun predicted tasks wave by wave in a QuickJS sandbox; results as JSON lines on stdout.")
     .option("db", { type: "string", global: true, describe: "SQLite database [env BUDDY_DB; default .buddy/buddy.db]" })
@@ -172,6 +175,7 @@ function cli(argv: string[]): Argv {
             .example("$0 sandbox eval 'return input.a + 1' --input '{\"a\":41}'", "prints a result record with result 42"),
           handle((args: SandboxArgs) => sandboxEvalCommand(args)),
         )
+        .example("$0 sandbox eval 'return typeof fetch'", "what a task sees of the host: \"undefined\"")
         .demandCommand(1, "name a sandbox command: eval"),
     )
     .example("$0 run fixtures/demo.jsonl > results.jsonl", "run a task file; JSON lines on stdout")
@@ -184,6 +188,8 @@ function cli(argv: string[]): Argv {
     // Unwrapped: an example cut mid-command cannot be copied; a terminal wraps long lines itself.
     .wrap(null)
     .fail((message, error) => {
+      // buddy's own checks of the command line (flags.ts) say what they found.
+      if (error instanceof BuddyError) process.exit(reportError(error));
       // yargs' own validation errors (a flag without its value) are usage errors too.
       if (error && error.name !== "YError") throw error;
       warn(usageMessage(message ?? error.message));

@@ -4,6 +4,7 @@
  * could not show what was typed; untyped, numbers still parse and the rest stays text for zod
  * (config/flag-errors.ts) to refuse in buddy's words.
  */
+import { BuddyError } from "../core";
 /** A flag that takes a number; its value is checked by the command's schema. */
 export const numeric = (describe: string, defaultValue?: number) =>
   ({ requiresArg: true, describe, ...(defaultValue === undefined ? {} : { default: defaultValue }) }) as const;
@@ -20,4 +21,39 @@ export function usageMessage(message: string): string {
     return `--${name} must be one of ${choices.replaceAll('"', "")}, got ${given}`;
   }
   return `${message} (buddy --help lists the commands and options)`;
+}
+
+/** What yargs knows of the command's options (`getOptions()`), as far as these checks read it. */
+export interface DeclaredOptions {
+  boolean: string[];
+  string: string[];
+  array: string[];
+}
+
+/**
+ * What yargs lets through silently, refused in buddy's words (exit 2): a flag given twice (yargs
+ * makes an array of it, which no command expects: `--db a --db b` opened neither), a value-taking
+ * flag without its value (`--out` alone was ignored), and a switch given a value other than true
+ * or false (`--live=yes` was read as false, and the run went on dry). `raw` is the command line
+ * as typed, before yargs read it.
+ */
+export function checkFlagShapes(raw: readonly string[], argv: Record<string, unknown>, declared: DeclaredOptions): void {
+  const end = raw.indexOf("--");
+  const typed = (end < 0 ? raw : raw.slice(0, end)).filter((token) => token.startsWith("--"));
+  const named = new Set(typed.map((token) => token.slice(2).split("=")[0]!));
+  for (const token of typed) {
+    const [name, ...rest] = token.slice(2).split("=");
+    const flag = name!.startsWith("no-") && declared.boolean.includes(name!.slice(3)) ? name!.slice(3) : name!;
+    if (rest.length > 0 && declared.boolean.includes(flag) && !/^(true|false)$/i.test(rest.join("="))) {
+      throw new BuddyError("USAGE", `--${flag} is a switch: give it alone (or --no-${flag}), got ${JSON.stringify(rest.join("="))}`);
+    }
+  }
+  for (const [key, value] of Object.entries(argv)) {
+    // yargs adds a camelCase twin of every dashed name; the dashed one is what was typed.
+    if (key === "_" || key === "$0" || /[A-Z]/.test(key) || !named.has(key) && !named.has(`no-${key}`)) continue;
+    if (Array.isArray(value) && !declared.array.includes(key)) {
+      throw new BuddyError("USAGE", `--${key} is given ${value.length} times; give it once`);
+    }
+    if (value === "" && declared.string.includes(key)) throw new BuddyError("USAGE", `--${key} needs a value`);
+  }
 }

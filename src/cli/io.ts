@@ -11,7 +11,7 @@
  * rather than Bun's FileSink, whose write errors cannot be caught.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { BuddyError, EXIT, exitCodeOf, Interruption } from "../core";
+import { BuddyError, escapeControls, EXIT, exitCodeOf, Interruption } from "../core";
 import type { OutputRecord } from "../records";
 import { stderrLine } from "./stderr";
 
@@ -136,8 +136,15 @@ export function stdoutClosedAtStart(): boolean {
 }
 
 export function warn(message: string): void {
-  stderrLine(`buddy: ${message}\n`);
+  stderrLine(`buddy: ${inert(message)}\n`);
 }
+
+/**
+ * A message as it may reach a terminal: it can quote what a user or a task typed (a run id, a
+ * path, a flag's value), so every control character and escape sequence in it is written out,
+ * line by line; only its own line breaks stay.
+ */
+const inert = (message: string) => message.split("\n").map(escapeControls).join("\n");
 
 /** One clear message (plus its detail lines) on stderr, and the exit code for it. Never a stack. */
 export function reportError(error: unknown): number {
@@ -146,7 +153,7 @@ export function reportError(error: unknown): number {
       if (failureTold) return exitCodeOf(error);
       failureTold = true;
     }
-    for (const line of error.details) stderrLine(`${line}\n`);
+    for (const line of error.details) stderrLine(`${inert(line)}\n`);
     warn(error.message);
   } else if (error instanceof Interruption) {
     // Already told on stderr when the signal came.

@@ -16,9 +16,11 @@ function shownValue(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
+/** `--flag MESSAGE, got VALUE`: a message that says what the flag must be. */
+export const flagMessage = (flag: string, message: string, value: unknown): string => `${flag} ${message}, got ${shownValue(value)}`;
+
 /** `--flag must be EXPECTATION, got VALUE`. */
-export const flagProblem = (flag: string, expectation: string, value: unknown): string =>
-  `${flag} must be ${expectation}, got ${shownValue(value)}`;
+export const flagProblem = (flag: string, expectation: string, value: unknown): string => flagMessage(flag, `must be ${expectation}`, value);
 
 /** A USAGE error (exit 2) of one flag. */
 export const flagError = (flag: string, expectation: string, value: unknown): BuddyError =>

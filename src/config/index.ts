@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { BuddyError, RETRY_STRATEGIES, STRATEGY_NAMES } from "../core";
 import { LIMIT_BOUNDS, RUN_DEFAULTS } from "./defaults";
-import { expectationOf, flagName, flagProblem } from "./flag-errors";
+import { expectationOf, flagMessage, flagName, flagProblem } from "./flag-errors";
 
 export { LIMIT_BOUNDS, RUN_DEFAULTS, SNIPPET_SEED } from "./defaults";
 export { STRATEGY_NAMES, type StrategyName } from "../core";
@@ -50,7 +50,7 @@ export const RunOptionsSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "must be letters, digits, '.', '_' or '-' (at most 128, a letter or digit first)")
     // Wherever a RUN_ID is taken, `latest` names the newest run (SPEC 1): a run of that name could not be named.
-    .refine((id) => id !== "latest", "must not be 'latest': that names the newest run wherever a RUN_ID is taken")
+    .refine((id) => id !== "latest", "must be another name than latest (latest names the newest run wherever a RUN_ID is taken)")
     .optional(),
   /** Scales the dry-run mocks' error rates; 0 turns injected errors off. */
   mock_error_rate: z.number().min(0).max(100).default(RUN_DEFAULTS.mock_error_rate),
@@ -85,7 +85,8 @@ export function parseFlags<T extends z.ZodObject>(schema: T, raw: Record<string,
     if (key === undefined) return `options: ${issue.message}`;
     const field = schema.shape[key as string] as z.ZodType | undefined;
     const expectation = field === undefined ? undefined : expectationOf(field);
-    return expectation === undefined ? `${flagName(key)} ${issue.message}` : flagProblem(flagName(key), expectation, raw[key as string]);
+    // A field without an expectation in words (a string rule) says it in its message: "must be …".
+    return expectation === undefined ? flagMessage(flagName(key), issue.message, raw[key as string]) : flagProblem(flagName(key), expectation, raw[key as string]);
   });
   // Each bad flag once: zod may report a value twice (too small and not an integer).
   const unique = [...new Set(lines)];

@@ -5,8 +5,11 @@
  * made. A task's own values (its prediction, input, result, meta) are printed as given.
  */
 
-/** Fields whose values are the user's own, copied into figure records: never rounded. */
-const AS_GIVEN = new Set(["predicted_success_probability", "raw_predicted_success_probability", "agent_predictions", "input", "result", "meta", "console"]);
+/**
+ * Fields whose values are the user's own, copied into figure records: never rounded. `predicted`
+ * is a task's own p in the prediction_validation signal (its `error` is a figure).
+ */
+const AS_GIVEN = new Set(["predicted", "predicted_success_probability", "raw_predicted_success_probability", "agent_predictions", "input", "result", "meta", "console"]);
 
 const DIGITS = 1e4;
 

@@ -6,7 +6,7 @@
  * on the way and must hash as the prepared source did.
  */
 import { BuddyError, type Logger, type Provider } from "../core";
-import { formatProblem, InputHash, readTasks } from "../input";
+import { formatProblem, InputHash, readTasks, sourceName } from "../input";
 import { checkProviderCredentials } from "../providers";
 import type { NewRun, Store } from "../store";
 import type { PreparedSource } from "./source";
@@ -46,10 +46,10 @@ export async function ingest(store: Store, input: PreparedSource, options: Inges
     // hash of the very bytes the tasks came from, or a file that changed in between would make
     // a later `--run-id` check compare against the wrong version.
     if (problems.length === 0 && hash.digest() !== input.hash) {
-      throw new BuddyError("INPUT", `input ${input.source} changed while it was being read; nothing was run (run again once it no longer changes)`);
+      throw new BuddyError("INPUT", `input ${sourceName(input.source)} changed while it was being read; nothing was run (run again once it no longer changes)`);
     }
     if (problems.length === 0) problems.push(...checkProviderCredentials(usesProviders, { live: options.live, env: options.env }));
-    if (problems.length > 0) throw new BuddyError("INPUT", `${problems.length} problem(s) in ${input.source}; nothing was run`, { details: problems });
+    if (problems.length > 0) throw new BuddyError("INPUT", `${problems.length} problem(s) in ${sourceName(input.source)}; nothing was run`, { details: problems });
     await begun.commit();
   } catch (error) {
     await begun.abort();

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { BuddyError } from "../core";
 import { hashInput, InputHash, type ByteStream } from "../input";
 import { runawayCut } from "../input/lines";
-import { isStreamPath, scriptBaseDir, unreadableInput } from "../input/source";
+import { isStreamPath, scriptBaseDir, sourceName, unreadableInput } from "../input/source";
 
 export interface PreparedSource {
   /** What the user gave: a path, or "-". */
@@ -80,7 +80,7 @@ async function spool(bytes: AsyncIterable<Uint8Array>, name: string): Promise<{ 
 
 async function spooled(source: string, bytes: AsyncIterable<Uint8Array>): Promise<PreparedSource> {
   const baseDir = await scriptBaseDir(source, false);
-  const { fd, hash } = await spool(bytes, source === "-" ? "<stdin>" : source);
+  const { fd, hash } = await spool(bytes, sourceName(source));
   let open = true;
   return {
     source,

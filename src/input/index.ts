@@ -11,4 +11,5 @@ export { validateFile } from "./validate";
 export { relocatedLines, type RelocateOptions } from "./relocate";
 export { scriptPathIn } from "./script-place";
 export type { ByteStream } from "./source";
+export { sourceName } from "./source";
 export { hashInput, InputHash } from "./hash";

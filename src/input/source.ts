@@ -88,11 +88,14 @@ async function* hashed(chunks: AsyncIterable<Uint8Array>, hash: ByteSink): Async
   }
 }
 
+/** How messages name a source: the path as given, or STDIN_NAME for `-`. */
+export const sourceName = (source: string): string => (source === "-" ? STDIN_NAME : source);
+
 /** An input path that cannot be read, said the same by `run` and `validate`. */
 export const unreadableInput = (source: string, cause: unknown) => new BuddyError("INPUT", `input ${source} ${fsReason(cause)}`, { cause });
 
 async function openBytes(source: string, options: SourceOptions): Promise<OpenedSource> {
-  const file = source === "-" ? STDIN_NAME : source;
+  const file = sourceName(source);
   if (options.spooled) return { file, baseDir: options.spooled.baseDir, chunks: guarded(options.spooled.chunks, file) };
   if (source === "-") {
     const stream = options.stdin ?? Bun.stdin.stream();

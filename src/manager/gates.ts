@@ -37,7 +37,8 @@ export function referencedProviders(code: string): string[] {
   return [...found].sort();
 }
 
-const fmt = (p: number) => String(Math.round(p * 1000) / 1000);
+/** p as given: rounded, 0.84999999 would read "needs p ≥ 0.85, got 0.85". */
+const fmt = (p: number) => String(p);
 
 /**
  * `approved: true` is a person's decision that the task may run (SPEC 4.3): it passes the gates

@@ -3,7 +3,7 @@
  * starts, and every text that could carry one (upstream error bodies above all) is scrubbed of
  * their values before it goes anywhere.
  */
-import type { Provider } from "../core";
+import { BuddyError, escapeControls, type Provider } from "../core";
 import { MIN_SECRET_LENGTH, REDACTED, Redactor, visible } from "./redact";
 
 export { REDACTED } from "./redact";
@@ -31,11 +31,17 @@ export const MPLOYER_LIVE_PROBLEM =
   "call it; run without --live to use the Mployer mock";
 
 /**
- * Live mode is `--live` or `DRY_RUN=false` (SPEC 6); anything else, an unset DRY_RUN included, is a
- * dry run, so no environment turns real calls on by accident.
+ * Live mode (SPEC 6): the flag when one is given (`--live`, or `--no-live`, which forces a dry
+ * run whatever the environment says), else `DRY_RUN=false`. Unset or blank, DRY_RUN means a dry
+ * run; a value other than true or false is refused (exit 2) rather than guessed, so neither a
+ * typo nor `DRY_RUN=0` can turn real calls on, or off, by accident.
  */
-export function isLiveMode(flag: boolean, env: Env): boolean {
-  return flag || (env.DRY_RUN ?? "").trim().toLowerCase() === "false";
+export function isLiveMode(flag: boolean | undefined, env: Env): boolean {
+  if (flag !== undefined) return flag;
+  const value = (env.DRY_RUN ?? "").trim().toLowerCase();
+  if (value === "" || value === "true") return false;
+  if (value === "false") return true;
+  throw new BuddyError("USAGE", `DRY_RUN must be true or false, got ${JSON.stringify(escapeControls(env.DRY_RUN!))}`);
 }
 
 /** Set means present and not blank: an empty variable is as good as a missing one. */

@@ -221,7 +221,7 @@ describe("`latest` names the newest run wherever a RUN_ID is taken", () => {
 
     const named = await buddy(["run", file, "--simulate", "--run-id", "latest"], { cwd: dir });
     expect(named.code).toBe(2);
-    expect(named.stderr).toBe("buddy: --run-id must not be 'latest': that names the newest run wherever a RUN_ID is taken\n");
+    expect(named.stderr).toBe('buddy: --run-id must be another name than latest (latest names the newest run wherever a RUN_ID is taken), got "latest"\n');
     expect((await buddy(["runs"], { cwd: dir })).records.map((r) => r.run_id)).toEqual(["newer", "older"]);
 
     const shown = await buddy(["show", "latest"], { cwd: tempDir() });

@@ -86,9 +86,14 @@ describe("redact", () => {
 describe("isLiveMode", () => {
   test("--live or DRY_RUN=false; nothing else turns real calls on", () => {
     expect(isLiveMode(true, {})).toBe(true);
-    expect(isLiveMode(false, { DRY_RUN: "False " })).toBe(true);
-    expect(isLiveMode(false, {})).toBe(false);
-    expect(isLiveMode(false, { DRY_RUN: "true" })).toBe(false);
-    expect(isLiveMode(false, { DRY_RUN: "0" })).toBe(false);
+    expect(isLiveMode(undefined, { DRY_RUN: "False " })).toBe(true);
+    expect(isLiveMode(undefined, {})).toBe(false);
+    expect(isLiveMode(undefined, { DRY_RUN: " " })).toBe(false);
+    expect(isLiveMode(undefined, { DRY_RUN: "true" })).toBe(false);
+    // The flag, when given, wins: --no-live is a dry run whatever DRY_RUN says.
+    expect(isLiveMode(false, { DRY_RUN: "false" })).toBe(false);
+    expect(isLiveMode(true, { DRY_RUN: "true" })).toBe(true);
+    // A value that is neither is refused, not guessed.
+    expect(() => isLiveMode(undefined, { DRY_RUN: "0" })).toThrow('DRY_RUN must be true or false, got "0"');
   });
 });

@@ -5,7 +5,7 @@ import { parseRunOptions, RUN_DEFAULTS, STRATEGY_NAMES } from "../../config";
 import { BuddyError, RETRY_STRATEGIES } from "../../core";
 import { checkArtifacts, prepareSource, startRun, type Artifacts } from "../../harness";
 import { isLiveMode } from "../../providers";
-import { storeFiles } from "../../store";
+import { freshStoreAt, removeIfEmpty, storeFiles } from "../../store";
 import { backendUrl, inputArg, storeLocation, type GlobalArgs } from "../context";
 import { runSession } from "../session";
 import { numeric } from "../flags";
@@ -32,7 +32,8 @@ export const runOptions = (y: Argv) =>
     .option("run-id", { type: "string", describe: "name of the run [default: a new id]; an existing run of that name and input is resumed" })
     .option("mock-error-rate", { requiresArg: true, default: RUN_DEFAULTS.mock_error_rate, describe: "scale the dry-run mocks' error rates (0: no injected errors)" })
     .option("mock-latency-ms", { requiresArg: true, default: RUN_DEFAULTS.mock_latency_ms, describe: "dry run: every mock provider call is answered after this many ms (no effect on a live run)" })
-    .option("live", { type: "boolean", default: RUN_DEFAULTS.live, describe: "real provider clients instead of mocks" })
+    // No yargs default: an absent flag leaves the choice to DRY_RUN, a given one (--no-live too) overrides it.
+    .option("live", { type: "boolean", describe: `real provider clients instead of mocks; --no-live forces a dry run [default: ${RUN_DEFAULTS.live}, or true when DRY_RUN=false]` })
     .option("strict", STRICT_OPTION)
     .option("out", artifactOptions.out)
     .option("junit", artifactOptions.junit)
@@ -85,15 +86,18 @@ export async function runCommand(args: RunArgs): Promise<number> {
     run_id: args["run-id"],
     mock_error_rate: args["mock-error-rate"],
     mock_latency_ms: args["mock-latency-ms"],
-    live: isLiveMode(args.live === true, process.env),
+    live: isLiveMode(typeof args.live === "boolean" ? args.live : undefined, process.env),
   });
   const artifacts = artifactsOf(args);
   // Everything that can be refused is refused before the input is read and the store opened.
   await checkArtifacts(artifacts, options.run_id, { store: storeFiles(storeLocation(args)), input: inputArg(args.input) });
   const source = await exitOnSignalDuring(() => prepareSource(inputArg(args.input)));
+  const fresh = freshStoreAt(storeLocation(args));
   try {
     return await runSession(args, (deps) => startRun({ source, options, artifacts, strict: args.strict === true }, deps));
   } finally {
     source.dispose();
+    // Refused input (exit 2) changes nothing: a store this run created and left without a run goes.
+    if (fresh) removeIfEmpty(fresh);
   }
 }

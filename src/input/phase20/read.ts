@@ -95,12 +95,13 @@ async function* readWave(wave: WaveDir, options: ReadOptions & { root: string })
 }
 
 export async function* readPhase20Tree(root: string, options: ReadOptions = {}): AsyncGenerator<InputItem> {
-  if (!options.simulate) {
+  const { waves, problems } = await discoverTree(root);
+  for (const problem of problems) yield { kind: "problem", problem };
+  // Said of a tree, not of any directory: one without waves is told what a tree looks like instead.
+  if (!options.simulate && waves.length > 0) {
     const problem: Problem = { file: root, field: FILE_FIELD, message: "its tasks carry predictions but no code: run them with --simulate" };
     yield { kind: "problem", problem };
   }
-  const { waves, problems } = await discoverTree(root);
-  for (const problem of problems) yield { kind: "problem", problem };
   const waveOf = new Map<string, number>();
   let seq = 0;
   let any = false;
