@@ -19,6 +19,10 @@ export interface WaveFacts {
   ended_at: number;
 }
 
+/** Each agent with the busy time it spent in the wave (0 when it ran nothing). */
+const withBusy = (agents: readonly { agent_id: string; failed: boolean }[], busy: ReadonlyMap<string, number>) =>
+  agents.map((a) => ({ agent_id: a.agent_id, failed: a.failed, busy_ms: busy.get(a.agent_id) ?? 0 }));
+
 export function observeWave(facts: WaveFacts): WaveObservation {
   const busy = new Map<string, number>();
   for (const f of facts.finished) busy.set(f.agent_id, (busy.get(f.agent_id) ?? 0) + busyMs(f));
@@ -26,7 +30,7 @@ export function observeWave(facts: WaveFacts): WaveObservation {
     run_id: facts.run_id,
     wave: facts.wave,
     strategy: facts.strategy,
-    agents: facts.agents.map((a) => ({ agent_id: a.agent_id, failed: a.failed, busy_ms: busy.get(a.agent_id) ?? 0 })),
+    agents: withBusy(facts.agents, busy),
     tasks: [...facts.finished],
     steals: facts.steals,
     plan: facts.plan,
@@ -85,7 +89,7 @@ export function cutOffObservation(facts: CutOffFacts): Omit<WaveObservation, "pl
     run_id: facts.run_id,
     wave: facts.wave,
     strategy: facts.strategy,
-    agents: facts.agents.map((a) => ({ agent_id: a.agent_id, failed: a.failed, busy_ms: busy.get(a.agent_id) ?? 0 })),
+    agents: withBusy(facts.agents, busy),
     tasks: [...facts.finished],
     started_at: Math.min(...starts),
     ended_at: Math.max(...ends),
