@@ -11,6 +11,8 @@ export const numeric = (describe: string, defaultValue?: number) =>
 
 /** yargs' `Invalid values: Argument: strategy, Given: "x", Choices: "a", "b"`, as buddy says it. */
 const CHOICES = /Argument: ([\w-]+), Given: (.*), Choices: (.*)$/;
+/** yargs' `Not enough arguments following: agents` (a numeric flag typed bare). */
+const BARE = /^Not enough arguments following: ([\w-]+)$/;
 
 /** A yargs usage message in buddy's words, on one line: a bad choice names the flag, what it takes and what it got. */
 export function usageMessage(message: string): string {
@@ -20,14 +22,17 @@ export function usageMessage(message: string): string {
     // The sentence of config/flag-errors.ts; `given` is already quoted by yargs.
     return `--${name} must be one of ${choices.replaceAll('"', "")}, got ${given}`;
   }
+  const bare = BARE.exec(message);
+  if (bare !== null) return `--${bare[1]} needs a value`;
   return `${message} (buddy --help lists the commands and options)`;
 }
 
 /** What yargs knows of the command's options (`getOptions()`), as far as these checks read it. */
 export interface DeclaredOptions {
   boolean: string[];
-  string: string[];
   array: string[];
+  /** Every option's name. */
+  key: Record<string, unknown>;
 }
 
 /**
@@ -39,8 +44,17 @@ export interface DeclaredOptions {
  */
 export function checkFlagShapes(raw: readonly string[], argv: Record<string, unknown>, declared: DeclaredOptions): void {
   const end = raw.indexOf("--");
-  const typed = (end < 0 ? raw : raw.slice(0, end)).filter((token) => token.startsWith("--"));
+  const words = end < 0 ? raw : raw.slice(0, end);
+  const typed = words.filter((token) => token.startsWith("--"));
   const named = new Set(typed.map((token) => token.slice(2).split("=")[0]!));
+  words.forEach((token, i) => {
+    // A value-taking flag typed bare, last or before another flag: yargs would quietly give it
+    // its default (`--format` alone printed JSON), or "".
+    const name = token.slice(2);
+    const next = words[i + 1];
+    const bare = token.startsWith("--") && !name.includes("=") && name in declared.key && !declared.boolean.includes(name);
+    if (bare && (next === undefined || next.startsWith("--"))) throw new BuddyError("USAGE", `--${name} needs a value`);
+  });
   for (const token of typed) {
     const [name, ...rest] = token.slice(2).split("=");
     const flag = name!.startsWith("no-") && declared.boolean.includes(name!.slice(3)) ? name!.slice(3) : name!;
@@ -54,6 +68,7 @@ export function checkFlagShapes(raw: readonly string[], argv: Record<string, unk
     if (Array.isArray(value) && !declared.array.includes(key)) {
       throw new BuddyError("USAGE", `--${key} is given ${value.length} times; give it once`);
     }
-    if (value === "" && declared.string.includes(key)) throw new BuddyError("USAGE", `--${key} needs a value`);
+    // A value-taking flag typed bare reads as "" (a choice's too: yargs lets "" through its choices).
+    if (value === "" && !declared.boolean.includes(key)) throw new BuddyError("USAGE", `--${key} needs a value`);
   }
 }

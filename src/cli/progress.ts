@@ -4,6 +4,7 @@
  * unless NO_COLOR is set. At the end, one human line says how the run ended and what to type
  * next. Pipes and CI logs get neither: stderr there carries messages only.
  */
+import { escapeControls } from "../core";
 import type { RunProgress } from "../harness";
 import type { SummaryRecord } from "../records";
 import { paintFor, painter, type Paint } from "./colour";
@@ -85,7 +86,8 @@ export function endLine(s: SummaryRecord, paint: Paint = painter(true)): string 
     case "failed":
       return `${paint("red", `run ${R} failed: ${failed}/${t.tasks} failed`)}${rejected} — buddy show ${R} --tasks`;
     case "halted": {
-      const by = s.halted_by ? ` at task ${s.halted_by.task_id} (${s.halted_by.code})` : "";
+      // A task id is the input's text: written out inert, as every message that quotes it.
+      const by = s.halted_by ? ` at task ${escapeControls(s.halted_by.task_id)} (${s.halted_by.code})` : "";
       return `${paint("red", `run ${R} halted by --fail-fast${by}`)}: ${failed}/${t.tasks} failed, ${t.pending} not run — buddy show ${R} --tasks`;
     }
     case "interrupted":

@@ -7,7 +7,7 @@
 import { stat } from "node:fs/promises";
 import { BuddyError } from "../core";
 import { applyIsotonic, type IsotonicFit } from "../feedback";
-import { formatProblem, readTasks, relocatedLines, scriptPathIn, type Problem, type RelocateOptions } from "../input";
+import { formatProblem, readTasks, relocatedLines, scriptPathIn, sourceName, type Problem, type RelocateOptions } from "../input";
 import { prepareSource, type PreparedSource } from "./source";
 
 /** The fields a line may give its probability in: the alias too, and when both are given they must agree, so both change. */
@@ -47,7 +47,7 @@ async function check(source: string, place: Place, options: Pick<RelocateOptions
     if (item.kind === "problem") problems.push(item.problem);
     else if (item.kind === "task" && item.task.script_file !== undefined) scriptPathIn(place.dir, item.task.script_file, item.task.task_id, place.remedy);
   }
-  if (problems.length > 0) throw new BuddyError("INPUT", `${problems.length} problem(s) in ${source}`, { details: problems.map(formatProblem) });
+  if (problems.length > 0) throw new BuddyError("INPUT", `${problems.length} problem(s) in ${sourceName(source)}`, { details: problems.map(formatProblem) });
 }
 
 function calibrated(line: Record<string, unknown>, fit: IsotonicFit): Record<string, unknown> {

@@ -136,9 +136,19 @@ async function checkLayout(flag: string, dir: string, root: string, prefix: stri
   }
 }
 
-async function checkJunit(file: string, guarded: Identity[]): Promise<void> {
+/** `flag FILE` must not name a guarded file, by its path, a symlink or a hard link. */
+async function checkNotGuarded(flag: string, file: string, guarded: Identity[]): Promise<void> {
   const twin = guarded.length > 0 ? await identify("", file).then((me) => guarded.find((g) => sameFile(g, me))) : undefined;
-  if (twin) throw usage("--junit", file, `is ${twin.name} ${twin.real}`);
+  if (twin) throw usage(flag, file, `is ${twin.name} ${twin.real}`);
+}
+
+/** A file a reading command writes (`export --output`, `calibrate --output`) never replaces the store it read. */
+export async function checkNotStore(flag: string, file: string, store: readonly StoreFile[]): Promise<void> {
+  await checkNotGuarded(flag, file, await guardedFiles({ store }));
+}
+
+async function checkJunit(file: string, guarded: Identity[]): Promise<void> {
+  await checkNotGuarded("--junit", file, guarded);
   const info = await statOf(file);
   if (!info) return checkParent("--junit", file);
   if (info.isDirectory()) throw usage("--junit", file, "is a directory; give a file name");

@@ -152,6 +152,7 @@ class RunExecution {
     const status: RunOutcome = interrupted ? "interrupted" : this.#halted ? "halted" : t.succeeded === t.tasks ? "completed" : "failed";
     const exitCode = status === "interrupted" ? interruptedExitCode(signal) : EXIT_BY_OUTCOME[status];
     const figures = this.#tally.figures(this.#monitor.history.health_scores);
+    const ended = clock.now();
     const summary: SummaryRecord = forPeople({
       type: "summary",
       run_id: this.#run.run_id,
@@ -170,10 +171,12 @@ class RunExecution {
       anomalies: this.#anomalies,
       signals: this.#signals,
       seed: this.#run.seed,
-      duration_ms: clock.now() - started,
+      // The whole run, as the reports and `buddy runs` count it: from its first start (an earlier
+      // process's, for a resumed run) to the end this record is stored with.
+      duration_ms: ended - (this.#run.started_at ?? started),
       db: store.location,
     });
-    this.#committer.report({ kind: "run_ended", run_id: this.#run.run_id, status, at: clock.now(), summary }, summary);
+    this.#committer.report({ kind: "run_ended", run_id: this.#run.run_id, status, at: ended, summary }, summary);
     await this.#committer.flush();
     return { summary, exitCode };
   }

@@ -3,7 +3,7 @@ export { executorAttempts, type AttemptRunner, type HarnessDeps, type RunProgres
 export { RemoteAttempts } from "./remote";
 export { runSnippet } from "./snippet";
 export { loadRunReport } from "./report-data";
-export { checkArtifacts, checkWritableDirectory, type Artifacts } from "./artifacts";
+export { checkArtifacts, checkNotStore, checkWritableDirectory, type Artifacts } from "./artifacts";
 export { fitRecalibration } from "./recalibration";
 export { applyCalibration, prepareTaskFile } from "./apply-calibration";
 export { prepareSource } from "./source";

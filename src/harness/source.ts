@@ -9,7 +9,7 @@
  * creating and unlinking it leaves a trace: its directory carries the creator's pid, and the next
  * start removes any whose process is gone.
  */
-import { closeSync, createReadStream, openSync, rmdirSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, openSync, read, rmdirSync, unlinkSync, writeSync } from "node:fs";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -78,6 +78,22 @@ async function spool(bytes: AsyncIterable<Uint8Array>, name: string): Promise<{ 
   return { fd, hash: hash.digest() };
 }
 
+/**
+ * The spool's bytes from the start, by positional reads that never close `fd`: a reader that
+ * stops early (validation refusing at the first bad script) must not close the descriptor a
+ * second reading, or dispose(), still needs; closed twice, its number could by then be another
+ * file's.
+ */
+async function* spoolChunks(fd: number): AsyncGenerator<Uint8Array> {
+  for (let position = 0; ; ) {
+    const buffer = Buffer.allocUnsafe(64 * 1024);
+    const bytes = await new Promise<number>((done, fail) => read(fd, buffer, 0, buffer.length, position, (error, n) => (error ? fail(error) : done(n))));
+    if (bytes === 0) return;
+    position += bytes;
+    yield buffer.subarray(0, bytes);
+  }
+}
+
 async function spooled(source: string, bytes: AsyncIterable<Uint8Array>): Promise<PreparedSource> {
   const baseDir = await scriptBaseDir(source, false);
   const { fd, hash } = await spool(bytes, sourceName(source));
@@ -85,7 +101,7 @@ async function spooled(source: string, bytes: AsyncIterable<Uint8Array>): Promis
   return {
     source,
     hash,
-    spooled: { baseDir, chunks: () => createReadStream("", { fd, start: 0, autoClose: false, highWaterMark: 64 * 1024 }) },
+    spooled: { baseDir, chunks: () => spoolChunks(fd) },
     dispose: () => {
       if (open) closeSync(fd);
       open = false;

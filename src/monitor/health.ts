@@ -64,6 +64,8 @@ export function waveHealth(obs: WaveObservation): WaveHealth {
     accuracy: pairs.length === 0 ? 1 : 1 - error / pairs.length,
     load_balance: waveLoad(obs).load_balance,
   };
-  const health_score = healthScore(metrics);
+  // At the 4 decimals every record prints (core/figures.ts): the run's health is the mean of the
+  // very scores its wave records show, whether the summary or a report read later averages them.
+  const health_score = Math.round(healthScore(metrics) * 1e4) / 1e4;
   return { wave: obs.wave, metrics, health_score, health_status: healthStatus(health_score) };
 }

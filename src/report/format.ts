@@ -1,5 +1,5 @@
 /** Formatting shared by the report formats: numbers, times and escaping for each syntax. */
-import { iso } from "../core";
+import { escapeControls, escapeInvisible, iso } from "../core";
 
 /** "—" for a figure that does not exist (null), so a table never shows "null" or "NaN". */
 const DASH = "—";
@@ -10,8 +10,12 @@ export const pct = (x: number | null | undefined) => (x === null || x === undefi
 export const isoOrDash = (ms: number | null | undefined) => (ms === null || ms === undefined ? DASH : iso(ms));
 export const ms = (x: number | null | undefined) => (x === null || x === undefined ? DASH : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
 
-/** A Markdown table cell: pipes escaped and line breaks folded, so one value stays one cell. */
-const mdCell = (text: string) => text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+/**
+ * A Markdown table cell of any text, a task's included: one line (a lone CR ends a line too),
+ * no raw HTML, link, image or code span (`<`, `[`, `]` and backticks escaped, `|` too), and the
+ * control and invisible characters written out, so the report printed to a terminal is inert.
+ */
+const mdCell = (text: string) => escapeControls(text.replace(/\r\n?|\n/g, " ").replace(/[\\|`<[\]]/g, (c) => `\\${c}`));
 
 /** What a table or chart with nothing to show says instead. */
 export const NO_DATA = "No data.";
@@ -31,7 +35,7 @@ const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD80
 
 /** Text or attribute value for XML and HTML: the five special characters escaped, forbidden ones replaced. */
 export function escapeXml(text: string): string {
-  return text
+  return escapeInvisible(text)
     .replace(XML_INVALID, "\uFFFD")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")

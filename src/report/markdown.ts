@@ -3,6 +3,7 @@
  * Summary, Failed Tasks, Wave Breakdown, Agent Performance, Anomalies & Alerts, Learning Signals, Calibration,
  * Recommendations.
  */
+import { escapeControls } from "../core";
 import type { Calibration } from "../feedback";
 import { AGENT_HEAD, agentRows } from "./agents";
 import { ANOMALY_HEAD, anomalyRows, VIOLATION_HEAD, violationRows } from "./alerts";
@@ -86,7 +87,8 @@ function signalSection(r: RunReport): string[] {
   const out = ["## Learning Signals", "", `${signals.length} signals (${perPhase.join(", ")}).`];
   for (const s of signals) {
     out.push("", `- **Wave ${s.wave} · ${s.signal_type} → Phase ${s.target_phase}** (confidence ${s.confidence})`);
-    for (const rec of s.recommendations) out.push(`  - ${rec}`);
+    // Advice may quote a task id: its control characters are written out, as in the tables.
+    for (const rec of s.recommendations) out.push(`  - ${escapeControls(rec)}`);
   }
   return out;
 }
@@ -120,7 +122,7 @@ export function markdownReport(r: RunReport): string {
     alerts(r),
     signalSection(r),
     calibrationSection(r),
-    ["## Recommendations", "", ...runRecommendations(r).map((x) => `- ${x}`)],
+    ["## Recommendations", "", ...runRecommendations(r).map((x) => `- ${escapeControls(x)}`)],
   ];
   return `${sections.map((s) => s.join("\n")).join("\n\n")}\n`;
 }

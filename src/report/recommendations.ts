@@ -20,6 +20,16 @@ function notRun(report: RunReport): string[] {
     : [`${pending} task(s) not run: \`buddy resume ${run_id}\` finishes the run`];
 }
 
+/** What did not succeed, and the command that shows or re-runs it: a failed run never reads "no action needed". */
+function unsuccessful(report: RunReport): string[] {
+  const { failed, rejected } = report.summary.totals;
+  const { run_id } = report.run;
+  return [
+    ...(failed > 0 ? [`${failed} task(s) failed: \`buddy show ${run_id} --tasks\` gives their errors; \`buddy export ${run_id} --status failed | buddy run -\` re-runs them`] : []),
+    ...(rejected > 0 ? [`${rejected} task(s) rejected by the safety gates: their reasons say what would let them run (approved: true, a higher p, or a lower --min-confidence)`] : []),
+  ];
+}
+
 export function runRecommendations(report: RunReport): string[] {
   const anomalies = report.waves
     .flatMap((w) => w.anomalies)
@@ -36,6 +46,6 @@ export function runRecommendations(report: RunReport): string[] {
   const violations = report.summary.violations > 0
     ? [`${report.summary.violations} sandbox violation(s): the code of those tasks tries to reach beyond the sandbox`]
     : [];
-  const all = [...notRun(report), ...anomalies, ...violations, ...gates, ...advice];
+  const all = [...notRun(report), ...unsuccessful(report), ...anomalies, ...violations, ...gates, ...advice];
   return all.length > 0 ? [...new Set(all)] : ["No action needed: the run met its predictions without anomalies."];
 }

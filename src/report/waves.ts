@@ -64,7 +64,7 @@ export function waveRows(r: RunReport): string[][] {
     const coordination = w?.signals.find((s) => s.signal_type === "multi_agent_coordination");
     const ratio = coordination?.signal_type === "multi_agent_coordination" ? coordination.content.makespan_ratio : null;
     return [String(v.wave), String(t.tasks), String(t.succeeded), String(t.failed), String(t.rejected), String(t.pending),
-      pct(v.success_rate), num(v.calibration.mean_predicted), num(w?.health.health_score, 1), w?.health.health_status ?? "cut off",
+      pct(v.success_rate), num(v.calibration.mean_predicted), num(w?.health.health_score, 1), w?.health.health_status ?? (r.run.status === "running" ? "running" : "cut off"),
       num(w?.health.metrics.load_balance), num(ratio), w ? String(w.observation.steals) : "—", w ? String(w.anomalies.length) : "—"];
   });
 }
@@ -79,6 +79,10 @@ export function waveCountText(c: ReturnType<typeof waveCounts>): string {
 export function cutOffNote(r: RunReport): string | undefined {
   const waves = r.cut_off_waves.map((w) => w.wave);
   if (waves.length === 0) return undefined;
+  // A report taken while the run goes on: its wave is running, not cut off.
+  if (r.run.status === "running") {
+    return `Wave ${waves.join(", ")} is still running: it is listed with the tasks that finished so far and the attempts made; health, anomalies and signals come when it concludes.`;
+  }
   const which = waves.length === 1 ? `Wave ${waves[0]} was` : `Waves ${waves.join(", ")} were`;
   return `${which} cut off: the run stopped before ${waves.length === 1 ? "it" : "they"} concluded, so ${waves.length === 1 ? "it is" : "they are"} listed with the tasks that finished and the attempts made, without health, anomalies or signals.`;
 }

@@ -66,7 +66,7 @@ test("an option error is one line in buddy's words: the flag, what it takes, wha
     expect({ args, code: ran.code, stderr: ran.stderr }).toEqual({ args, code: 2, stderr: `buddy: ${message}\n` });
   }
   const bare = await buddy(["run", "-", "--agents"], { stdin: "" });
-  expect({ code: bare.code, stderr: bare.stderr }).toEqual({ code: 2, stderr: "buddy: Not enough arguments following: agents (buddy --help lists the commands and options)\n" });
+  expect({ code: bare.code, stderr: bare.stderr }).toEqual({ code: 2, stderr: "buddy: --agents needs a value\n" });
 });
 
 test("what yargs would let through silently is refused: a flag twice, a flag without its value, a switch with a value", async () => {
@@ -74,6 +74,8 @@ test("what yargs would let through silently is refused: a flag twice, a flag wit
     [["runs", "--db", "a.db", "--db", "b.db"], "--db is given 2 times; give it once"],
     [["report", "latest", "--format", "json", "--format", "md"], "--format is given 2 times; give it once"],
     [["run", "-", "--out"], "--out needs a value"],
+    [["runs", "--format"], "--format needs a value"],
+    [["run", "-", "--strategy", "--agents", "3"], "--strategy needs a value"],
     [["runs", "--db", ""], "--db needs a value"],
     [["run", "-", "--live=yes"], '--live is a switch: give it alone (or --no-live), got "yes"'],
     [["show", "latest", "--tasks=1"], '--tasks is a switch: give it alone (or --no-tasks), got "1"'],

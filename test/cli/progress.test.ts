@@ -37,6 +37,9 @@ describe("the progress line's text", () => {
     expect(endLine({ ...summary, status: "halted", halted_by: { task_id: "t7", code: "TIMEOUT" }, totals: { ...totals, failed: 1, rejected: 0, pending: 200 } }))
       .toBe("run R halted by --fail-fast at task t7 (TIMEOUT): 1/300 failed, 200 not run — buddy show R --tasks");
     expect(endLine({ ...summary, status: "interrupted", totals: { ...totals, pending: 201 } })).toBe("run R interrupted: 99/300 finished, 15 failed — buddy resume R continues it");
+    // The task that halted the run is named by its id, the input's text: written out inert.
+    const hostile = endLine({ ...summary, status: "halted", halted_by: { task_id: "\u001b[2J\u001b]0;pwned\u0007x\u202e", code: "TASK_ERROR" } }, plain);
+    expect(hostile).toContain("at task \\u001b[2J\\u001b]0;pwned\\u0007x\\u202e (TASK_ERROR)");
   });
 });
 

@@ -48,9 +48,13 @@ describe("markdownReport", () => {
     expect(md).toContain("- [HIGH] wave 1 agent_failure: agent_1 is marked failed and gets no tasks in wave 2");
   });
 
-  test("table cells escape pipes, so a value never breaks its row", () => {
+  test("table cells escape pipes, HTML and the rest of a task's text, so a value never breaks its row or the terminal", () => {
     const md = markdownReport(sample());
-    expect(md).toContain("odd <&\"'\\|>");
+    expect(md).toContain("odd \\<&\"'\\|>");
+    const hostile = sample();
+    hostile.run.input = "in\rput\u001b[31m|[x](javascript:y)`z`\u202e";
+    const row = markdownReport(hostile).split("\n").find((line) => line.startsWith("| Input |"))!;
+    expect(row).toBe("| Input | in put\\u001b\\[31m\\|\\[x\\](javascript:y)\\`z\\`\\u202e |");
   });
 });
 

@@ -5,9 +5,10 @@
  */
 import { resolve } from "node:path";
 import { BuddyError, EXIT } from "../../core";
-import { applyCalibration, fitRecalibration, prepareTaskFile } from "../../harness";
+import { applyCalibration, checkNotStore, fitRecalibration, prepareTaskFile } from "../../harness";
 import type { CalibrationRecord } from "../../records";
-import { inputArg, openReadOnlyDb, runIdOf, type GlobalArgs } from "../context";
+import { storeFiles } from "../../store";
+import { inputArg, openReadOnlyDb, runIdOf, storeLocation, type GlobalArgs } from "../context";
 import { printJson, printLine } from "../io";
 import { scriptDir, writeWhole } from "../output-file";
 
@@ -32,6 +33,7 @@ export async function calibrateCommand(args: CalibrateArgs): Promise<number> {
     printJson(await fit(args));
     return EXIT.OK;
   }
+  if (args.output !== undefined) await checkNotStore("--output", args.output, storeFiles(storeLocation(args)));
   const place = { dir: scriptDir(args.output), remedy: REMEDY };
   // Read before the store is opened, as `buddy run` reads its input: a pipe that blocks must not hold the store.
   const file = await prepareTaskFile(inputArg(args.apply));

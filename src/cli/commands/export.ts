@@ -8,8 +8,9 @@
 import { resolve } from "node:path";
 import { BuddyError, EXIT, isFinished } from "../../core";
 import { exportLine } from "../../input/export-line";
-import type { StoredTask } from "../../store";
-import { openReadOnlyDb, runIdOf, type GlobalArgs } from "../context";
+import { checkNotStore } from "../../harness";
+import { storeFiles, type StoredTask } from "../../store";
+import { openReadOnlyDb, runIdOf, storeLocation, type GlobalArgs } from "../context";
 import { printLine, warn } from "../io";
 import { scriptDir, writeWhole } from "../output-file";
 
@@ -32,6 +33,7 @@ function statuses(text: string | undefined): Set<ExportStatus> {
 
 export async function exportCommand(args: GlobalArgs & { run_id: string; status?: string; output?: string }): Promise<number> {
   const wanted = statuses(args.status);
+  if (args.output !== undefined) await checkNotStore("--output", args.output, storeFiles(storeLocation(args)));
   const dir = scriptDir(args.output);
   const inlined: string[] = [];
   const place = { dir, onInlined: (id: string) => inlined.push(id) };
