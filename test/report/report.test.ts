@@ -88,6 +88,20 @@ describe("htmlReport", () => {
     expect(html).toContain("NETWORK_ACCESS_ATTEMPT");
   });
 
+  test("its sections come in the Markdown report's order, learning signals included", () => {
+    const h2 = [...html.matchAll(/<h2>([^<]+)<\/h2>/g)].map((m) => m[1]);
+    expect(h2).toEqual(["Failed tasks", "Health and predictions", "Waves", "Agents", "Attempt timeline", "Anomalies", "Safety gates", "Sandbox violations", "Learning signals", "Calibration", "Recommendations"]);
+    const md = markdownReport(sample());
+    expect(html).toContain("agent_performance");
+    expect(md.indexOf("## Learning Signals")).toBeLessThan(md.indexOf("## Calibration"));
+  });
+
+  test("a bidirectional override in a task's text is written out, not obeyed", () => {
+    const hostile = sample();
+    hostile.run.input = "\u202egnp.exe";
+    expect(htmlReport(hostile)).toContain("\\u202egnp.exe");
+  });
+
   test("task text is escaped", () => {
     expect(html).not.toContain("<tag>");
     expect(html).toContain("bad &lt;tag&gt; &amp; &quot;quote&quot;");

@@ -5,7 +5,7 @@
  * the summary; the gate decisions one by one only on demand, under their counts.
  */
 import { AGENT_HEAD, agentRows } from "../agents";
-import { ANOMALY_HEAD, anomalyRows, VIOLATION_HEAD, violationRows } from "../alerts";
+import { ANOMALY_HEAD, anomalyRows, SIGNAL_HEAD, signalRows, VIOLATION_HEAD, violationRows } from "../alerts";
 import { failedTaskRows, FAILED_TASK_HEAD } from "../failures";
 import { escapeXml as x, NO_DATA, num, pct } from "../format";
 import { GATE_COUNT_HEAD, gateCountRows, GATE_DECISION_HEAD, gateDecisionRows } from "../gates";
@@ -92,13 +92,15 @@ export function htmlReport(r: RunReport): string {
     cards(r),
     section("Failed tasks", table([...FAILED_TASK_HEAD], failedTaskRows(r), "None.")),
     section("Health and predictions", `<div class="charts">${healthChart(r)}${predictedVsObserved(r)}</div>`),
+    // The Markdown report's order: waves, agents, anomalies and alerts, signals, calibration, advice.
     section("Waves", table([...WAVE_HEAD], waveRows(r), "No wave ran.")),
-    section("Calibration", `<div class="charts">${reliabilityDiagram(r.summary.calibration.bins)}</div>`, calibration(r)),
     section("Agents", agentLoadBars(r), table([...AGENT_HEAD], agentRows(r), "No agent ran a task.")),
     section("Attempt timeline", attemptTimeline(r)),
     section("Anomalies", table([...ANOMALY_HEAD], anomalyRows(r), "No anomalies.")),
-    section("Sandbox violations", table([...VIOLATION_HEAD], violationRows(r), "None.")),
     section("Safety gates", gates(r)),
+    section("Sandbox violations", table([...VIOLATION_HEAD], violationRows(r), "None.")),
+    section("Learning signals", table([...SIGNAL_HEAD], signalRows(r), "No wave concluded, so no signal was made.")),
+    section("Calibration", `<div class="charts">${reliabilityDiagram(r.summary.calibration.bins)}</div>`, calibration(r)),
     section("Recommendations", `<ul>${runRecommendations(r).map((rec) => `<li>${x(rec)}</li>`).join("")}</ul>`),
   ];
   return `<!DOCTYPE html>
