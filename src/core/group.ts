@@ -10,3 +10,17 @@ export function groupBy<T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]
   }
   return groups;
 }
+
+/**
+ * The smallest and largest of `values` ([Infinity, -Infinity] for none), by a loop: Math.min(...xs)
+ * passes every value as an argument, and a million of them overflow the stack.
+ */
+export function extent(values: Iterable<number>): [min: number, max: number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const x of values) {
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  return [min, max];
+}

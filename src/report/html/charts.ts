@@ -2,6 +2,7 @@
  * The HTML report's charts (SPEC 9.3), each a pure function of the RunReport. Each has a legend
  * for its colours and titled axes, and says "no data" when it has nothing to draw.
  */
+import { extent } from "../../core";
 import type { CalibrationBin } from "../../feedback";
 import { HEALTH_STATUS_FLOORS } from "../../monitor";
 import type { RunReport } from "../types";
@@ -149,28 +150,37 @@ const OUTCOMES = [
   { label: "unfinished (run stopped)", color: COLORS.running },
 ] as const;
 
-/** Every attempt as a bar on its agent's row, from its start to its end, coloured by outcome. */
+/**
+ * Bars a timeline draws at most: each is ~200 bytes of SVG, so a million-attempt run would make a
+ * report of hundreds of MB that no browser opens; past it, the first attempts (by start) are drawn.
+ */
+const TIMELINE_LIMIT = 5000;
+
+/** Every attempt (up to TIMELINE_LIMIT) as a bar on its agent's row, from its start to its end, coloured by outcome. */
 export function attemptTimeline(r: RunReport): string {
-  const attempts = r.tasks.flatMap((t) => t.attempts.map((a) => ({ ...a, task_id: t.task_id })));
+  const all = r.tasks.flatMap((t) => t.attempts.map((a) => ({ ...a, task_id: t.task_id })));
+  const attempts = all.length <= TIMELINE_LIMIT ? all : all.sort((a, b) => a.started_at - b.started_at).slice(0, TIMELINE_LIMIT);
   const p: Plot = { left: 80, top: 8, width: 640, height: 0 };
   const width = p.left + p.width + 20;
   if (attempts.length === 0) return noData(width, 120, "Attempts per agent over time");
   const agents = [...new Set([...waveViews(r).flatMap((v) => v.observation.agents.map((a) => a.agent_id)), ...attempts.map((a) => a.agent_id)])];
   p.height = agents.length * 20;
-  const start = Math.min(...attempts.map((a) => a.started_at));
-  const end = Math.max(...attempts.map((a) => a.ended_at ?? a.started_at));
+  const rowOf = new Map(agents.map((id, i) => [id, i]));
+  const [start] = extent(attempts.map((a) => a.started_at));
+  const [, end] = extent(attempts.map((a) => a.ended_at ?? a.started_at));
   const span = Math.max(1, end - start);
   const body: string[] = [];
   agents.forEach((id, i) => body.push(text(p.left - 6, p.top + i * 20 + 13, id, "end"), line(p.left, p.top + i * 20 + 18, p.left + p.width, p.top + i * 20 + 18, COLORS.grid)));
   for (const a of attempts) {
-    const row = agents.indexOf(a.agent_id);
+    const row = rowOf.get(a.agent_id)!;
     const x0 = p.left + (p.width * (a.started_at - start)) / span;
     const w = Math.max(1.5, (p.width * ((a.ended_at ?? a.started_at) - a.started_at)) / span);
     const outcome = a.status === "succeeded" ? OUTCOMES[0] : a.status === "failed" ? OUTCOMES[1] : OUTCOMES[2];
     body.push(rect(x0, p.top + row * 20 + 3, w, 14, outcome.color, `${a.task_id} attempt ${a.attempt}: ${a.status}${a.error ? ` (${a.error.code})` : ""}, ${a.duration_ms ?? "?"} ms`));
   }
   const axis = p.top + p.height + 14;
-  body.push(text(p.left, axis, "0 ms", "start"), text(p.left + p.width, axis, `${Math.round(span)} ms`, "end"), axisTitle(p.left + p.width / 2, axis, "time since the first attempt"));
+  const title = all.length > attempts.length ? `time since the first attempt (the first ${attempts.length} of ${all.length} attempts)` : "time since the first attempt";
+  body.push(text(p.left, axis, "0 ms", "start"), text(p.left + p.width, axis, `${Math.round(span)} ms`, "end"), axisTitle(p.left + p.width / 2, axis, title));
   const key = legend(p.left, axis + 20, p.width, OUTCOMES);
   return svg(width, axis + 12 + key.height, "Attempts per agent over time", [...body, ...key.parts]);
 }
