@@ -46,7 +46,7 @@ function cli(argv: string[]): Argv {
     .usage("$0 <command> [options]\n\nRun predicted tasks wave by wave in a QuickJS sandbox; results as JSON lines on stdout.")
     .option("db", { type: "string", global: true, describe: "SQLite database [env BUDDY_DB; default .buddy/buddy.db]" })
     .option("backend", { type: "string", global: true, describe: "PostgreSQL URL of a store shared by many machines, instead of --db [env BUDDY_BACKEND]" })
-    .option("backend-timeout", { requiresArg: true, global: true, default: 60, describe: "seconds the backend may be unreachable before a command gives up (exit 4)" })
+    .option("backend-timeout", { ...numeric("seconds the backend may be unreachable before a command gives up (exit 4)", 60), global: true })
     .option("quiet", { type: "boolean", global: true, default: false, describe: "nothing on stderr but errors" })
     .command(
       "run <input>",
@@ -156,7 +156,7 @@ function cli(argv: string[]): Argv {
       "scale-out worker: claim attempts of runs on a shared backend and run them here",
       (y) => y.option("run", { type: "string", describe: "only this run's attempts [default: any run's]" })
         .option("threads", numeric("executor processes, 1 to 256 [default: CPU count]"))
-        .option("lease-ms", { requiresArg: true, default: DEFAULT_WORKER_LEASE_MS, describe: "a claim not renewed for this long is taken back and its attempt runs elsewhere" })
+        .option("lease-ms", numeric("a claim not renewed for this long is taken back and its attempt runs elsewhere", DEFAULT_WORKER_LEASE_MS))
         .option("exit-when-idle", { type: "boolean", default: false, describe: "exit 0 once no attempt is queued and no run is being coordinated" })
         .example("$0 worker --backend postgres://buddy@db.internal/buddy", "work on every run of the fleet until stopped (SIGTERM)"),
       handle(workerCommand),

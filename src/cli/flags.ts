@@ -4,6 +4,7 @@
  * could not show what was typed; untyped, numbers still parse and the rest stays text for zod
  * (config/flag-errors.ts) to refuse in buddy's words.
  */
+import { flagProblem } from "../config";
 import { BuddyError } from "../core";
 /** A flag that takes a number; its value is checked by the command's schema. */
 export const numeric = (describe: string, defaultValue?: number) =>
@@ -14,13 +15,21 @@ const CHOICES = /Argument: ([\w-]+), Given: (.*), Choices: (.*)$/;
 /** yargs' `Not enough arguments following: agents` (a numeric flag typed bare). */
 const BARE = /^Not enough arguments following: ([\w-]+)$/;
 
+/** A value as yargs quotes it in a message (`"foo"`, `5`), back as what was typed. */
+function typed(given: string): unknown {
+  try {
+    return JSON.parse(given);
+  } catch {
+    return given;
+  }
+}
+
 /** A yargs usage message in buddy's words, on one line: a bad choice names the flag, what it takes and what it got. */
 export function usageMessage(message: string): string {
   const choice = CHOICES.exec(message.replace(/\s+/g, " "));
   if (choice !== null) {
     const [, name, given, choices] = choice as unknown as [string, string, string, string];
-    // The sentence of config/flag-errors.ts; `given` is already quoted by yargs.
-    return `--${name} must be one of ${choices.replaceAll('"', "")}, got ${given}`;
+    return flagProblem(`--${name}`, `one of ${choices.replaceAll('"', "")}`, typed(given));
   }
   const bare = BARE.exec(message);
   if (bare !== null) return `--${bare[1]} needs a value`;

@@ -9,7 +9,7 @@ import { expectationOf, flagMessage, flagName, flagProblem } from "./flag-errors
 
 export { LIMIT_BOUNDS, RUN_DEFAULTS, SNIPPET_SEED } from "./defaults";
 export { STRATEGY_NAMES, type StrategyName } from "../core";
-export { flagError, rangeExpectation } from "./flag-errors";
+export { flagError, flagProblem, rangeExpectation } from "./flag-errors";
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 const bounded = (b: { minimum: number; maximum: number }) => int(b.minimum, b.maximum);

@@ -13,11 +13,14 @@ const AS_GIVEN = new Set(["predicted", "predicted_success_probability", "raw_pre
 
 const DIGITS = 1e4;
 
-function rounded(key: string, x: number): number {
+/** One figure at 4 decimals, for a value computed where it must already be what is printed (a fit's steps, a health score). */
+export function figure(x: number): number {
   if (Number.isInteger(x) || !Number.isFinite(x)) return x;
-  const r = key.endsWith("_ms") ? Math.round(x) : Math.round(x * DIGITS) / DIGITS;
+  const r = Math.round(x * DIGITS) / DIGITS;
   return r === 0 ? 0 : r; // never -0: JSON prints it as 0 but a comparison with Object.is would not
 }
+
+const rounded = (key: string, x: number): number => (key.endsWith("_ms") && Number.isFinite(x) ? Math.round(x) || 0 : figure(x));
 
 function walk(key: string, value: unknown): unknown {
   if (AS_GIVEN.has(key)) return value;

@@ -3,6 +3,7 @@
  * predictions with small blocks shrunk toward the pooled rate, and what it is worth measured out
  * of sample, raw against calibrated.
  */
+import { figure } from "../core";
 import { calibrationMetrics, type PredictionPair } from "./calibration";
 import { assignFolds, CROSS_VALIDATION_FOLDS, outOfFoldPairs, type Calibrator } from "./cross-validation";
 import { applyIsotonic, isotonicFit } from "./isotonic";
@@ -29,9 +30,6 @@ interface Recalibration {
   pooled_rate: number;
   cross_validated: CrossValidation;
 }
-
-/** Figures for people: 4 decimals (SPEC 3). */
-const figure = (x: number) => Math.round(x * 1e4) / 1e4;
 
 const calibrator: Calibrator = (training) => {
   const fit = isotonicFit(training, { shrinkage: SHRINKAGE_PAIRS });

@@ -3,35 +3,42 @@
  * its tasks ended in this process or are read back from the store (resume, `buddy report`), so
  * the feedback loop and the monitor see the same wave either way.
  */
-import { busyMs, type CoordinationPlan, type FinishedTask, type StrategyName, type WaveObservation } from "../core";
+import { busyMs, extent, type CoordinationPlan, type FinishedTask, type StrategyName, type WaveObservation } from "../core";
 import type { WaveRecord } from "../records";
 
-export interface WaveFacts {
+/** What a wave's observation is made of in both cases: the wave, its agents, its finished tasks. */
+interface WaveBasics {
   run_id: string;
   wave: number;
   strategy: StrategyName;
   /** Every agent of the run, and whether it was marked failed when the wave was planned. */
   agents: { agent_id: string; failed: boolean }[];
   finished: readonly FinishedTask[];
+}
+
+export interface WaveFacts extends WaveBasics {
   plan: CoordinationPlan;
   steals: number;
   started_at: number;
   ended_at: number;
 }
 
-/** Each agent with the busy time it spent in the wave (0 when it ran nothing). */
-const withBusy = (agents: readonly { agent_id: string; failed: boolean }[], busy: ReadonlyMap<string, number>) =>
-  agents.map((a) => ({ agent_id: a.agent_id, failed: a.failed, busy_ms: busy.get(a.agent_id) ?? 0 }));
-
-export function observeWave(facts: WaveFacts): WaveObservation {
+/** The basics with each agent's busy time, summed from `spent` (agent, ms) pairs; 0 for an agent that ran nothing. */
+function observed(facts: WaveBasics, spent: Iterable<readonly [string, number]>): Pick<WaveObservation, "run_id" | "wave" | "strategy" | "agents" | "tasks"> {
   const busy = new Map<string, number>();
-  for (const f of facts.finished) busy.set(f.agent_id, (busy.get(f.agent_id) ?? 0) + busyMs(f));
+  for (const [agent_id, ms] of spent) busy.set(agent_id, (busy.get(agent_id) ?? 0) + ms);
   return {
     run_id: facts.run_id,
     wave: facts.wave,
     strategy: facts.strategy,
-    agents: withBusy(facts.agents, busy),
+    agents: facts.agents.map((a) => ({ agent_id: a.agent_id, failed: a.failed, busy_ms: busy.get(a.agent_id) ?? 0 })),
     tasks: [...facts.finished],
+  };
+}
+
+export function observeWave(facts: WaveFacts): WaveObservation {
+  return {
+    ...observed(facts, facts.finished.map((f) => [f.agent_id, busyMs(f)] as const)),
     steals: facts.steals,
     plan: facts.plan,
     started_at: facts.started_at,
@@ -64,13 +71,7 @@ interface AttemptSpan {
   duration_ms: number | null;
 }
 
-export interface CutOffFacts {
-  run_id: string;
-  wave: number;
-  strategy: StrategyName;
-  /** Every agent of the run, and whether it was marked failed when the wave was planned. */
-  agents: { agent_id: string; failed: boolean }[];
-  finished: readonly FinishedTask[];
+export interface CutOffFacts extends WaveBasics {
   /** Every attempt of the wave's tasks, those of tasks left unfinished too. */
   attempts: readonly AttemptSpan[];
 }
@@ -81,17 +82,7 @@ export interface CutOffFacts {
  * the span runs from the first start to the last end among its attempts and finished tasks.
  */
 export function cutOffObservation(facts: CutOffFacts): Omit<WaveObservation, "plan" | "steals"> {
-  const busy = new Map<string, number>();
-  for (const a of facts.attempts) busy.set(a.agent_id, (busy.get(a.agent_id) ?? 0) + (a.duration_ms ?? 0));
-  const starts = [...facts.attempts.map((a) => a.started_at), ...facts.finished.map((f) => f.started_at)];
-  const ends = [...facts.attempts.map((a) => a.ended_at ?? a.started_at), ...facts.finished.map((f) => f.ended_at)];
-  return {
-    run_id: facts.run_id,
-    wave: facts.wave,
-    strategy: facts.strategy,
-    agents: withBusy(facts.agents, busy),
-    tasks: [...facts.finished],
-    started_at: Math.min(...starts),
-    ended_at: Math.max(...ends),
-  };
+  const [started_at] = extent([...facts.attempts.map((a) => a.started_at), ...facts.finished.map((f) => f.started_at)]);
+  const [, ended_at] = extent([...facts.attempts.map((a) => a.ended_at ?? a.started_at), ...facts.finished.map((f) => f.ended_at)]);
+  return { ...observed(facts, facts.attempts.map((a) => [a.agent_id, a.duration_ms ?? 0] as const)), started_at, ended_at };
 }

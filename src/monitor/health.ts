@@ -1,6 +1,6 @@
 /** Per-wave health (SPEC 8): four metrics in [0, 1] and their weighted score out of 100. */
 import { type Static, Type } from "@sinclair/typebox";
-import type { WaveObservation } from "../core";
+import { figure, type WaveObservation } from "../core";
 import { predictionPairs, waveLoad } from "../feedback";
 
 export const HEALTH_STATUSES = ["EXCELLENT", "GOOD", "FAIR", "POOR"] as const;
@@ -66,6 +66,6 @@ export function waveHealth(obs: WaveObservation): WaveHealth {
   };
   // At the 4 decimals every record prints (core/figures.ts): the run's health is the mean of the
   // very scores its wave records show, whether the summary or a report read later averages them.
-  const health_score = Math.round(healthScore(metrics) * 1e4) / 1e4;
+  const health_score = figure(healthScore(metrics));
   return { wave: obs.wave, metrics, health_score, health_status: healthStatus(health_score) };
 }
