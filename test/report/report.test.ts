@@ -96,6 +96,16 @@ describe("htmlReport", () => {
     expect(md.indexOf("## Learning Signals")).toBeLessThan(md.indexOf("## Calibration"));
   });
 
+  test("the attempt timeline of a huge run draws at most 5,000 bars and says so", () => {
+    const big = sample();
+    const task = big.tasks[0]!;
+    const attempt = task.attempts[0]!;
+    big.tasks = [{ ...task, attempts: Array.from({ length: 6000 }, (_, i) => ({ ...attempt, attempt: i + 1, started_at: attempt.started_at + i })) }];
+    const timeline = htmlReport(big).split('aria-label="Attempts per agent over time"')[1]!.split("</svg>")[0]!;
+    expect(timeline.match(/<rect /g)!.length).toBeLessThanOrEqual(5000 + 20);
+    expect(timeline).toContain("the first 5000 of 6000 attempts");
+  });
+
   test("a bidirectional override in a task's text is written out, not obeyed", () => {
     const hostile = sample();
     hostile.run.input = "\u202egnp.exe";
