@@ -46,7 +46,8 @@ export interface DeclaredOptions {
 
 /**
  * What yargs lets through silently, refused in buddy's words (exit 2): a flag given twice (yargs
- * makes an array of it, which no command expects: `--db a --db b` opened neither), a value-taking
+ * makes an array of a value flag, which no command expects: `--db a --db b` opened neither, and
+ * keeps the last of a switch: `--live --no-live` ran dry), a value-taking
  * flag without its value (`--out` alone was ignored), and a switch given a value other than true
  * or false (`--live=yes` was read as false, and the run went on dry). `raw` is the command line
  * as typed, before yargs read it.
@@ -64,10 +65,15 @@ export function checkFlagShapes(raw: readonly string[], argv: Record<string, unk
     const bare = token.startsWith("--") && !name.includes("=") && name in declared.key && !declared.boolean.includes(name);
     if (bare && (next === undefined || next.startsWith("--"))) throw new BuddyError("USAGE", `--${name} needs a value`);
   });
+  const switches = new Map<string, number>();
   for (const token of typed) {
     const [name, ...rest] = token.slice(2).split("=");
     const flag = name!.startsWith("no-") && declared.boolean.includes(name!.slice(3)) ? name!.slice(3) : name!;
-    if (rest.length > 0 && declared.boolean.includes(flag) && !/^(true|false)$/i.test(rest.join("="))) {
+    // yargs keeps the last of `--live --no-live`: a switch said twice is refused as a value flag is.
+    if (declared.boolean.includes(flag)) switches.set(flag, (switches.get(flag) ?? 0) + 1);
+    if ((switches.get(flag) ?? 0) > 1) throw new BuddyError("USAGE", `--${flag} is given ${switches.get(flag)} times; give it once`);
+    // Lowercase only: yargs reads `--live=TRUE` as false.
+    if (rest.length > 0 && declared.boolean.includes(flag) && !/^(true|false)$/.test(rest.join("="))) {
       throw new BuddyError("USAGE", `--${flag} is a switch: give it alone (or --no-${flag}), got ${JSON.stringify(rest.join("="))}`);
     }
   }

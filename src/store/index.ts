@@ -4,7 +4,7 @@
  * by a `postgres://` URL (SPEC 11), behind the same `Store` interface.
  */
 import { isPostgresUrl, openPostgresStore, type PostgresOptions } from "./postgres";
-import { freshStore, openSqliteStore, sqliteFiles, type FreshStore, type SqliteOptions } from "./sqlite";
+import { openSqliteStore, sqliteFiles, type SqliteOptions } from "./sqlite";
 import type { Store, StoreFile } from "./types";
 
 export type * from "./types";
@@ -28,10 +28,6 @@ export async function openStore(location: string, options: StoreOptions = {}): P
 }
 
 /** The `files` of the store `openStore(location)` would open, for checks made before opening it. */
-/** A local store that does not exist yet (undefined for one that does, and for a backend): see removeIfEmpty. */
-export const freshStoreAt = (location: string): FreshStore | undefined => (isPostgresUrl(location) ? undefined : freshStore(location));
-export { removeIfEmpty, type FreshStore } from "./sqlite";
-
 export function storeFiles(location: string): StoreFile[] {
   return isPostgresUrl(location) ? [] : sqliteFiles(location);
 }

@@ -79,6 +79,9 @@ test("what yargs would let through silently is refused: a flag twice, a flag wit
     [["runs", "--db", ""], "--db needs a value"],
     [["run", "-", "--live=yes"], '--live is a switch: give it alone (or --no-live), got "yes"'],
     [["show", "latest", "--tasks=1"], '--tasks is a switch: give it alone (or --no-tasks), got "1"'],
+    // yargs reads an upper-case TRUE as false, and keeps the last of a switch said twice.
+    [["run", "-", "--live=TRUE"], '--live is a switch: give it alone (or --no-live), got "TRUE"'],
+    [["run", "-", "--live", "--no-live"], "--live is given 2 times; give it once"],
   ];
   for (const [args, message] of cases) {
     const cwd = tempDir();
@@ -115,13 +118,14 @@ describe("--live, --no-live and DRY_RUN", () => {
   });
 });
 
-test("refused input leaves no store behind where there was none; an existing store keeps its runs", async () => {
-  const cwd = tempDir();
-  writeFileSync(join(cwd, "bad.jsonl"), '{"task_id":"x"}\n');
-  const refused = await buddy(["run", "bad.jsonl", "--db", join(cwd, "new/dir/b.db")], { cwd });
-  expect(refused.code).toBe(2);
-  expect(readdirSync(cwd)).toEqual(["bad.jsonl"]);
-  expect((await buddy(["run", fixture("all-ok.jsonl"), "--quiet"], { cwd })).code).toBe(0);
-  expect((await buddy(["run", "bad.jsonl"], { cwd })).code).toBe(2);
-  expect((await buddy(["runs"], { cwd })).records).toHaveLength(1);
+test("a refused run never removes a store, not even one another run creates at the same moment", async () => {
+  for (let round = 0; round < 5; round++) {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, "bad.jsonl"), '{"task_id":"x"}\n');
+    const [good, bad] = await Promise.all([buddy(["run", fixture("all-ok.jsonl"), "--quiet"], { cwd }), buddy(["run", "bad.jsonl"], { cwd })]);
+    expect({ round, good: good.code, bad: bad.code }).toEqual({ round, good: 0, bad: 2 });
+    expect(ofType(good.records, "task")).toHaveLength(4);
+    expect((await buddy(["runs"], { cwd })).records).toHaveLength(1);
+    expect(readdirSync(join(cwd, ".buddy"))).toContain("buddy.db");
+  }
 });

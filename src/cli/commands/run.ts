@@ -5,7 +5,7 @@ import { parseRunOptions, RUN_DEFAULTS, STRATEGY_NAMES } from "../../config";
 import { BuddyError, RETRY_STRATEGIES } from "../../core";
 import { checkArtifacts, prepareSource, startRun, type Artifacts } from "../../harness";
 import { isLiveMode } from "../../providers";
-import { freshStoreAt, removeIfEmpty, storeFiles } from "../../store";
+import { storeFiles } from "../../store";
 import { backendUrl, inputArg, storeLocation, type GlobalArgs } from "../context";
 import { runSession } from "../session";
 import { numeric } from "../flags";
@@ -92,12 +92,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
   // Everything that can be refused is refused before the input is read and the store opened.
   await checkArtifacts(artifacts, options.run_id, { store: storeFiles(storeLocation(args)), input: inputArg(args.input) });
   const source = await exitOnSignalDuring(() => prepareSource(inputArg(args.input)));
-  const fresh = freshStoreAt(storeLocation(args));
   try {
     return await runSession(args, (deps) => startRun({ source, options, artifacts, strict: args.strict === true }, deps));
   } finally {
     source.dispose();
-    // Refused input (exit 2) changes nothing: a store this run created and left without a run goes.
-    if (fresh) removeIfEmpty(fresh);
   }
 }

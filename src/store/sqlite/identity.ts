@@ -39,6 +39,9 @@ export class StoreIdentity {
     this.#readId = () => read.get()?.store_id;
     this.#storeId = this.#readId() ?? "";
     this.#files = onDisk ? COMPANIONS.map((c) => fileId(path + c.suffix)) : [];
+    // The database file was just opened: gone already, it was deleted under the open, and every
+    // commit would go to a file nobody else can see (only the companions may appear later).
+    if (onDisk && this.#files[0] === null) this.#fail("the database file was deleted");
   }
 
   /** Inside the commit's transaction: the database answering is still this store. */

@@ -7,7 +7,6 @@ import { SqliteStore } from "./store";
 
 export type { SqliteOptions } from "./connection";
 export { sqliteFiles } from "./files";
-export { freshStore, removeIfEmpty, type FreshStore } from "./fresh";
 export { SCHEMA_VERSION } from "./migrations";
 
 const DEFAULTS: Required<SqliteOptions> = { busyTimeoutMs: 5000, synchronous: "NORMAL", readonly: false };
