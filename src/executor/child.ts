@@ -8,7 +8,7 @@
  */
 import { writeSync } from "node:fs";
 import { STOP_SIGNALS } from "../core";
-import { createSandbox, hasLargeNativeStack, type SandboxHost, type SandboxRequest } from "../sandbox";
+import { createSandbox, hasLargeNativeStack, nextTurn, type SandboxHost, type SandboxRequest } from "../sandbox";
 import { canAlarm, dieWithSupervisor } from "./kernel";
 import { Deadlines } from "./deadlines";
 import { ThreadLedger } from "./thread";
@@ -117,7 +117,7 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
     // one an answer just resumed (or the one started before, reading its result) finishes its
     // slice of guest code first: an attempt's deadline runs from when it can run, not while
     // another holds the only thread.
-    if (running.size > 0) await new Promise((resolve) => setImmediate(resolve));
+    if (running.size > 0) await nextTurn();
     // The attempt's one start time: its deadline in the sandbox and its kill time here.
     const startedAt = performance.now();
     deadlines.add(job.id, startedAt + killAfterMs(job.request.timeoutMs));

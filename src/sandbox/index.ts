@@ -32,6 +32,7 @@ export { hasLargeNativeStack } from "./limits";
 export { VIOLATION_TYPES, type ViolationType } from "./policy";
 export { prepareBareCycle, runBareCycle } from "./quickjs/bare";
 export { TaskCompiler } from "./quickjs/compile";
+export { nextTurn } from "./turns";
 
 export interface Sandbox {
   /**

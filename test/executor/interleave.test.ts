@@ -161,6 +161,32 @@ test("more attempts than the thread can run at once, each computing after its ca
   expect(outcomes.map((o) => o.error?.code ?? JSON.parse(o.resultJson!))).toEqual(ids);
 });
 
+test("answers that arrive one by one while others compute are read between two slices: no attempt is cut short", async () => {
+  // Once all 12 have called, the answers come 60 ms apart while each answered attempt computes
+  // 150 ms: the last is answered at 660 ms, so none overruns 1,000 ms of its own. Answers sent
+  // while the thread is busy must be read before the next slice, not after all those already
+  // woken (which once held them unread past a kill time: the executor was ended, calls made twice).
+  for (let round = 0; round < 3; round++) {
+    const pool = oneExecutor();
+    const calls = new Map<string, number>();
+    const waiting: (() => void)[] = [];
+    const host: SandboxHost = {
+      call: (_provider, _method, argsJson) =>
+        new Promise((done) => {
+          const id = JSON.parse(argsJson)[0] as string;
+          calls.set(id, (calls.get(id) ?? 0) + 1);
+          waiting.push(() => done(answer(id)));
+          if (waiting.length === 12) waiting.splice(0).forEach((release, i) => setTimeout(release, i * 60));
+        }),
+    };
+    const code = "const found = await providers.ghl.getContact(task.id); const t = Date.now(); while (Date.now() - t < 150) {} return found;";
+    const ids = Array.from({ length: 12 }, (_, i) => `s${i}`);
+    const outcomes = await Promise.all(ids.map((id) => pool.run(request(id, code, { timeoutMs: 1000 }), host)));
+    expect(outcomes.map((o) => o.error?.code ?? JSON.parse(o.resultJson!))).toEqual(ids);
+    expect([...calls.values()]).toEqual(ids.map(() => 1));
+  }
+}, 15_000);
+
 test("memory caps stay per attempt: two waiting attempts each hold most of their own cap, a third exceeds its own", async () => {
   const pool = oneExecutor();
   const { host } = barrier(3);

@@ -16,6 +16,7 @@
 import type { QuickJSContext, QuickJSDeferredPromise, QuickJSHandle } from "quickjs-emscripten-core";
 import { PROVIDER_CALLS_IN_FLIGHT } from "../limits";
 import { answerEnvelope, type CallCoordinates } from "../provider-answer";
+import { nextTurn } from "../turns";
 import type { SandboxHost } from "../types";
 
 interface Pending extends CallCoordinates {
@@ -92,9 +93,10 @@ export class HostCalls {
 
   /**
    * Resolves when an answer arrives, or after `ms` (the time left to the attempt's deadline),
-   * always on a turn of the event loop of its own: attempts woken together then resume one after
-   * another, each running on until it waits again or ends before the next one resumes, so the
-   * attempt its executor announces as holding the thread (`onResume`) is the one that does.
+   * always on a turn of the event loop of its own (turns.ts): attempts woken together then resume
+   * one after another, each running on until it waits again or ends before the next one resumes,
+   * so the attempt its executor announces as holding the thread (`onResume`) is the one that
+   * does, and answers sent meanwhile are read between two of them.
    */
   wait(ms: number): Promise<void> {
     if (this.arrived.length > 0 || this.closed) return Promise.resolve();
@@ -103,7 +105,7 @@ export class HostCalls {
       const done = () => {
         clearTimeout(timer);
         this.wake = undefined;
-        setImmediate(resolve);
+        void nextTurn().then(resolve);
       };
       // +1: the deadline test is `now > deadline`, so wake just past it, not on it.
       const wakeAt = performance.now() + Math.max(0, Math.ceil(ms)) + 1;
