@@ -3,8 +3,9 @@
  * default action would end the process with a code outside SPEC 3's table) goes through one
  * dispatcher, installed once, to whatever the process is doing at that moment:
  * - running or resuming a run (`onInterrupt`): dispatching stops, attempts in flight finish, the
- *   run is recorded as interrupted and stays resumable; a second signal exits at once, and the
- *   store is still consistent because every state change was committed in its own transaction;
+ *   run is recorded as interrupted and stays resumable; a second signal (not the first delivered
+ *   twice, SAME_REQUEST_MS) exits at once, and the store is still consistent because every state
+ *   change was committed in its own transaction;
  * - reading the input (`exitOnSignalDuring`): exit at once, nothing is stored yet;
  * - anything else (read-only commands, `validate`): exit at once with the signal's code.
  */
@@ -52,11 +53,25 @@ export interface InterruptHandle {
   dispose(): void;
 }
 
+/**
+ * A stop signal handled this soon after the first is the same request delivered twice, not a
+ * second one: Ctrl-C under `npm run` reaches buddy from the terminal and again from npm, which
+ * forwards it; `timeout` signals its child and then the child's process group. Measured at
+ * handling, so both copies of one request (handled back to back) fall within it, while a
+ * second press by hand comes later.
+ */
+const SAME_REQUEST_MS = 100;
+
 /** The abort reason names what stopped the run, so it exits 130 (SIGINT) or 143 (the others). */
 export function onInterrupt(): InterruptHandle {
   const controller = new AbortController();
+  let firstAt = -Infinity;
   const dispose = handleWith((name) => {
-    if (controller.signal.aborted) process.exit(EXIT_BY_SIGNAL[name]);
+    if (controller.signal.aborted) {
+      if (performance.now() - firstAt < SAME_REQUEST_MS) return;
+      process.exit(EXIT_BY_SIGNAL[name]);
+    }
+    firstAt = performance.now();
     tell(`buddy: interrupted by ${name}; finishing attempts in flight (again to quit now)\n`);
     controller.abort(new Interruption(name));
   });

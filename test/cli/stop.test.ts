@@ -84,6 +84,30 @@ describe("every stop signal ends a run like SIGTERM: 143, interrupted, resumable
     expect(await run.stderr).toContain("buddy: interrupted by SIGTERM; finishing attempts in flight");
   }, 60_000);
 
+  test("one SIGINT delivered twice at once (npm run, timeout) is one stop; a second one later quits at once", async () => {
+    const dir = tempDir();
+    const file = join(dir, "busy.jsonl");
+    const busy = "const end = Date.now() + 1200; while (Date.now() < end) {} return 1";
+    writeFileSync(file, Array.from({ length: 4 }, (_, i) => JSON.stringify({ task_id: `b${i}`, predicted_success_probability: 0.9, code: busy })).join("\n") + "\n");
+    const stopped = async (runId: string, pauseMs: number) => {
+      const run = spawn(["run", file, "--run-id", runId, "--threads", "1", "--agents", "1"], dir);
+      await run.firstLine();
+      await Bun.sleep(300); // an attempt is in flight
+      run.proc.kill("SIGINT");
+      if (pauseMs > 0) await Bun.sleep(pauseMs);
+      run.proc.kill("SIGINT");
+      const code = await run.proc.exited;
+      return { code, last: records(await run.rest()).at(-1), told: (await run.stderr).split("interrupted by SIGINT").length - 1 };
+    };
+    // Both copies of one request: the attempt in flight finishes, the run ends with its summary.
+    expect(await stopped("once", 0)).toMatchObject({ code: 130, last: { type: "summary", status: "interrupted" }, told: 1 });
+    // A second request: out at once, before the attempt in flight ends and without a summary.
+    const twice = await stopped("twice", 400);
+    expect(twice.code).toBe(130);
+    expect(twice.last?.type).not.toBe("summary");
+    await expectResumable(dir, "once", 4);
+  }, 60_000);
+
   test("SIGHUP to the whole process group (a closed terminal): executors ignore it, the run stops gracefully", async () => {
     const dir = tempDir();
     const file = join(dir, "busy.jsonl");
