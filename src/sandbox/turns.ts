@@ -12,16 +12,24 @@
  * turn, after input is read; so the one immediate here lets in one waiter and queues the next.
  */
 const waiting: (() => void)[] = [];
+/** Waiters whose own time counts while they wait here: let in before the others. */
+const urgent: (() => void)[] = [];
 
-/** Resolves on a turn of its own, after those asked for before it. */
-export function nextTurn(): Promise<void> {
+/**
+ * Resolves on a turn of its own, after those asked for before it. `urgent`: the waiter's own
+ * time keeps counting while it waits here (an attempt woken by its deadline timer, not by an
+ * answer), so it goes before every waiter whose time stands still (answered, or not started):
+ * behind five answered neighbours computing 150 ms each, an attempt woken at its deadline was
+ * let in past its kill time, and the executor was ended for it with its neighbours in it.
+ */
+export function nextTurn(urgentWaiter = false): Promise<void> {
   return new Promise((resolve) => {
-    waiting.push(resolve);
-    if (waiting.length === 1) setImmediate(letOneIn);
+    (urgentWaiter ? urgent : waiting).push(resolve);
+    if (urgent.length + waiting.length === 1) setImmediate(letOneIn);
   });
 }
 
 function letOneIn(): void {
-  waiting.shift()?.();
-  if (waiting.length > 0) setImmediate(letOneIn);
+  (urgent.shift() ?? waiting.shift())?.();
+  if (urgent.length + waiting.length > 0) setImmediate(letOneIn);
 }

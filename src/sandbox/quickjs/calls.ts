@@ -102,23 +102,21 @@ export class HostCalls {
     if (this.arrived.length > 0 || this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       let timer: ReturnType<typeof setTimeout>;
-      const done = () => {
+      // Woken by its deadline timer, the attempt's own time still counts: it goes first.
+      const done = (byTimer: boolean) => {
         clearTimeout(timer);
         this.wake = undefined;
-        void nextTurn().then(resolve);
+        void nextTurn(byTimer).then(resolve);
       };
       // +1: the deadline test is `now > deadline`, so wake just past it, not on it.
       const wakeAt = performance.now() + Math.max(0, Math.ceil(ms)) + 1;
       // A timer that fires late found the thread held by other attempts past the deadline: an
-      // answer sent before it may still wait in the pipe, unread. It is let in (one more turn of
-      // the event loop, which reads input) before the wait ends, so that the time the attempt
-      // was kept off the thread is known (SandboxHost.onResume) and not taken for its own.
-      const onTimer = () => {
-        if (performance.now() - wakeAt > 1) timer = setTimeout(done, 1);
-        else done();
-      };
+      // answer sent before it may still wait in the pipe, unread. The turn it is let in on comes
+      // after the event loop has read input again, so that answer is known by then (its wait
+      // for the thread counted by SandboxHost.onResume, not taken for its own time).
+      const onTimer = () => done(true);
       timer = setTimeout(onTimer, wakeAt - performance.now());
-      this.wake = done;
+      this.wake = () => done(false);
     });
   }
 
