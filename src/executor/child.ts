@@ -59,6 +59,13 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
   report(untied);
   const queue: { id: number; request: SandboxRequest }[] = [];
   const answers = new Map<string, (resultJson: string) => void>();
+  /** Long answers whose parts are arriving. */
+  const parts = new Map<string, string[]>();
+  const deliver = (key: string, resultJson: string) => {
+    const answer = answers.get(key)!;
+    answers.delete(key);
+    answer(resultJson);
+  };
   let wake: (() => void) | undefined;
   let inputEnded = false;
 
@@ -81,11 +88,22 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
         break;
       case "provider_result": {
         const key = `${message.id}:${message.seq}`;
-        const answer = answers.get(key);
-        answers.delete(key);
-        if (answer === undefined) break;
-        thread.answered(message.id, message.sentAt);
-        answer(message.resultJson);
+        if (!answers.has(key)) break;
+        // From here the attempt's own time stands still, also while a long answer's parts arrive.
+        thread.answered(message.id, message.sentAt, message.resultJson === undefined);
+        if (message.resultJson === undefined) parts.set(key, []);
+        else deliver(key, message.resultJson);
+        break;
+      }
+      case "provider_part": {
+        const key = `${message.id}:${message.seq}`;
+        const text = parts.get(key);
+        if (text === undefined) break;
+        text.push(message.text);
+        if (!message.last) break;
+        parts.delete(key);
+        thread.arrived(message.id);
+        deliver(key, text.join(""));
         break;
       }
       case "shutdown":

@@ -4,6 +4,7 @@
  */
 import type { SandboxHost, SandboxOutcome, SandboxRequest } from "../sandbox/types";
 import type { ExecutorProcess } from "./spawn";
+import type { ExecutorWriter } from "./writer";
 
 export interface Job {
   id: number;
@@ -51,6 +52,8 @@ interface Started {
 
 export interface Slot {
   proc: ExecutorProcess;
+  /** Writes to its input: answers' news before long answers' text (writer.ts). */
+  writer: ExecutorWriter;
   /** Attempts written to this executor and not answered, in the order they were sent. */
   held: Map<number, Job>;
   /** Held attempts not waiting on a provider answer. */

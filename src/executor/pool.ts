@@ -17,8 +17,9 @@ import { NO_PROVIDERS_HOST, unansweredCall } from "../sandbox/provider-answer";
 import type { SandboxHost, SandboxOutcome, SandboxRequest } from "../sandbox/types";
 import { deathVerdict, rerunNotice } from "./death";
 import { isDue, type Job, type Slot } from "./held";
-import { killAfterMs, readLines, type FromExecutor, type ToExecutor } from "./protocol";
+import { killAfterMs, readLines, type FromExecutor } from "./protocol";
 import { spawnExecutor } from "./spawn";
+import { ExecutorWriter } from "./writer";
 
 export interface PoolOptions {
   /** Executor processes (`--threads`). */
@@ -81,11 +82,8 @@ export class ExecutorPool {
     this.closing = true;
     const exits = [...this.slots].map(async (slot) => {
       if (options.now) slot.proc.kill("SIGKILL");
-      this.send(slot, { type: "shutdown" });
-      try {
-        const ended = slot.proc.stdin.end();
-        if (ended instanceof Promise) ended.catch(() => {});
-      } catch {}
+      slot.writer.send({ type: "shutdown" });
+      slot.writer.end();
       const timer = setTimeout(() => slot.proc.kill("SIGKILL"), 1000);
       await slot.proc.exited;
       clearTimeout(timer);
@@ -94,8 +92,10 @@ export class ExecutorPool {
   }
 
   private spawn(): void {
+    const proc = spawnExecutor(this.options.command, this.options.env ?? process.env);
     const slot: Slot = {
-      proc: spawnExecutor(this.options.command, this.options.env ?? process.env),
+      proc,
+      writer: new ExecutorWriter(proc.stdin),
       held: new Map(),
       runnable: 0,
       answered: false,
@@ -106,18 +106,6 @@ export class ExecutorPool {
     const messages = readLines(slot.proc.stdout, (line) => this.onMessage(slot, JSON.parse(line) as FromExecutor));
     void readLines(slot.proc.stderr, (line) => this.options.logger.warn(`executor: ${line.slice(0, 500)}`));
     void Promise.all([slot.proc.exited, messages]).then(() => this.onExit(slot), (error) => this.fail(error));
-  }
-
-  /**
-   * Writing to an executor that just died fails with EPIPE. That is not an error of the run:
-   * the exit handler gives its attempts their outcome, so the failed write is dropped here.
-   */
-  private send(slot: Slot, message: ToExecutor): void {
-    try {
-      slot.proc.stdin.write(`${JSON.stringify(message)}\n`);
-      const flushed = slot.proc.stdin.flush();
-      if (flushed instanceof Promise) flushed.catch(() => {});
-    } catch {}
   }
 
   /**
@@ -147,7 +135,7 @@ export class ExecutorPool {
     job.sentAt = performance.now();
     slot.held.set(job.id, job);
     slot.runnable++;
-    this.send(slot, { type: "attempt", id: job.id, request: job.request });
+    slot.writer.send({ type: "attempt", id: job.id, request: job.request });
   }
 
   /** The attempt ended (or its executor did): it no longer counts against the executor. */
@@ -200,7 +188,7 @@ export class ExecutorPool {
           // Only an attempt waiting for the thread stops its own time: one that holds it (its call
           // not awaited, while it runs on) keeps running, and keeps its kill time.
           if (job.started !== undefined && !job.started.paused && slot.onThread !== job.id) job.started.answeredAt ??= performance.now();
-          this.send(slot, { type: "provider_result", id: message.id, seq: message.seq, resultJson, sentAt: Date.now() });
+          slot.writer.answer(message.id, message.seq, resultJson, Date.now());
         };
         // The answers the in-process sandbox gives too: no host, no providers; a host that fails, a 500.
         const host = job.host ?? NO_PROVIDERS_HOST;

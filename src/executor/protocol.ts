@@ -7,11 +7,14 @@ import type { SandboxOutcome, SandboxRequest } from "../sandbox/types";
 export type ToExecutor =
   | { type: "attempt"; id: number; request: SandboxRequest }
   /**
-   * The answer to a provider call of attempt `id`: the JSON text of a ProviderResult. `sentAt`
-   * is the supervisor's `Date.now()`: the executor counts from it how long the attempt, answered,
-   * waited for its thread (see `running`).
+   * The answer to a provider call of attempt `id`: the JSON text of a ProviderResult, or, without
+   * `resultJson`, the news that it was sent, its text following in `provider_part`s (writer.ts).
+   * `sentAt` is the supervisor's `Date.now()`: the executor counts from it how long the attempt,
+   * answered, waited for its thread (see `running`).
    */
-  | { type: "provider_result"; id: number; seq: number; resultJson: string; sentAt: number }
+  | { type: "provider_result"; id: number; seq: number; sentAt: number; resultJson?: string }
+  /** A part of the text of a long answer, in order; `last` completes it. */
+  | { type: "provider_part"; id: number; seq: number; text: string; last: boolean }
   | { type: "shutdown" };
 
 export type FromExecutor =

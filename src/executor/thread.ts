@@ -28,6 +28,10 @@ export class ThreadLedger {
   private readonly readySince = new Map<number, number>();
   /** Per attempt: the time it was kept off the thread in all, in whole ms. */
   private readonly heldOff = new Map<number, number>();
+  /** Per attempt: answers announced whose text is still arriving (writer.ts). */
+  private readonly inTransit = new Map<number, number>();
+  /** Attempts with an answer handed to the sandbox since they last resumed: they run guest code. */
+  private readonly delivered = new Set<number>();
 
   constructor(
     private readonly deadlines: Deadlines,
@@ -46,7 +50,9 @@ export class ThreadLedger {
    * the alarm stops counting it (a kill time due in between would have ended this process
    * already: the attempt was not running, so nothing kept it from being due).
    */
-  answered(id: number, sentAt: number): void {
+  answered(id: number, sentAt: number, textFollows = false): void {
+    if (textFollows) this.inTransit.set(id, (this.inTransit.get(id) ?? 0) + 1);
+    else this.delivered.add(id);
     if (this.readySince.has(id)) return;
     const now = performance.now();
     const inPipe = Date.now() - sentAt;
@@ -56,9 +62,20 @@ export class ThreadLedger {
     this.deadlines.arm();
   }
 
+  /** The text of an answer announced with `textFollows` has arrived whole. */
+  arrived(id: number): void {
+    const left = (this.inTransit.get(id) ?? 0) - 1;
+    if (left > 0) this.inTransit.set(id, left);
+    else this.inTransit.delete(id);
+    this.delivered.add(id);
+  }
+
   /**
    * Attempt `id` takes the thread again after waiting since `waitedFrom`: the whole ms it was
    * held off, which its deadline moves by (0 when it was woken by its own deadline timer).
+   * Woken by its timer while an answer's text is still arriving, and with no answer handed to
+   * it, it runs no guest code (it only moves its deadline and waits on): its own time still
+   * stands. With an answer handed to it, it runs, and counts, and is under the alarm, as always.
    */
   resumed(id: number, waitedFrom: number): number {
     const now = performance.now();
@@ -68,6 +85,11 @@ export class ThreadLedger {
     const total = (this.heldOff.get(id) ?? 0) + held;
     this.heldOff.set(id, total);
     this.deadlines.shift(id, held);
+    const runsGuestCode = this.delivered.delete(id);
+    if (this.inTransit.has(id) && !runsGuestCode) {
+      this.readySince.set(id, now);
+      return held;
+    }
     this.deadlines.resume(id);
     if (ready !== undefined || this.holder !== id) {
       this.holder = id;
@@ -83,5 +105,7 @@ export class ThreadLedger {
     if (this.holder === id) this.holder = undefined;
     this.readySince.delete(id);
     this.heldOff.delete(id);
+    this.inTransit.delete(id);
+    this.delivered.delete(id);
   }
 }

@@ -187,6 +187,61 @@ test("answers that arrive one by one while others compute are read between two s
   }
 }, 15_000);
 
+test("an attempt woken by its deadline while answered neighbours wait for the thread goes first: it alone ends, as TIMEOUT", async () => {
+  const pool = oneExecutor();
+  const calls = new Map<string, number>();
+  const host: SandboxHost = {
+    call: (_provider, _method, argsJson) =>
+      new Promise((done) => {
+        const id = JSON.parse(argsJson)[0] as string;
+        calls.set(id, (calls.get(id) ?? 0) + 1);
+        // Never answered for "late"; the six neighbours are answered just before its deadline.
+        if (id !== "late") setTimeout(() => done(answer(id)), 450);
+      }),
+  };
+  const late = pool.run(request("late", CALL, { timeoutMs: 500 }), host);
+  const spin = "const t = Date.now(); while (Date.now() - t < 150) {}";
+  const ids = Array.from({ length: 6 }, (_, i) => `n${i}`);
+  const neighbours = ids.map((id) => pool.run(request(id, `const r = await providers.ghl.getContact(task.id); ${spin}; return r;`), host));
+  const [l, ...n] = await Promise.all([late, ...neighbours]);
+  // Behind them in line, its kill time (500 + 220 ms) passed during the second one's slice.
+  expect(l.error?.code).toBe("TIMEOUT");
+  expect(l.durationMs).toBeLessThan(500 + 250);
+  expect(n.map((o) => o.error?.code ?? JSON.parse(o.resultJson!))).toEqual(ids);
+  expect([...calls.values()]).toEqual([1, ...ids.map(() => 1)]);
+});
+
+test("answers of several MB sent together: each attempt's time stands still from its answer's sending, none is cut short", async () => {
+  const pool = oneExecutor();
+  const calls = new Map<string, number>();
+  const waiting: (() => void)[] = [];
+  const host: SandboxHost = {
+    call: (_provider, _method, argsJson) =>
+      new Promise((done) => {
+        const id = JSON.parse(argsJson)[0] as string;
+        calls.set(id, (calls.get(id) ?? 0) + 1);
+        waiting.push(() => done(answer({ id, pad: "x".repeat(8_000_000) })));
+        if (waiting.length === 5) for (const release of waiting.splice(0)) release();
+      }),
+  };
+  // Each computes 300 ms after its answer: ~400 ms of its 1,000 ms. Queued whole, one behind
+  // another, the last answers were read only after the first ones' slices, past their kill times.
+  const code = "const r = await providers.ghl.getContact(task.id); const t = Date.now(); while (Date.now() - t < 300) {} return r.id;";
+  const ids = ["b0", "b1", "b2", "b3", "b4"];
+  const outcomes = await Promise.all(ids.map((id) => pool.run(request(id, code, { timeoutMs: 1000 }), host)));
+  expect(outcomes.map((o) => o.error?.code ?? JSON.parse(o.resultJson!))).toEqual(ids);
+  expect([...calls.values()]).toEqual(ids.map(() => 1));
+}, 20_000);
+
+test("an attempt stuck after one answer while another's text still arrives is ended at its deadline all the same", async () => {
+  const pool = oneExecutor();
+  const host: SandboxHost = { call: async (_provider, _method, argsJson) => answer("x".repeat(JSON.parse(argsJson)[0] === "big" ? 8_000_000 : 1)) };
+  const code = `const small = providers.ghl.getContact('small'); const big = providers.ghl.getContact('big'); await small; ${STUCK}`;
+  const outcome = await pool.run(request("stuck-in-transit", code, { timeoutMs: 500 }), host);
+  expect(outcome.error?.code).toBe("TIMEOUT");
+  expect(outcome.durationMs).toBeLessThanOrEqual(500 + 250);
+});
+
 test("memory caps stay per attempt: two waiting attempts each hold most of their own cap, a third exceeds its own", async () => {
   const pool = oneExecutor();
   const { host } = barrier(3);
