@@ -79,6 +79,11 @@ export class Worker {
   #idleSince: number | undefined;
   /** Stop without waiting for started attempts (their outcomes would no longer count). */
   #abandoned = false;
+  /**
+   * Requests that claim (a claim, a hand-in that claims more) sent and not yet answered: the
+   * backend may already hold their jobs as this worker's while it does not know them yet.
+   */
+  #claiming = 0;
 
   constructor(options: WorkerOptions) {
     this.#o = options;
@@ -124,8 +129,7 @@ export class Worker {
       // Claims go out when jobs may be there; a hand-in claims with its outcomes already.
       if (room > 0 && this.#pending.length < this.#startLimit && this.#workSignaled) {
         this.#workSignaled = false;
-        claimed = await queue.claim(this.#claimRequest(room));
-        this.#pending.push(...claimed);
+        claimed = await this.#claimingWhile(() => queue.claim(this.#claimRequest(room)), (jobs) => this.#pending.push(...jobs));
         // A full batch: more may be waiting.
         if (claimed.length === Math.min(room, CLAIM_BATCH)) this.#workSignaled = true;
       }
@@ -239,12 +243,14 @@ export class Worker {
     let handedIn = true;
     try {
       // The jobs of this batch leave the executors now: as many new ones come with the same round trip.
-      const answer = await this.#o.queue.complete(
-        batch.map(({ job, outcome }) => ({ job, outcome: JSON.stringify(outcome) })),
-        this.#claimRequest(this.#stopping() ? 0 : this.#room() + batch.length),
+      const answer = await this.#claimingWhile(
+        () => this.#o.queue.complete(
+          batch.map(({ job, outcome }) => ({ job, outcome: JSON.stringify(outcome) })),
+          this.#claimRequest(this.#stopping() ? 0 : this.#room() + batch.length),
+        ),
+        (a) => this.#pending.push(...a.claimed),
       );
       counted = answer.counted;
-      this.#pending.push(...answer.claimed);
     } catch (error) {
       // The backend is gone for good: these outcomes are lost with it, and the coordinator will
       // run their attempts again once their claims run out.
@@ -273,13 +279,30 @@ export class Worker {
     this.#poke();
   }
 
-  /** Renews every claim; claims the backend holds for this worker but it does not know (a claim whose answer was lost) go back. */
+  /** Sends a request that claims, and takes its jobs in (`keep`) before it counts as answered. */
+  async #claimingWhile<T>(request: () => Promise<T>, keep: (answer: T) => void): Promise<T> {
+    this.#claiming++;
+    try {
+      const answer = await request();
+      keep(answer);
+      return answer;
+    } finally {
+      this.#claiming--;
+    }
+  }
+
+  /**
+   * Renews every claim; claims the backend holds for this worker but it does not know (a claim
+   * whose answer was lost) go back. Not while a claim is unanswered: its jobs are this worker's
+   * in the backend already, and giving them back ran them twice, here and elsewhere (seen after
+   * a SIGSTOP, when the overdue heartbeat was answered before the claim it followed).
+   */
   async #heartbeat(): Promise<void> {
     try {
       const held = await this.#o.queue.heartbeat(this.identity, this.#o.leaseMs);
       const known = new Set([...this.#pending, ...this.#started.values()].map(keyOf));
       const strays = held.filter((j) => !known.has(keyOf(j)));
-      if (strays.length > 0) await this.#o.queue.release(strays);
+      if (strays.length > 0 && this.#claiming === 0) await this.#o.queue.release(strays);
     } catch (error) {
       this.#fail(error);
     }
