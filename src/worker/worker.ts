@@ -80,10 +80,13 @@ export class Worker {
   /** Stop without waiting for started attempts (their outcomes would no longer count). */
   #abandoned = false;
   /**
-   * Requests that claim (a claim, a hand-in that claims more) sent and not yet answered: the
-   * backend may already hold their jobs as this worker's while it does not know them yet.
+   * Requests that claim (a claim, a hand-in that claims more) sent and not yet answered, by
+   * number: the backend may already hold their jobs as this worker's while it does not know them.
    */
-  #claiming = 0;
+  readonly #claiming = new Set<number>();
+  #claims = 0;
+  /** Claims the last heartbeat found unknown, and the claiming requests unanswered then. */
+  #suspects: { keys: Set<string>; awaiting: number[] } | undefined;
 
   constructor(options: WorkerOptions) {
     this.#o = options;
@@ -281,28 +284,36 @@ export class Worker {
 
   /** Sends a request that claims, and takes its jobs in (`keep`) before it counts as answered. */
   async #claimingWhile<T>(request: () => Promise<T>, keep: (answer: T) => void): Promise<T> {
-    this.#claiming++;
+    const id = ++this.#claims;
+    this.#claiming.add(id);
     try {
       const answer = await request();
       keep(answer);
       return answer;
     } finally {
-      this.#claiming--;
+      this.#claiming.delete(id);
     }
   }
 
   /**
    * Renews every claim; claims the backend holds for this worker but it does not know (a claim
-   * whose answer was lost) go back. Not while a claim is unanswered: its jobs are this worker's
-   * in the backend already, and giving them back ran them twice, here and elsewhere (seen after
-   * a SIGSTOP, when the overdue heartbeat was answered before the claim it followed).
+   * whose answer was lost) go back. Not one a claiming request still unanswered may have made:
+   * its jobs are this worker's in the backend already, and giving them back ran them twice, here
+   * and elsewhere (seen after a SIGSTOP, when the overdue heartbeat was answered before the claim
+   * it followed). So a stray goes back at once when no such request is out, else at the next
+   * heartbeat if still unknown then and every request out before has been answered: busy
+   * workers, always claiming, still give back what a lost answer left them within two beats.
    */
   async #heartbeat(): Promise<void> {
     try {
       const held = await this.#o.queue.heartbeat(this.identity, this.#o.leaseMs);
       const known = new Set([...this.#pending, ...this.#started.values()].map(keyOf));
       const strays = held.filter((j) => !known.has(keyOf(j)));
-      if (strays.length > 0 && this.#claiming === 0) await this.#o.queue.release(strays);
+      const before = this.#suspects;
+      const settled = before !== undefined && before.awaiting.every((id) => !this.#claiming.has(id));
+      this.#suspects = strays.length > 0 ? { keys: new Set(strays.map(keyOf)), awaiting: [...this.#claiming] } : undefined;
+      const back = strays.filter((j) => this.#claiming.size === 0 || (settled && before.keys.has(keyOf(j))));
+      if (back.length > 0) await this.#o.queue.release(back);
     } catch (error) {
       this.#fail(error);
     }
