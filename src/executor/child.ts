@@ -78,6 +78,7 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
         send({ type: "provider_call", id, seq, provider, method, argsJson });
       }),
     onResume: (waitedFrom) => thread.resumed(id, waitedFrom),
+    onWait: () => thread.waiting(id),
   });
 
   const reading = readLines(Bun.stdin.stream(), (line) => {

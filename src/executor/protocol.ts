@@ -35,8 +35,9 @@ export type FromExecutor =
    */
   | { type: "running"; id: number; heldOffMs: number; alarmFor?: number }
   /**
-   * An answer to attempt `id`, which waits on its calls, was read: it can run again, and until
-   * it does (`running`) its own time stands still and its kill time is no deadline.
+   * An answer to attempt `id`, which waits on its calls, was read (or its news: its text is
+   * arriving, writer.ts), or the attempt waits again while an answer's text arrives: until it
+   * runs (`running`) its own time stands still and its kill time is no deadline.
    */
   | { type: "ready"; id: number; alarmFor?: number }
   /** Attempt `id` calls a provider; the supervisor answers with a provider_result. */

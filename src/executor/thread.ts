@@ -71,8 +71,23 @@ export class ThreadLedger {
   }
 
   /**
-   * Attempt `id` takes the thread again after waiting since `waitedFrom`: the whole ms it was
-   * held off, which its deadline moves by (0 when it was woken by its own deadline timer).
+   * Attempt `id` waits on its calls again, its guest code done for now: with an answer's text
+   * still arriving (one answer of a Promise.all came whole, the others not yet), its own time
+   * stands still from now, as from an answer's news.
+   */
+  waiting(id: number): void {
+    if (!this.inTransit.has(id) || this.readySince.has(id)) return;
+    this.readySince.set(id, performance.now());
+    this.deadlines.pause(id);
+    this.send({ type: "ready", id, alarmFor: this.deadlines.first });
+    this.deadlines.arm();
+  }
+
+  /**
+   * Attempt `id` takes the thread again after waiting since `waitedFrom`: the ms it was held
+   * off, which its deadline moves by (0 when it was woken by its own deadline timer). Not
+   * rounded: an attempt its timer wakes again and again while an answer's text arrives would
+   * lose up to 1 ms each time, and time out though it never ran.
    * Woken by its timer while an answer's text is still arriving, and with no answer handed to
    * it, it runs no guest code (it only moves its deadline and waits on): its own time still
    * stands. With an answer handed to it, it runs, and counts, and is under the alarm, as always.
@@ -81,7 +96,7 @@ export class ThreadLedger {
     const now = performance.now();
     const ready = this.readySince.get(id);
     this.readySince.delete(id);
-    const held = ready === undefined ? 0 : Math.floor(now - Math.min(now, Math.max(waitedFrom, ready)));
+    const held = ready === undefined ? 0 : now - Math.min(now, Math.max(waitedFrom, ready));
     const total = (this.heldOff.get(id) ?? 0) + held;
     this.heldOff.set(id, total);
     this.deadlines.shift(id, held);
@@ -94,7 +109,7 @@ export class ThreadLedger {
     if (ready !== undefined || this.holder !== id) {
       this.holder = id;
       // Written before the alarm counts it again, with its kill time moved by `held`.
-      this.send({ type: "running", id, heldOffMs: total, alarmFor: this.deadlines.first });
+      this.send({ type: "running", id, heldOffMs: Math.floor(total), alarmFor: this.deadlines.first });
       this.deadlines.arm();
     }
     return held;

@@ -41,11 +41,13 @@ export interface SandboxHost {
   /**
    * Told when the attempt takes the thread again after waiting on its calls since `waitedFrom`
    * (the sandbox's clock), before its guest code runs on: an executor tells its supervisor which
-   * attempt holds the thread (pool.ts). Returns the whole milliseconds the attempt spent answered
-   * but kept off the thread by other attempts, which its deadline then moves by: the time is
-   * theirs, not its own.
+   * attempt holds the thread (pool.ts). Returns the milliseconds the attempt spent answered but
+   * kept off the thread by other attempts (or its answer's text in transit), which its deadline
+   * then moves by: the time is not its own.
    */
   onResume?(waitedFrom: number): number;
+  /** Told when the attempt, its guest code done for now, waits on its calls again. */
+  onWait?(): void;
 }
 
 export interface SandboxViolation {

@@ -242,6 +242,31 @@ test("an attempt stuck after one answer while another's text still arrives is en
   expect(outcome.durationMs).toBeLessThanOrEqual(500 + 250);
 });
 
+test("an attempt awaiting several long answers at once: their transit is not its time, also after the first has come", async () => {
+  const pool = oneExecutor();
+  const calls = new Map<string, number>();
+  const host: SandboxHost = {
+    call: async (_provider, _method, argsJson) => {
+      const id = JSON.parse(argsJson)[0] as string;
+      calls.set(id, (calls.get(id) ?? 0) + 1);
+      if (id.startsWith("big")) return answer("x".repeat(12_000_000));
+      await Bun.sleep(1);
+      return answer(id);
+    },
+  };
+  // Once the first answer has come whole, it runs (under the alarm), then waits for the three
+  // others, whose text arrives between the neighbours' 100 ms slices.
+  const victim = "const rs = await Promise.all([0, 1, 2, 3].map((i) => providers.ghl.getContact('big' + i))); return rs.map((r) => r.length).reduce((a, b) => a + b);";
+  const neighbour = "for (let i = 0; i < 15; i++) { await providers.ghl.getContact('n' + i); const t = Date.now(); while (Date.now() - t < 100) {} } return 1;";
+  const [v, ...n] = await Promise.all([
+    pool.run(request("victim", victim, { timeoutMs: 1000, memoryMb: 256 }), host),
+    pool.run(request("n0", neighbour, { timeoutMs: 30_000 }), host),
+    pool.run(request("n1", neighbour, { timeoutMs: 30_000 }), host),
+  ]);
+  expect([v.error?.code ?? JSON.parse(v.resultJson!), ...n.map((o) => o.error?.code ?? JSON.parse(o.resultJson!))]).toEqual([48_000_000, 1, 1]);
+  expect([0, 1, 2, 3].map((i) => calls.get(`big${i}`))).toEqual([1, 1, 1, 1]);
+}, 30_000);
+
 test("memory caps stay per attempt: two waiting attempts each hold most of their own cap, a third exceeds its own", async () => {
   const pool = oneExecutor();
   const { host } = barrier(3);

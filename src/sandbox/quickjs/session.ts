@@ -314,6 +314,7 @@ export class Session {
       } else if (this.runtime.hasPendingJob()) {
         this.runtime.executePendingJobs(JOB_BATCH).dispose();
       } else if (this.calls.outstanding) {
+        this.host.onWait?.();
         await this.calls.wait(this.deadline - now);
         const heldOff = this.host.onResume?.(now) ?? 0;
         this.deadline += heldOff;
