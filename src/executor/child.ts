@@ -149,6 +149,9 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
       deadlines.remove(job.id);
       deadlines.arm();
       thread.ended(job.id);
+      // Answers still on their way to it (calls it never awaited) are dropped when they come.
+      for (const key of [...answers.keys()]) if (key.startsWith(`${job.id}:`)) answers.delete(key);
+      for (const key of [...parts.keys()]) if (key.startsWith(`${job.id}:`)) parts.delete(key);
       send({ type: "outcome", id: job.id, outcome, alarmFor: deadlines.first });
       if (process.memoryUsage.rss() > collectAbove) {
         Bun.gc(true);

@@ -141,6 +141,7 @@ export class ExecutorPool {
   /** The attempt ended (or its executor did): it no longer counts against the executor. */
   private release(slot: Slot, job: Job): void {
     slot.held.delete(job.id);
+    slot.writer.forget(job.id);
     if (job.callsOut === 0) slot.runnable--;
     clearTimeout(job.started?.backstop);
   }

@@ -6,8 +6,9 @@
  * a pipe-full per turn while answered attempts compute: measured with 5 answers of 8 MB, each
  * attempt using ~400 ms of its 1,000 ms, the executor was ended for one in 3 of 6 trials. So an
  * answer past ANSWER_INLINE_CHARS is sent as a short `provider_result` in the urgent lane, its
- * text as parts of PART_CHARS in the bulk lane; a lane's next line is written once the pipe took
- * the last one, so a short line waits behind one part at most, never behind whole answers.
+ * text as parts of PART_CHARS in the bulk lane, each cut when it goes out (the text is held once,
+ * not once more as lines); a lane's next line is written once the pipe took the last one, so a
+ * short line waits behind one part at most, never behind whole answers.
  */
 import type { ToExecutor } from "./protocol";
 
@@ -22,9 +23,12 @@ interface Sink {
   end(): number | Promise<number>;
 }
 
+/** What waits in the bulk lane: a line, or a long answer whose parts are cut as they go out. */
+type Bulk = { line: string; id?: undefined } | { id: number; seq: number; text: string; at: number };
+
 export class ExecutorWriter {
   private readonly urgent: string[] = [];
-  private readonly bulk: string[] = [];
+  private readonly bulk: Bulk[] = [];
   /** The pipe has not taken the last line yet. */
   private waiting = false;
   private ending = false;
@@ -35,20 +39,27 @@ export class ExecutorWriter {
 
   /** Attempts and the shutdown, in the order sent. */
   send(message: ToExecutor): void {
-    this.push(this.bulk, message);
+    if (this.dead) return;
+    this.bulk.push({ line: lineOf(message) });
+    this.pump();
   }
 
   /** The answer to a provider call of attempt `id`; `sentAt` is this process's Date.now(). */
   answer(id: number, seq: number, resultJson: string, sentAt: number): void {
-    if (resultJson.length <= ANSWER_INLINE_CHARS) {
-      this.push(this.urgent, { type: "provider_result", id, seq, sentAt, resultJson });
-      return;
-    }
-    this.push(this.urgent, { type: "provider_result", id, seq, sentAt });
-    for (let at = 0; at < resultJson.length; at += PART_CHARS) {
-      const last = at + PART_CHARS >= resultJson.length;
-      this.push(this.bulk, { type: "provider_part", id, seq, text: resultJson.slice(at, at + PART_CHARS), last });
-    }
+    if (this.dead) return;
+    const inline = resultJson.length <= ANSWER_INLINE_CHARS;
+    this.urgent.push(lineOf(inline ? { type: "provider_result", id, seq, sentAt, resultJson } : { type: "provider_result", id, seq, sentAt }));
+    if (!inline) this.bulk.push({ id, seq, text: resultJson, at: 0 });
+    this.pump();
+  }
+
+  /**
+   * Attempt `id` ended (or left its executor): the rest of its long answers is not written. The
+   * executor would drop it, and 32 answers of 16 MB for an attempt that has ended held up the
+   * next attempts' start by seconds.
+   */
+  forget(id: number): void {
+    for (let i = this.bulk.length - 1; i >= 0; i--) if (this.bulk[i]!.id === id) this.bulk.splice(i, 1);
   }
 
   /** Ends the executor's input once everything sent has been written. */
@@ -57,15 +68,26 @@ export class ExecutorWriter {
     this.pump();
   }
 
-  private push(lane: string[], message: ToExecutor): void {
-    if (this.dead) return;
-    lane.push(`${JSON.stringify(message)}\n`);
-    this.pump();
+  /** The next line to write: the urgent lane first; a long answer's next part, cut now. */
+  private next(): string | undefined {
+    const line = this.urgent.shift();
+    if (line !== undefined) return line;
+    const head = this.bulk[0];
+    if (head === undefined) return undefined;
+    if (head.id === undefined) {
+      this.bulk.shift();
+      return head.line;
+    }
+    const { id, seq, text, at } = head;
+    const last = at + PART_CHARS >= text.length;
+    if (last) this.bulk.shift();
+    else head.at += PART_CHARS;
+    return lineOf({ type: "provider_part", id, seq, text: text.slice(at, at + PART_CHARS), last });
   }
 
   private pump(): void {
     while (!this.waiting && !this.dead) {
-      const line = this.urgent.shift() ?? this.bulk.shift();
+      const line = this.next();
       if (line === undefined) break;
       try {
         this.sink.write(line);
@@ -100,3 +122,5 @@ export class ExecutorWriter {
     this.bulk.length = 0;
   }
 }
+
+const lineOf = (message: ToExecutor) => `${JSON.stringify(message)}\n`;

@@ -86,3 +86,14 @@ test("the input ends only once all that was sent is written; a pipe that fails d
     broken.end();
   }).not.toThrow();
 });
+
+test("the rest of a long answer to an attempt that ended is not written; what others were sent still is", async () => {
+  const pipe = slowPipe();
+  const writer = new ExecutorWriter(pipe.sink);
+  writer.answer(1, 0, JSON.stringify("x".repeat(1_000_000)), 1);
+  await pipe.drain(); // its first part is in the pipe
+  writer.send({ type: "attempt", id: 2, request: { code: "return 2" } as never });
+  writer.forget(1);
+  for (let i = 0; i < 5; i++) await pipe.drain();
+  expect(pipe.written.map((m) => `${m.type}:${"id" in m ? m.id : ""}`)).toEqual(["provider_result:1", "provider_part:1", "attempt:2"]);
+});
