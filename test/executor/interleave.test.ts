@@ -39,19 +39,25 @@ const CALL = "const found = await providers.ghl.getContact(task.id); return foun
 /** A native built-in that never polls the interrupt handler: only ending its process stops it. */
 const STUCK = "return Array.prototype.includes.call({ length: 2 ** 32 - 1 }, 'x')";
 
-/** Answers every call with the args it got, but only once `count` calls are waiting at once. */
-function barrier(count: number) {
+/**
+ * Answers every call with `value` of the id it got (the id itself by default), but only once
+ * `count` calls are waiting at once: the i-th of them after `gapMs` × i. Counts the calls per id.
+ */
+function barrier(count: number, { value = (id: string): unknown => id, gapMs = 0 } = {}) {
   const waiting: (() => void)[] = [];
+  const calls = new Map<string, number>();
   let most = 0;
   const host: SandboxHost = {
     call: (_provider, _method, argsJson) =>
       new Promise((done) => {
-        waiting.push(() => done(answer(JSON.parse(argsJson)[0])));
+        const id = JSON.parse(argsJson)[0] as string;
+        calls.set(id, (calls.get(id) ?? 0) + 1);
+        waiting.push(() => done(answer(value(id))));
         most = Math.max(most, waiting.length);
-        if (waiting.length === count) for (const release of waiting.splice(0)) release();
+        if (waiting.length === count) waiting.splice(0).forEach((release, i) => (gapMs === 0 ? release() : setTimeout(release, i * gapMs)));
       }),
   };
-  return { host, most: () => most };
+  return { host, calls, most: () => most };
 }
 
 /** Answers every call after `ms`, and counts the calls per task. */
@@ -168,17 +174,7 @@ test("answers that arrive one by one while others compute are read between two s
   // woken (which once held them unread past a kill time: the executor was ended, calls made twice).
   for (let round = 0; round < 3; round++) {
     const pool = oneExecutor();
-    const calls = new Map<string, number>();
-    const waiting: (() => void)[] = [];
-    const host: SandboxHost = {
-      call: (_provider, _method, argsJson) =>
-        new Promise((done) => {
-          const id = JSON.parse(argsJson)[0] as string;
-          calls.set(id, (calls.get(id) ?? 0) + 1);
-          waiting.push(() => done(answer(id)));
-          if (waiting.length === 12) waiting.splice(0).forEach((release, i) => setTimeout(release, i * 60));
-        }),
-    };
+    const { host, calls } = barrier(12, { gapMs: 60 });
     const code = "const found = await providers.ghl.getContact(task.id); const t = Date.now(); while (Date.now() - t < 150) {} return found;";
     const ids = Array.from({ length: 12 }, (_, i) => `s${i}`);
     const outcomes = await Promise.all(ids.map((id) => pool.run(request(id, code, { timeoutMs: 1000 }), host)));
@@ -213,17 +209,7 @@ test("an attempt woken by its deadline while answered neighbours wait for the th
 
 test("answers of several MB sent together: each attempt's time stands still from its answer's sending, none is cut short", async () => {
   const pool = oneExecutor();
-  const calls = new Map<string, number>();
-  const waiting: (() => void)[] = [];
-  const host: SandboxHost = {
-    call: (_provider, _method, argsJson) =>
-      new Promise((done) => {
-        const id = JSON.parse(argsJson)[0] as string;
-        calls.set(id, (calls.get(id) ?? 0) + 1);
-        waiting.push(() => done(answer({ id, pad: "x".repeat(8_000_000) })));
-        if (waiting.length === 5) for (const release of waiting.splice(0)) release();
-      }),
-  };
+  const { host, calls } = barrier(5, { value: (id) => ({ id, pad: "x".repeat(8_000_000) }) });
   // Each computes 300 ms after its answer: ~400 ms of its 1,000 ms. Queued whole, one behind
   // another, the last answers were read only after the first ones' slices, past their kill times.
   const code = "const r = await providers.ghl.getContact(task.id); const t = Date.now(); while (Date.now() - t < 300) {} return r.id;";
