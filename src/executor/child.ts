@@ -58,13 +58,12 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
   };
   report(untied);
   const queue: { id: number; request: SandboxRequest }[] = [];
-  const answers = new Map<string, (resultJson: string) => void>();
-  /** Long answers whose parts are arriving. */
-  const parts = new Map<string, string[]>();
-  const deliver = (key: string, resultJson: string) => {
-    const answer = answers.get(key)!;
-    answers.delete(key);
-    answer(resultJson);
+  /** Per attempt, its calls not answered yet by seq: whom to answer, and a long answer's parts so far. */
+  const waiting = new Map<number, Map<number, { resolve: (resultJson: string) => void; parts?: string[] }>>();
+  const deliver = (id: number, seq: number, resultJson: string) => {
+    const call = waiting.get(id)!.get(seq)!;
+    waiting.get(id)!.delete(seq);
+    call.resolve(resultJson);
   };
   let wake: (() => void) | undefined;
   let inputEnded = false;
@@ -74,7 +73,7 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
   const host = (id: number): SandboxHost => ({
     call: (provider, method, argsJson, seq) =>
       new Promise((resolve) => {
-        answers.set(`${id}:${seq}`, resolve);
+        waiting.get(id)?.set(seq, { resolve });
         send({ type: "provider_call", id, seq, provider, method, argsJson });
       }),
     onResume: (waitedFrom) => thread.resumed(id, waitedFrom),
@@ -88,23 +87,21 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
         queue.push({ id: message.id, request: message.request });
         break;
       case "provider_result": {
-        const key = `${message.id}:${message.seq}`;
-        if (!answers.has(key)) break;
+        const call = waiting.get(message.id)?.get(message.seq);
+        if (call === undefined) break;
         // From here the attempt's own time stands still, also while a long answer's parts arrive.
         thread.answered(message.id, message.sentAt, message.resultJson === undefined);
-        if (message.resultJson === undefined) parts.set(key, []);
-        else deliver(key, message.resultJson);
+        if (message.resultJson === undefined) call.parts = [];
+        else deliver(message.id, message.seq, message.resultJson);
         break;
       }
       case "provider_part": {
-        const key = `${message.id}:${message.seq}`;
-        const text = parts.get(key);
-        if (text === undefined) break;
-        text.push(message.text);
+        const call = waiting.get(message.id)?.get(message.seq);
+        if (call?.parts === undefined) break;
+        call.parts.push(message.text);
         if (!message.last) break;
-        parts.delete(key);
         thread.arrived(message.id);
-        deliver(key, text.join(""));
+        deliver(message.id, message.seq, call.parts.join(""));
         break;
       }
       case "shutdown":
@@ -141,6 +138,7 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
     const startedAt = performance.now();
     deadlines.add(job.id, startedAt + killAfterMs(job.request.timeoutMs));
     thread.started(job.id);
+    waiting.set(job.id, new Map());
     send({ type: "started", id: job.id, at: Date.now(), alarm: canAlarm, alarmFor: deadlines.first });
     // From here the kernel ends this process at the attempt's deadline + KILL_GRACE_MS, even if
     // some attempt never lets this thread run again.
@@ -150,8 +148,7 @@ export async function runExecutorChild(env: Record<string, string | undefined>):
       deadlines.arm();
       thread.ended(job.id);
       // Answers still on their way to it (calls it never awaited) are dropped when they come.
-      for (const key of [...answers.keys()]) if (key.startsWith(`${job.id}:`)) answers.delete(key);
-      for (const key of [...parts.keys()]) if (key.startsWith(`${job.id}:`)) parts.delete(key);
+      waiting.delete(job.id);
       send({ type: "outcome", id: job.id, outcome, alarmFor: deadlines.first });
       if (process.memoryUsage.rss() > collectAbove) {
         Bun.gc(true);

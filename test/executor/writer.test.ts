@@ -97,3 +97,13 @@ test("the rest of a long answer to an attempt that ended is not written; what ot
   for (let i = 0; i < 5; i++) await pipe.drain();
   expect(pipe.written.map((m) => `${m.type}:${"id" in m ? m.id : ""}`)).toEqual(["provider_result:1", "provider_part:1", "attempt:2"]);
 });
+
+test("a character of two UTF-16 units cut at a part boundary comes out whole once the parts are joined", async () => {
+  const pipe = slowPipe();
+  const writer = new ExecutorWriter(pipe.sink);
+  // 65,535 units of "a", then surrogate pairs: the first pair straddles the 64 Ki boundary.
+  const value = JSON.stringify("a".repeat(65_534) + "𝄞".repeat(40_000));
+  writer.answer(1, 0, value, 0);
+  while (!pipe.written.some((m) => m.type === "provider_part" && m.last)) await pipe.drain();
+  expect(JSON.parse(text(pipe.written, 1))).toBe(JSON.parse(value));
+});
